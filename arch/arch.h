@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * arch: the plug-in interface every CPU implements.
+ *
+ * A CPU is a constant descriptor: data (machine, class, byte orders, REL or
+ * RELA, relocation names) plus a few hooks.  The generic driver in loader/
+ * resolves symbols and decodes S, A and P before calling apply(); the hook
+ * only computes and patches, never prints and never looks a name up.
+ */
+#ifndef ML_ARCH_H
+#define ML_ARCH_H
+
+#include "common/common.h"
+
+struct ml_obj;
+
+enum ml_reloc_status {
+	ML_RELOC_OK,
+	ML_RELOC_OVERFLOW,
+	ML_RELOC_DANGEROUS,
+	ML_RELOC_UNHANDLED,
+	ML_RELOC_BADLOC,
+};
+
+/* Kinds of stub slot an arch may ask the layout to reserve. */
+enum ml_stub_kind {
+	ML_STUB_NONE,
+	ML_STUB_GOT, /* one target word holding S + A */
+	ML_STUB_PLT, /* an arch-written trampoline to S + A */
+};
+
+/* One relocation type: its number, name and the bytes it touches at P. */
+struct ml_reloc_type {
+	uint32_t type;
+	const char *name;
+	unsigned width;
+};
+
+/*
+ * Everything apply() needs for one entry.  The driver fills the inputs;
+ * apply() fills the outputs used by --explain and by error messages.
+ */
+struct ml_reloc_ctx {
+	/* inputs */
+	const struct ml_target *t;
+	uint32_t type;
+	uint64_t S;       /* symbol value (final address) */
+	uint64_t A;       /* addend: r_addend for RELA; apply() reads it for REL */
+	uint64_t P;       /* address of the place */
+	unsigned char *loc; /* the place's bytes in the image */
+	uint64_t got;     /* address of .got (0 if none) */
+	uint64_t stub;    /* address of this entry's GOT/PLT slot (0 if none) */
+	bool rela;
+	/* outputs */
+	const char *formula; /* e.g. "S + A - P" */
+	uint64_t value;      /* the computed value */
+	uint64_t written;    /* the field value written (after masking) */
+	int64_t lo, hi;      /* allowed range [lo, hi) when OVERFLOW */
+	bool range_unsigned; /* print the range as unsigned */
+};
+
+struct ml_arch {
+	const char *name;
+	uint16_t machine; /* EM_* */
+	bool is64;        /* ELFCLASS64 */
+	bool allow_le, allow_be;
+	bool rela;        /* RELA (true) or REL (false) */
+	/* 2.4 ABI facts */
+	unsigned ex_entry_size; /* bytes of one __ex_table entry */
+	const char *overflow_hint; /* appended to overflow messages */
+	const struct ml_reloc_type *relocs;
+	size_t nrelocs;
+	/* Which stub a relocation type needs (GOT slot, PLT entry), if any. */
+	enum ml_stub_kind (*stub_kind)(uint32_t type);
+	/* Bytes of one stub of that kind. */
+	unsigned (*stub_size)(enum ml_stub_kind kind, const struct ml_target *t);
+	/* Does this type need a .got section to exist (GOTPC, GOTOFF)? */
+	bool (*needs_got)(uint32_t type);
+	/* Write a PLT stub jumping to 'target' at address 'at'. */
+	void (*write_plt)(const struct ml_target *t, unsigned char *p, uint64_t at, uint64_t target);
+	enum ml_reloc_status (*apply)(struct ml_reloc_ctx *c);
+	/* Optional end-of-object check (an unpaired MIPS HI16, say); 0 or -errno. */
+	int (*finish)(struct ml_obj *obj, struct ml_diags *d);
+};
+
+const struct ml_arch *ml_arch_find(uint16_t machine, bool is64);
+const struct ml_arch *ml_arch_by_name(const char *name);
+const struct ml_reloc_type *ml_arch_reloc(const struct ml_arch *a, uint32_t type);
+/* "R_386_PC32", or "relocation type N" for an unknown one (static buffer per call). */
+const char *ml_arch_reloc_name(const struct ml_arch *a, uint32_t type, char buf[32]);
+
+extern const struct ml_arch ml_arch_i386;
+extern const struct ml_arch ml_arch_x86_64;
+
+#endif

@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * x86_64: 2.4.x ran on AMD64 from 2.4.19 on.
+ *
+ * Kernel code is compiled with -mcmodel=kernel -mno-red-zone: code and
+ * static data are assumed to sit in the top (negative) 2 GiB of the address
+ * space, so absolute addresses in instructions are R_X86_64_32S (a 32-bit
+ * field sign-extended to 64 bits by the CPU) and calls are R_X86_64_PC32 or
+ * R_X86_64_PLT32 (newer assemblers).  Pointers in data are R_X86_64_64.
+ * R_X86_64_32 (zero-extended) appears in code built with -mcmodel=small,
+ * which only works if the module lands below 4 GiB: a 2.4 module area never
+ * does, so the range check catches it and the hint names -mcmodel=kernel.
+ *
+ * x86_64 uses RELA: addends are in the relocation entries, and the place
+ * is overwritten.  Unlike modutils 2.4, which stored truncated values
+ * without checking, every 32-bit and smaller field is range-checked here:
+ * a silently wrapped call is a crash in kernel mode.
+ *
+ * GOT forms (GOTPCREL, GOTPCRELX, REX_GOTPCRELX, GOT32, GOTPC32, GOTOFF64)
+ * come from -fpic objects; we build a .got with one 8-byte slot per
+ * (symbol, addend) and do not relax the instructions.
+ *
+ * Reference: System V ABI, AMD64 Architecture Processor Supplement, §4.4.
+ */
+#include "arch/arch.h"
+
+#include <elf.h>
+
+#ifndef R_X86_64_GOTPCRELX
+#define R_X86_64_GOTPCRELX 41
+#define R_X86_64_REX_GOTPCRELX 42
+#endif
+
+static const struct ml_reloc_type x86_64_relocs[] = {
+	{ R_X86_64_NONE, "R_X86_64_NONE", 0 },
+	{ R_X86_64_64, "R_X86_64_64", 8 },
+	{ R_X86_64_PC32, "R_X86_64_PC32", 4 },
+	{ R_X86_64_GOT32, "R_X86_64_GOT32", 4 },
+	{ R_X86_64_PLT32, "R_X86_64_PLT32", 4 },
+	{ R_X86_64_COPY, "R_X86_64_COPY", 8 },
+	{ R_X86_64_GLOB_DAT, "R_X86_64_GLOB_DAT", 8 },
+	{ R_X86_64_JUMP_SLOT, "R_X86_64_JUMP_SLOT", 8 },
+	{ R_X86_64_RELATIVE, "R_X86_64_RELATIVE", 8 },
+	{ R_X86_64_GOTPCREL, "R_X86_64_GOTPCREL", 4 },
+	{ R_X86_64_32, "R_X86_64_32", 4 },
+	{ R_X86_64_32S, "R_X86_64_32S", 4 },
+	{ R_X86_64_16, "R_X86_64_16", 2 },
+	{ R_X86_64_PC16, "R_X86_64_PC16", 2 },
+	{ R_X86_64_8, "R_X86_64_8", 1 },
+	{ R_X86_64_PC8, "R_X86_64_PC8", 1 },
+	{ R_X86_64_PC64, "R_X86_64_PC64", 8 },
+	{ R_X86_64_GOTOFF64, "R_X86_64_GOTOFF64", 8 },
+	{ R_X86_64_GOTPC32, "R_X86_64_GOTPC32", 4 },
+	{ R_X86_64_GOTPCRELX, "R_X86_64_GOTPCRELX", 4 },
+	{ R_X86_64_REX_GOTPCRELX, "R_X86_64_REX_GOTPCRELX", 4 },
+};
+
+static enum ml_stub_kind x86_64_stub_kind(uint32_t type)
+{
+	switch (type) {
+	case R_X86_64_GOT32:
+	case R_X86_64_GOTPCREL:
+	case R_X86_64_GOTPCRELX:
+	case R_X86_64_REX_GOTPCRELX:
+		return ML_STUB_GOT;
+	default:
+		return ML_STUB_NONE;
+	}
+}
+
+static unsigned x86_64_stub_size(enum ml_stub_kind kind, const struct ml_target *t)
+{
+	return kind == ML_STUB_GOT ? 8 : 0;
+}
+
+static bool x86_64_needs_got(uint32_t type)
+{
+	return type == R_X86_64_GOTOFF64 || type == R_X86_64_GOTPC32;
+}
+
+/* Store c->value in a width-byte field if it lies in [lo, hi). */
+static enum ml_reloc_status store_checked(struct ml_reloc_ctx *c, unsigned width, int64_t lo,
+					  int64_t hi, bool unsig)
+{
+	if (width < 8) {
+		bool bad;
+
+		if (unsig)
+			bad = c->value >= (uint64_t)hi;
+		else
+			bad = (int64_t)c->value < lo || (int64_t)c->value >= hi;
+		if (bad) {
+			c->lo = lo;
+			c->hi = hi;
+			c->range_unsigned = unsig;
+			return ML_RELOC_OVERFLOW;
+		}
+		c->written = c->value & ((1ULL << (8 * width)) - 1);
+	} else {
+		c->written = c->value;
+	}
+	ml_putn(c->t, c->loc, width, c->written);
+	return ML_RELOC_OK;
+}
+
+#define SRANGE(bits) -(1LL << ((bits) - 1)), (1LL << ((bits) - 1))
+
+static enum ml_reloc_status x86_64_apply(struct ml_reloc_ctx *c)
+{
+	uint64_t S = c->S, A = c->A, P = c->P, GOT = c->got;
+
+	switch (c->type) {
+	case R_X86_64_NONE:
+		c->formula = "none";
+		return ML_RELOC_OK;
+	case R_X86_64_64:
+		c->formula = "S + A";
+		c->value = S + A;
+		return store_checked(c, 8, 0, 0, false);
+	case R_X86_64_GLOB_DAT:
+	case R_X86_64_JUMP_SLOT:
+		c->formula = "S";
+		c->value = S;
+		return store_checked(c, 8, 0, 0, false);
+	case R_X86_64_RELATIVE:
+		c->formula = "B + A";
+		c->value = A;
+		return store_checked(c, 8, 0, 0, false);
+	case R_X86_64_32:
+		c->formula = "S + A";
+		c->value = S + A;
+		return store_checked(c, 4, 0, 1LL << 32, true);
+	case R_X86_64_32S:
+		c->formula = "S + A";
+		c->value = S + A;
+		return store_checked(c, 4, SRANGE(32), false);
+	case R_X86_64_16:
+		c->formula = "S + A";
+		c->value = S + A;
+		return store_checked(c, 2, 0, 1LL << 16, true);
+	case R_X86_64_8:
+		c->formula = "S + A";
+		c->value = S + A;
+		return store_checked(c, 1, 0, 1LL << 8, true);
+	case R_X86_64_PC32:
+	case R_X86_64_PLT32:
+		c->formula = "S + A - P";
+		c->value = S + A - P;
+		return store_checked(c, 4, SRANGE(32), false);
+	case R_X86_64_PC16:
+		c->formula = "S + A - P";
+		c->value = S + A - P;
+		return store_checked(c, 2, SRANGE(16), false);
+	case R_X86_64_PC8:
+		c->formula = "S + A - P";
+		c->value = S + A - P;
+		return store_checked(c, 1, SRANGE(8), false);
+	case R_X86_64_PC64:
+		c->formula = "S + A - P";
+		c->value = S + A - P;
+		return store_checked(c, 8, 0, 0, false);
+	case R_X86_64_GOT32:
+		c->formula = "G + A";
+		c->value = c->stub - GOT + A;
+		return store_checked(c, 4, SRANGE(32), false);
+	case R_X86_64_GOTPCREL:
+	case R_X86_64_GOTPCRELX:
+	case R_X86_64_REX_GOTPCRELX:
+		c->formula = "G + GOT + A - P";
+		c->value = c->stub + A - P;
+		return store_checked(c, 4, SRANGE(32), false);
+	case R_X86_64_GOTOFF64:
+		c->formula = "S + A - GOT";
+		c->value = S + A - GOT;
+		return store_checked(c, 8, 0, 0, false);
+	case R_X86_64_GOTPC32:
+		c->formula = "GOT + A - P";
+		c->value = GOT + A - P;
+		return store_checked(c, 4, SRANGE(32), false);
+	default:
+		return ML_RELOC_UNHANDLED;
+	}
+}
+
+const struct ml_arch ml_arch_x86_64 = {
+	.name = "x86_64",
+	.machine = EM_X86_64,
+	.is64 = true,
+	.allow_le = true,
+	.allow_be = false,
+	.rela = true,
+	.ex_entry_size = 16,
+	.overflow_hint = "build the module with -mcmodel=kernel (and without -fpic)",
+	.relocs = x86_64_relocs,
+	.nrelocs = ML_ARRAY_SIZE(x86_64_relocs),
+	.stub_kind = x86_64_stub_kind,
+	.stub_size = x86_64_stub_size,
+	.needs_got = x86_64_needs_got,
+	.apply = x86_64_apply,
+};

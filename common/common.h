@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * common: diagnostics, target byte order and word size access, a string hash
+ * table and small helpers shared by every part of modlink.
+ *
+ * The library never prints and never exits: functions return 0 or a negative
+ * errno and append records to a struct ml_diags.  Memory exhaustion is the one
+ * exception: ml_xmalloc() and friends abort, as there is nothing sensible a
+ * module linker can do without memory.
+ */
+#ifndef ML_COMMON_H
+#define ML_COMMON_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define ML_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define ML_PRINTF(f, a) __attribute__((format(printf, f, a)))
+
+/* ---- memory ---- */
+void *ml_xmalloc(size_t n);
+void *ml_xcalloc(size_t n, size_t sz);
+void *ml_xrealloc(void *p, size_t n);
+char *ml_xstrdup(const char *s);
+char *ml_xstrndup(const char *s, size_t n);
+char *ml_xasprintf(const char *fmt, ...) ML_PRINTF(1, 2);
+
+/* Growable byte/text buffer. */
+struct ml_buf {
+	char *p;
+	size_t len, cap;
+};
+void ml_buf_add(struct ml_buf *b, const void *data, size_t n);
+void ml_buf_printf(struct ml_buf *b, const char *fmt, ...) ML_PRINTF(2, 3);
+void ml_buf_vprintf(struct ml_buf *b, const char *fmt, va_list ap);
+void ml_buf_free(struct ml_buf *b);
+
+/* ---- diagnostics ---- */
+enum ml_sev { ML_INFO, ML_WARN, ML_ERR };
+
+/* Where a problem is: every field optional (NULL / -1). */
+struct ml_loc {
+	const char *file;
+	const char *section;
+	long long offset;
+	const char *symbol;
+	const char *reloc;
+};
+#define ML_LOC_FILE(f) ((struct ml_loc){ .file = (f), .offset = -1 })
+
+struct ml_diag {
+	enum ml_sev sev;
+	char *file, *section, *symbol, *reloc;
+	long long offset;
+	char *msg;
+};
+
+struct ml_diags {
+	struct ml_diag *v;
+	size_t n, cap;
+	unsigned nerr, nwarn;
+};
+
+void ml_diag(struct ml_diags *d, enum ml_sev sev, const struct ml_loc *loc,
+	     const char *fmt, ...) ML_PRINTF(4, 5);
+void ml_vdiag(struct ml_diags *d, enum ml_sev sev, const struct ml_loc *loc,
+	      const char *fmt, va_list ap);
+/* Shorthands naming only a file (or nothing). */
+void ml_err(struct ml_diags *d, const char *file, const char *fmt, ...) ML_PRINTF(3, 4);
+void ml_warn(struct ml_diags *d, const char *file, const char *fmt, ...) ML_PRINTF(3, 4);
+void ml_info(struct ml_diags *d, const char *file, const char *fmt, ...) ML_PRINTF(3, 4);
+/* One line: "file: section+0xoff: msg" (parts absent are left out). */
+char *ml_diag_format(const struct ml_diag *g);
+void ml_diags_free(struct ml_diags *d);
+
+/* ---- target access: byte order and word size decided once ---- */
+struct ml_target {
+	bool is64;
+	bool big;
+};
+static inline unsigned ml_wordsize(const struct ml_target *t)
+{
+	return t->is64 ? 8 : 4;
+}
+uint16_t ml_get16(const struct ml_target *t, const void *p);
+uint32_t ml_get32(const struct ml_target *t, const void *p);
+uint64_t ml_get64(const struct ml_target *t, const void *p);
+void ml_put16(const struct ml_target *t, void *p, uint16_t v);
+void ml_put32(const struct ml_target *t, void *p, uint32_t v);
+void ml_put64(const struct ml_target *t, void *p, uint64_t v);
+/* A target word (unsigned long / pointer): 4 or 8 bytes. */
+uint64_t ml_getword(const struct ml_target *t, const void *p);
+void ml_putword(const struct ml_target *t, void *p, uint64_t v);
+/* Get/put an n-byte field (1, 2, 4, 8). */
+uint64_t ml_getn(const struct ml_target *t, const void *p, unsigned n);
+void ml_putn(const struct ml_target *t, void *p, unsigned n, uint64_t v);
+/* Sign-extend the low 'bits' bits of v. */
+static inline int64_t ml_sext(uint64_t v, unsigned bits)
+{
+	uint64_t m = 1ULL << (bits - 1);
+	v &= bits == 64 ? ~0ULL : (1ULL << bits) - 1;
+	return (int64_t)((v ^ m) - m);
+}
+
+/* ---- string hash table (open hashing, ELF hash) ---- */
+unsigned long ml_elf_hash(const char *s, size_t n);
+
+struct ml_hent {
+	const char *key;
+	size_t klen;
+	void *val;
+	struct ml_hent *next;
+};
+struct ml_hash {
+	struct ml_hent **b;
+	size_t nb, n;
+};
+void ml_hash_init(struct ml_hash *h, size_t hint);
+/* The key is not copied: it must outlive the table. */
+void ml_hash_put(struct ml_hash *h, const char *key, size_t klen, void *val);
+void *ml_hash_get(const struct ml_hash *h, const char *key, size_t klen);
+/* First entry with this key, for callers that keep several per key. */
+struct ml_hent *ml_hash_find(const struct ml_hash *h, const char *key, size_t klen);
+void ml_hash_free(struct ml_hash *h);
+
+/* ---- files ---- */
+/* Read a whole file, transparently gunzipping (zlib).  0 or -errno. */
+int ml_read_file(const char *path, unsigned char **data, size_t *len, struct ml_diags *d);
+/* Parse an address/number: decimal, 0x hex or 0 octal.  false if malformed. */
+bool ml_parse_ulong(const char *s, uint64_t *out);
+
+#endif

@@ -1,0 +1,569 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * What insmod adds to a 2.4 module before the kernel sees it: the .this
+ * section holding struct module, exports in __ksymtab, dependencies in
+ * .kmodtab, the ksymoops __insmod_* symbols, __kallsyms, and finally the
+ * image itself, the load map and the blob.
+ *
+ * struct module is written field by field in the target's word size and
+ * byte order (facts: 2.4 include/linux/module.h).  The offsets follow from
+ * one rule: six words, two 32-bit ints (nsyms, ndeps), then words.
+ */
+#include "loader/loader-int.h"
+
+#include <ctype.h>
+#include <elf.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum modfield {
+	MF_SIZE_OF_STRUCT, MF_NEXT, MF_NAME, MF_SIZE, MF_UC, MF_FLAGS,
+	MF_NSYMS, MF_NDEPS,
+	MF_SYMS, MF_DEPS, MF_REFS, MF_INIT, MF_CLEANUP, MF_EX_START, MF_EX_END,
+	MF_PERSIST_START, MF_PERSIST_END, MF_CAN_UNLOAD, MF_RUNSIZE,
+	MF_KALLSYMS_START, MF_KALLSYMS_END, MF_ARCHDATA_START, MF_ARCHDATA_END,
+	MF_KERNEL_DATA, MF_END,
+};
+
+static unsigned mf_off(const struct ml_target *t, enum modfield f)
+{
+	unsigned ws = ml_wordsize(t);
+
+	if (f <= MF_FLAGS)
+		return f * ws;
+	if (f == MF_NSYMS)
+		return 6 * ws;
+	if (f == MF_NDEPS)
+		return 6 * ws + 4;
+	return 6 * ws + 8 + (f - MF_SYMS) * ws;
+}
+
+unsigned ml_module_struct_size(const struct ml_target *t)
+{
+	return mf_off(t, MF_END);
+}
+
+char *ml_module_name_from_path(const char *path)
+{
+	const char *b = strrchr(path, '/');
+	char *n = ml_xstrdup(b ? b + 1 : path);
+	size_t l = strlen(n);
+	static const char *const sfx[] = { ".o", ".mod", ".ko" };
+
+	if (l > 3 && !strcmp(n + l - 3, ".gz"))
+		n[l -= 3] = 0;
+	for (size_t i = 0; i < ML_ARRAY_SIZE(sfx); i++) {
+		size_t sl = strlen(sfx[i]);
+
+		if (l > sl && !strcmp(n + l - sl, sfx[i])) {
+			n[l - sl] = 0;
+			break;
+		}
+	}
+	return n;
+}
+
+long ml_kernel_version_code(const char *release)
+{
+	unsigned long a, b, c;
+	char *end;
+
+	if (!release || !isdigit((unsigned char)*release))
+		return -1;
+	a = strtoul(release, &end, 10);
+	if (*end != '.')
+		return -1;
+	b = strtoul(end + 1, &end, 10);
+	if (*end != '.')
+		return -1;
+	c = strtoul(end + 1, &end, 10);
+	return (long)((a << 16) | (b << 8) | c);
+}
+
+/* ---- .this ---- */
+
+void ml_create_this(struct ml_obj *o, const char *modname)
+{
+	unsigned sz = ml_module_struct_size(&o->tgt);
+	size_t sec = ml_obj_add_section(o, ".this", SHT_PROGBITS, SHF_ALLOC | SHF_WRITE,
+					ml_wordsize(&o->tgt), sz);
+
+	o->this_sec = (int)sec;
+	ml_obj_add_symbol(o, "__this_module", (int)sec, 0, STB_LOCAL, STT_OBJECT, sz);
+	ml_obj_patch_string(o, sec, mf_off(&o->tgt, MF_NAME), modname);
+}
+
+/* ---- exports ---- */
+
+static int ksymtab_section(struct ml_obj *o)
+{
+	int sec = ml_obj_find_section(o, "__ksymtab");
+
+	if (sec >= 0 && !o->secs[sec]->load) {
+		/* EXPORT_NO_SYMBOLS: keep it out of the way, as modutils does. */
+		o->secs[sec]->name[0] = 'x';
+		sec = -1;
+	}
+	if (sec < 0)
+		sec = (int)ml_obj_add_section(o, "__ksymtab", SHT_PROGBITS, SHF_ALLOC | SHF_WRITE,
+					      ml_wordsize(&o->tgt), 0);
+	return sec;
+}
+
+static void add_ksymtab(struct ml_obj *o, uint32_t sym)
+{
+	int sec = ksymtab_section(o);
+	unsigned ws = ml_wordsize(&o->tgt);
+	uint64_t off = ml_obj_extend_section(o, (size_t)sec, 2 * ws);
+
+	ml_obj_patch_symbol(o, (size_t)sec, off, sym);
+	ml_obj_patch_string(o, (size_t)sec, off + ws, o->syms[sym].name);
+}
+
+static bool has_alloc_ksymtab(const struct ml_obj *o)
+{
+	int sec = ml_obj_find_section(o, "__ksymtab");
+
+	return sec >= 0 && o->secs[sec]->load;
+}
+
+/* Section names tagged with _S<name>_L<len> symbols for ksymoops. */
+static const char *const tagged_sections[] = { ".text", ".rodata", ".data", ".bss" };
+
+void ml_add_ksymoops(struct ml_obj *o, const char *modname, const char *realpath_,
+		     uint64_t mtime, long version, const char *persist, bool export_all)
+{
+	bool use_ksymtab = ml_obj_find_section(o, "__ksymtab") >= 0 || !export_all;
+	unsigned digits = 2 * ml_wordsize(&o->tgt);
+	char *name;
+	uint32_t sym;
+
+	name = ml_xasprintf("__insmod_%s_O%s_M%0*" PRIX64 "_V%ld", modname, realpath_, (int)digits,
+			    mtime, version);
+	sym = ml_obj_add_symbol(o, name, o->this_sec, 0, STB_GLOBAL, STT_NOTYPE, 0);
+	free(name);
+	if (use_ksymtab)
+		add_ksymtab(o, sym);
+	if (persist) {
+		name = ml_xasprintf("__insmod_%s_P%s", modname, persist);
+		sym = ml_obj_add_symbol(o, name, o->this_sec, 0, STB_GLOBAL, STT_NOTYPE, 0);
+		free(name);
+		if (use_ksymtab)
+			add_ksymtab(o, sym);
+	}
+	for (size_t i = 0; i < ML_ARRAY_SIZE(tagged_sections); i++) {
+		int sec = ml_obj_find_section(o, tagged_sections[i]);
+
+		if (sec < 0 || !o->secs[sec]->load || !o->secs[sec]->size)
+			continue;
+		name = ml_xasprintf("__insmod_%s_S%s_L%" PRIu64, modname, tagged_sections[i],
+				    o->secs[sec]->size);
+		sym = ml_obj_add_symbol(o, name, sec, 0, STB_GLOBAL, STT_NOTYPE, 0);
+		free(name);
+		if (use_ksymtab)
+			add_ksymtab(o, sym);
+	}
+}
+
+/* modutils keeps 521 hash chains, newest first: its export order. */
+#define MU_BUCKETS 521
+
+static int cmp_export(const void *a, const void *b, void *arg)
+{
+	const struct ml_obj *o = arg;
+	const struct ml_symbol *x = &o->syms[*(const uint32_t *)a];
+	const struct ml_symbol *y = &o->syms[*(const uint32_t *)b];
+	unsigned long hx = ml_elf_hash(x->name, strlen(x->name)) % MU_BUCKETS;
+	unsigned long hy = ml_elf_hash(y->name, strlen(y->name)) % MU_BUCKETS;
+
+	if (hx != hy)
+		return hx < hy ? -1 : 1;
+	return x->seq > y->seq ? -1 : x->seq < y->seq;
+}
+
+void ml_build_exports(struct ml_obj *o, const struct ml_ksymtab *kt, bool export_all)
+{
+	unsigned ws = ml_wordsize(&o->tgt);
+	size_t nused = 0;
+	uint32_t *v = NULL;
+	size_t n = 0;
+
+	for (size_t i = 0; i < kt->nmods; i++)
+		nused += kt->mods[i].used;
+	if (nused) {
+		size_t sec = ml_obj_add_section(o, ".kmodtab", SHT_PROGBITS, SHF_ALLOC | SHF_WRITE, ws,
+						3 * ws * nused);
+		uint64_t off = 0;
+		long self = ml_obj_find_symbol(o, "__this_module");
+
+		for (size_t i = 0; i < kt->nmods; i++) {
+			if (!kt->mods[i].used)
+				continue;
+			ml_putword(&o->tgt, o->secs[sec]->data + off, kt->mods[i].addr);
+			if (self >= 0)
+				ml_obj_patch_symbol(o, sec, off + ws, (uint32_t)self);
+			off += 3 * ws;
+		}
+	}
+	if (!export_all || has_alloc_ksymtab(o) || ml_obj_find_section(o, "__ksymtab") >= 0) {
+		/* An explicit __ksymtab (even an empty EXPORT_NO_SYMBOLS one) wins. */
+		return;
+	}
+	for (size_t i = 1; i < o->nsyms; i++) {
+		const struct ml_symbol *s = &o->syms[i];
+
+		if (s->bind == STB_LOCAL || !*s->name || s->type == STT_SECTION || s->type == STT_FILE)
+			continue;
+		if (ml_obj_find_symbol(o, s->name) != (long)i)
+			continue;
+		if (s->sec == ML_SEC_ABS || (s->sec >= 0 && o->secs[s->sec]->load)) {
+			v = ml_xrealloc(v, (n + 1) * sizeof(*v));
+			v[n++] = (uint32_t)i;
+		}
+	}
+	/* insertion sort: n is small (a module's globals) */
+	for (size_t i = 1; i < n; i++) {
+		uint32_t x = v[i];
+		size_t j = i;
+
+		while (j && cmp_export(&v[j - 1], &x, o) > 0) {
+			v[j] = v[j - 1];
+			j--;
+		}
+		v[j] = x;
+	}
+	for (size_t i = 0; i < n; i++)
+		add_ksymtab(o, v[i]);
+	free(v);
+}
+
+/* Hide init_module, cleanup_module and kernel_version: never exported. */
+void ml_hide_specials(struct ml_obj *o)
+{
+	static const char *const specials[] = { "cleanup_module", "init_module", "kernel_version" };
+
+	for (size_t i = 0; i < ML_ARRAY_SIZE(specials); i++) {
+		long s = ml_obj_find_symbol(o, specials[i]);
+
+		if (s >= 0)
+			o->syms[s].bind = STB_LOCAL;
+	}
+}
+
+/* ---- __kallsyms ---- */
+
+struct ka_layout {
+	unsigned hdr, sec, sym; /* entry sizes */
+	uint64_t nsec, nsym, strsize;
+};
+
+static bool ka_symbol_wanted(const struct ml_obj *o, const struct ml_symbol *s)
+{
+	return *s->name && s->type != STT_SECTION && s->type != STT_FILE && s->sec >= 0 &&
+	       o->secs[s->sec]->load;
+}
+
+static void ka_measure(const struct ml_obj *o, struct ka_layout *k)
+{
+	bool w64 = o->tgt.is64;
+
+	k->hdr = w64 ? 72 : 44;
+	k->sec = w64 ? 32 : 16;
+	k->sym = w64 ? 24 : 12;
+	k->nsec = k->nsym = 0;
+	k->strsize = 1; /* leading empty string */
+	for (size_t i = 0; i < o->nsecs; i++)
+		if (o->secs[i]->load) {
+			k->nsec++;
+			k->strsize += strlen(o->secs[i]->name) + 1;
+		}
+	for (size_t i = 1; i < o->nsyms; i++)
+		if (ka_symbol_wanted(o, &o->syms[i])) {
+			k->nsym++;
+			k->strsize += strlen(o->syms[i].name) + 1;
+		}
+}
+
+int ml_kallsyms_reserve(struct ml_obj *o)
+{
+	struct ka_layout k;
+
+	ka_measure(o, &k);
+	/* The section itself is one of the loaded sections it describes. */
+	k.nsec++;
+	k.strsize += strlen("__kallsyms") + 1;
+	return (int)ml_obj_add_section(o, "__kallsyms", SHT_PROGBITS, SHF_ALLOC,
+				       ml_wordsize(&o->tgt),
+				       k.hdr + k.nsec * k.sec + k.nsym * k.sym + k.strsize);
+}
+
+static int cmp_addr(const void *a, const void *b, void *arg)
+{
+	const struct ml_obj *o = arg;
+	uint64_t x = ml_obj_symbol_value(o, &o->syms[*(const uint32_t *)a]);
+	uint64_t y = ml_obj_symbol_value(o, &o->syms[*(const uint32_t *)b]);
+
+	if (x != y)
+		return x < y ? -1 : 1;
+	return *(const uint32_t *)a < *(const uint32_t *)b ? -1 : 1;
+}
+
+static void sort_by(uint32_t *v, size_t n, int (*cmp)(const void *, const void *, void *), void *arg)
+{
+	/* merge sort: symbol tables can be large */
+	uint32_t *tmp;
+
+	if (n < 2)
+		return;
+	tmp = ml_xmalloc(n * sizeof(*tmp));
+	for (size_t w = 1; w < n; w *= 2) {
+		for (size_t lo = 0; lo < n; lo += 2 * w) {
+			size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+			size_t i = lo, j = mid, k = lo;
+
+			while (i < mid && j < hi)
+				tmp[k++] = cmp(&v[j], &v[i], arg) < 0 ? v[j++] : v[i++];
+			while (i < mid)
+				tmp[k++] = v[i++];
+			while (j < hi)
+				tmp[k++] = v[j++];
+		}
+		memcpy(v, tmp, n * sizeof(*v));
+	}
+	free(tmp);
+}
+
+void ml_kallsyms_fill(struct ml_obj *o, int kasec)
+{
+	const struct ml_target *t = &o->tgt;
+	struct ml_section *ks = o->secs[kasec];
+	unsigned char *p = ks->data;
+	struct ka_layout k;
+	bool w64 = t->is64;
+	unsigned ws = w64 ? 8 : 4;
+	uint64_t secoff, symoff, stroff, str, *secentry;
+	uint32_t *v;
+	size_t nv = 0, si = 0;
+	uint64_t start = ~0ULL, end = 0;
+
+	ka_measure(o, &k);
+	secoff = k.hdr;
+	symoff = secoff + k.nsec * k.sec;
+	stroff = symoff + k.nsym * k.sym;
+	memset(p, 0, ks->size);
+	str = 1;
+	secentry = ml_xcalloc(o->nsecs, sizeof(*secentry));
+	for (size_t i = 0; i < o->norder; i++) {
+		struct ml_section *s = o->secs[o->order[i]];
+		unsigned char *e = p + secoff + si * k.sec;
+		size_t nl = strlen(s->name) + 1;
+
+		secentry[o->order[i]] = si * k.sec;
+		ml_putword(t, e, s->addr);
+		ml_put32(t, e + ws, (uint32_t)s->size);
+		ml_putword(t, e + (w64 ? 16 : 8), str);
+		ml_put32(t, e + (w64 ? 24 : 12), (uint32_t)s->flags);
+		memcpy(p + stroff + str, s->name, nl);
+		str += nl;
+		si++;
+		if (s->addr < start)
+			start = s->addr;
+		if (s->addr + s->size > end)
+			end = s->addr + s->size;
+	}
+	v = ml_xmalloc((o->nsyms + 1) * sizeof(*v));
+	for (size_t i = 1; i < o->nsyms; i++)
+		if (ka_symbol_wanted(o, &o->syms[i]))
+			v[nv++] = (uint32_t)i;
+	sort_by(v, nv, cmp_addr, o);
+	for (size_t i = 0; i < nv; i++) {
+		const struct ml_symbol *s = &o->syms[v[i]];
+		unsigned char *e = p + symoff + i * k.sym;
+		size_t nl = strlen(s->name) + 1;
+
+		ml_putword(t, e, secentry[s->sec]);
+		ml_putword(t, e + ws, ml_obj_symbol_value(o, s));
+		ml_putword(t, e + 2 * ws, str);
+		memcpy(p + stroff + str, s->name, nl);
+		str += nl;
+	}
+	/* header */
+	ml_put32(t, p + 0, k.hdr);
+	ml_put32(t, p + 4, (uint32_t)ks->size);
+	ml_put32(t, p + 8, (uint32_t)si);
+	if (w64) {
+		ml_put64(t, p + 16, secoff);
+		ml_put32(t, p + 24, k.sec);
+		ml_put32(t, p + 28, (uint32_t)nv);
+		ml_put64(t, p + 32, symoff);
+		ml_put32(t, p + 40, k.sym);
+		ml_put64(t, p + 48, stroff);
+		ml_put64(t, p + 56, start);
+		ml_put64(t, p + 64, end);
+	} else {
+		ml_put32(t, p + 12, (uint32_t)secoff);
+		ml_put32(t, p + 16, k.sec);
+		ml_put32(t, p + 20, (uint32_t)nv);
+		ml_put32(t, p + 24, (uint32_t)symoff);
+		ml_put32(t, p + 28, k.sym);
+		ml_put32(t, p + 32, (uint32_t)stroff);
+		ml_put32(t, p + 36, (uint32_t)start);
+		ml_put32(t, p + 40, (uint32_t)end);
+	}
+	free(v);
+	free(secentry);
+}
+
+/* ---- struct module ---- */
+
+static uint64_t sym_final(const struct ml_obj *o, const char *name)
+{
+	long s = ml_obj_find_symbol(o, name);
+
+	if (s < 0) {
+		/* init_module/cleanup_module were hidden (made local): search all. */
+		for (size_t i = 1; i < o->nsyms; i++)
+			if (!strcmp(o->syms[i].name, name) && o->syms[i].sec >= 0 &&
+			    o->syms[i].type != STT_SECTION)
+				return ml_obj_symbol_value(o, &o->syms[i]);
+		return 0;
+	}
+	return o->syms[s].sec == ML_SEC_UNDEF ? 0 : ml_obj_symbol_value(o, &o->syms[s]);
+}
+
+static void put_range(const struct ml_obj *o, unsigned char *m, const char *secname,
+		      enum modfield fs, enum modfield fe)
+{
+	int sec = ml_obj_find_section(o, secname);
+
+	if (sec < 0 || !o->secs[sec]->load || !o->secs[sec]->size)
+		return;
+	ml_putword(&o->tgt, m + mf_off(&o->tgt, fs), o->secs[sec]->addr);
+	ml_putword(&o->tgt, m + mf_off(&o->tgt, fe), o->secs[sec]->addr + o->secs[sec]->size);
+}
+
+void ml_fill_module(struct ml_obj *o, size_t ndeps, bool autoclean)
+{
+	const struct ml_target *t = &o->tgt;
+	unsigned char *m = o->secs[o->this_sec]->data;
+	unsigned ws = ml_wordsize(t);
+	int sec;
+	uint64_t runsize = 0;
+
+	ml_putword(t, m + mf_off(t, MF_SIZE_OF_STRUCT), ml_module_struct_size(t));
+	ml_putword(t, m + mf_off(t, MF_SIZE), o->size);
+	ml_putword(t, m + mf_off(t, MF_FLAGS), autoclean ? 4 /* MOD_AUTOCLEAN */ : 0);
+	sec = ml_obj_find_section(o, "__ksymtab");
+	if (sec >= 0 && o->secs[sec]->load && o->secs[sec]->size) {
+		ml_putword(t, m + mf_off(t, MF_SYMS), o->secs[sec]->addr);
+		ml_put32(t, m + mf_off(t, MF_NSYMS), (uint32_t)(o->secs[sec]->size / (2 * ws)));
+	}
+	sec = ml_obj_find_section(o, ".kmodtab");
+	if (sec >= 0 && ndeps) {
+		ml_putword(t, m + mf_off(t, MF_DEPS), o->secs[sec]->addr);
+		ml_put32(t, m + mf_off(t, MF_NDEPS), (uint32_t)ndeps);
+	}
+	ml_putword(t, m + mf_off(t, MF_INIT), sym_final(o, "init_module"));
+	ml_putword(t, m + mf_off(t, MF_CLEANUP), sym_final(o, "cleanup_module"));
+	sec = ml_obj_find_section(o, "__ex_table");
+	if (sec >= 0 && o->secs[sec]->load) {
+		ml_putword(t, m + mf_off(t, MF_EX_START), o->secs[sec]->addr);
+		ml_putword(t, m + mf_off(t, MF_EX_END), o->secs[sec]->addr + o->secs[sec]->size);
+	}
+	for (int i = 0; i < 2; i++) {
+		sec = ml_obj_find_section(o, i ? ".data.init" : ".text.init");
+		if (sec >= 0 && o->secs[sec]->load) {
+			uint64_t r = o->secs[sec]->addr - o->base;
+
+			if (!runsize || r < runsize)
+				runsize = r;
+		}
+	}
+	ml_putword(t, m + mf_off(t, MF_RUNSIZE), runsize);
+	put_range(o, m, "__kallsyms", MF_KALLSYMS_START, MF_KALLSYMS_END);
+	put_range(o, m, "__archdata", MF_ARCHDATA_START, MF_ARCHDATA_END);
+}
+
+unsigned char *ml_build_image(const struct ml_obj *o)
+{
+	unsigned char *img = ml_xcalloc(1, o->size);
+
+	for (size_t i = 0; i < o->norder; i++) {
+		const struct ml_section *s = o->secs[o->order[i]];
+
+		if (s->size)
+			memcpy(img + s->offset, s->data, s->size);
+	}
+	return img;
+}
+
+/* ---- load map (-m) ---- */
+
+static int log2u(uint64_t a)
+{
+	int n = 0;
+
+	while (a > 1) {
+		a >>= 1;
+		n++;
+	}
+	return n;
+}
+
+static char nm_type(const struct ml_obj *o, const struct ml_symbol *s)
+{
+	char c;
+
+	if (s->sec == ML_SEC_ABS) {
+		c = 'a';
+	} else {
+		const struct ml_section *sec = o->secs[s->sec];
+
+		if (sec->flags & SHF_EXECINSTR)
+			c = 't';
+		else if (!(sec->flags & SHF_WRITE))
+			c = 'r';
+		else if (sec->prio && ((sec->prio - 1) & 4) == 0)
+			c = 'b'; /* was NOBITS when loaded */
+		else
+			c = 'd';
+	}
+	return s->bind == STB_LOCAL ? c : (char)toupper((unsigned char)c);
+}
+
+void ml_write_map(const struct ml_obj *o, struct ml_buf *b)
+{
+	int w = (int)(2 * ml_wordsize(&o->tgt));
+	uint32_t *v;
+	size_t n = 0;
+
+	ml_buf_printf(b, "Sections:       Size      %-*s  Align\n", w, "Address");
+	for (size_t i = 0; i < o->norder; i++) {
+		const struct ml_section *s = o->secs[o->order[i]];
+
+		ml_buf_printf(b, "%-15s %08" PRIx64 "  %0*" PRIx64 "  2**%d\n", s->name, s->size, w,
+			      s->addr, log2u(s->align));
+	}
+	v = ml_xmalloc((o->nsyms + 1) * sizeof(*v));
+	for (size_t i = 1; i < o->nsyms; i++) {
+		const struct ml_symbol *s = &o->syms[i];
+
+		if (!*s->name || s->type == STT_SECTION || s->type == STT_FILE)
+			continue;
+		if (s->bind != STB_LOCAL && ml_obj_find_symbol(o, s->name) != (long)i)
+			continue;
+		if (s->sec == ML_SEC_ABS || (s->sec >= 0 && o->secs[s->sec]->load))
+			v[n++] = (uint32_t)i;
+	}
+	sort_by(v, n, cmp_addr, (void *)o);
+	ml_buf_printf(b, "\nSymbols:\n");
+	for (size_t i = 0; i < n; i++) {
+		const struct ml_symbol *s = &o->syms[v[i]];
+
+		ml_buf_printf(b, "%0*" PRIx64 " %c %s\n", w, ml_obj_symbol_value(o, s), nm_type(o, s),
+			      s->name);
+	}
+	free(v);
+}

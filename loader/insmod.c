@@ -1,0 +1,374 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The insmod pipeline, in modutils 2.4's order: load the object, check the
+ * kernel version, bind undefined symbols to kernel and module exports,
+ * create .this, size the GOT, check for unresolved symbols, allocate
+ * COMMONs, apply parameters, add ksymoops symbols and exports, lay out,
+ * reserve kernel memory, relocate, fill struct module, build the image and
+ * hand it over.  Every problem that can be found before the kernel is
+ * touched is found first; a module created in the kernel is deleted again
+ * if a later step fails.
+ */
+#include "loader/loader-int.h"
+#include "kernel/kernel.h"
+
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define NOLOAD_BASE 0x12340000ULL
+
+void ml_insmod_result_free(struct ml_insmod_result *r)
+{
+	free(r->modname);
+	free(r->image);
+	ml_buf_free(&r->map);
+	ml_buf_free(&r->explain);
+	memset(r, 0, sizeof(*r));
+}
+
+/* The module's kernel_version: .modinfo first, then the old symbols. */
+static const char *module_version(const struct ml_obj *o)
+{
+	const char *v = ml_modinfo_get(o, "kernel_version");
+	static const char *const syms[] = { "kernel_version", "__module_kernel_version" };
+
+	if (v)
+		return v;
+	for (size_t i = 0; i < ML_ARRAY_SIZE(syms); i++) {
+		long s = ml_obj_find_symbol(o, syms[i]);
+
+		if (s >= 0 && o->syms[s].sec >= 0 && o->secs[o->syms[s].sec]->data) {
+			const struct ml_section *sec = o->secs[o->syms[s].sec];
+			uint64_t off = o->syms[s].value;
+
+			if (off < sec->size && memchr(sec->data + off, 0, sec->size - off)) {
+				const char *str = (const char *)sec->data + off;
+
+				/* "kernel_version=2.4.x" in old objects */
+				return strncmp(str, "kernel_version=", 15) ? str : str + 15;
+			}
+		}
+	}
+	return NULL;
+}
+
+static bool module_uses_crcs(const struct ml_obj *o)
+{
+	const char *v = ml_modinfo_get(o, "using_checksums");
+
+	if (o->has_modinfo)
+		return v && atoi(v);
+	return ml_obj_find_symbol(o, "Using_Versions") >= 0;
+}
+
+static bool kernel_uses_crcs(const struct ml_ksymtab *kt)
+{
+	uint64_t v;
+
+	return ml_ksymtab_value(kt, "Using_Versions", &v) && v;
+}
+
+static bool numeric_equal(const char *a, const char *b)
+{
+	return ml_kernel_version_code(a) >= 0 && ml_kernel_version_code(a) == ml_kernel_version_code(b);
+}
+
+static int check_version(const struct ml_insmod_opts *opt, struct ml_obj *o, const char *krel,
+			 bool crcs_differ_or_none, struct ml_insmod_result *r, struct ml_diags *d)
+{
+	const char *mv = module_version(o);
+
+	if (!mv) {
+		ml_err(d, o->fname, "couldn't find the kernel version the module was compiled for");
+		return -ENOEXEC;
+	}
+	if (!krel || !crcs_differ_or_none)
+		return 0;
+	if (!strncmp(mv, krel, 32) || (opt->numeric_only && numeric_equal(mv, krel)))
+		return 0;
+	if (opt->force) {
+		ml_warn(d, o->fname, "Warning: kernel-module version mismatch\n\t%s was compiled for kernel version %s\n\twhile this kernel is version %s",
+			o->fname, mv, krel);
+		r->taint |= 2;
+		return 0;
+	}
+	if (!opt->quiet)
+		ml_err(d, o->fname, "kernel-module version mismatch\n\t%s was compiled for kernel version %s\n\twhile this kernel is version %s.",
+		       o->fname, mv, krel);
+	else
+		d->nerr++;
+	return -ENOEXEC;
+}
+
+/* Bind the object's undefined globals to exports; mark providers used. */
+static void resolve(struct ml_obj *o, struct ml_ksymtab *kt, struct ml_lookup *lk)
+{
+	for (size_t i = 1; i < o->nsyms; i++) {
+		struct ml_symbol *s = &o->syms[i];
+		const struct ml_ksym *k;
+
+		if (s->sec != ML_SEC_UNDEF || s->bind == STB_LOCAL || !*s->name)
+			continue;
+		if (ml_obj_find_symbol(o, s->name) != (long)i)
+			continue;
+		k = ml_ksymtab_lookup(kt, s->name, lk);
+		if (!k)
+			continue;
+		s->sec = ML_SEC_EXTERN;
+		s->ext = k;
+		if (k->mod >= 0)
+			kt->mods[k->mod].used = true;
+	}
+}
+
+/* Weak undefineds become 0; referenced undefineds are errors, all listed. */
+static int check_unresolved(const struct ml_insmod_opts *opt, struct ml_obj *o, bool gpl,
+			    const char *license, bool gplonly_seen, struct ml_diags *d)
+{
+	size_t bad = 0;
+
+	for (size_t i = 1; i < o->nsyms; i++) {
+		struct ml_symbol *s = &o->syms[i];
+
+		if (s->sec != ML_SEC_UNDEF || !*s->name)
+			continue;
+		if (s->bind == STB_WEAK) {
+			s->weak_zero = true;
+			continue;
+		}
+		if (!s->referenced || ml_obj_find_symbol(o, s->name) != (long)i)
+			continue;
+		bad++;
+		if (!opt->quiet) {
+			struct ml_loc loc = { .file = o->fname, .offset = -1, .symbol = s->name };
+
+			ml_diag(d, ML_ERR, &loc, "unresolved symbol %s", s->name);
+		} else {
+			d->nerr++;
+		}
+	}
+	if (bad && !gpl && !opt->quiet) {
+		if (gplonly_seen)
+			ml_warn(d, NULL, "Hint: You are trying to load a module without a GPL compatible license\n      and it has unresolved symbols.  The module may be trying to access\n      GPLONLY symbols but the problem is more likely to be a coding or\n      user error.  Contact the module supplier for assistance, only they\n      can help you.");
+		else
+			ml_warn(d, NULL, "Hint: You are trying to load a module without a GPL compatible license\n      and it has unresolved symbols.  Contact the module supplier for\n      assistance, only they can help you.");
+	}
+	return bad ? -ENOENT : 0;
+}
+
+static void taint_warning(const struct ml_insmod_opts *opt, struct ml_obj *o, const char *license,
+			  struct ml_insmod_result *r, struct ml_diags *d)
+{
+	static const char url[] = "  See http://www.tux.org/lkml/#s1-18 for information about tainted modules";
+	bool first = true;
+
+	if (!license) {
+		ml_warn(d, NULL, "Warning: loading %s will taint the kernel: no license\n%s", o->fname, url);
+		r->taint |= 1;
+		first = false;
+	} else if (!ml_license_is_gpl(license)) {
+		ml_warn(d, NULL, "Warning: loading %s will taint the kernel: non-GPL license - %s\n%s",
+			o->fname, license, url);
+		r->taint |= 1;
+		first = false;
+	}
+	if (r->taint & 2)
+		ml_warn(d, NULL, "Warning: loading %s will taint the kernel: forced load%s%s", o->fname,
+			first ? "\n" : "", first ? url : "");
+}
+
+static char *real_path(const char *path, struct ml_diags *d)
+{
+	char buf[PATH_MAX];
+
+	if (realpath(path, buf))
+		return ml_xstrdup(buf);
+	ml_warn(d, NULL, "cannot get realpath for %s", path);
+	return ml_xstrdup(path);
+}
+
+static size_t count_deps(const struct ml_ksymtab *kt, const struct ml_obj *o, struct ml_diags *d)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < kt->nmods; i++) {
+		if (!kt->mods[i].used)
+			continue;
+		n++;
+		if (!kt->mods[i].have_addr)
+			ml_warn(d, o->fname, "the address of module %s, which it uses, is unknown (no __insmod_%s_O symbol in the symbol file); its dependency entry will be 0",
+				kt->mods[i].name, kt->mods[i].name);
+	}
+	return n;
+}
+
+int ml_insmod(const struct ml_insmod_opts *opt, struct ml_insmod_result *r, struct ml_diags *d)
+{
+	struct ml_obj *o = NULL;
+	struct ml_kernel *k = opt->kernel;
+	struct ml_lookup lk = { 0 };
+	const char *license, *krel = opt->release;
+	char relbuf[128], *rpath = NULL, *prefix = NULL;
+	bool mcrc, kcrc, created = false;
+	int err, kasec = -1;
+	size_t ndeps;
+	struct stat st;
+
+	memset(r, 0, sizeof(*r));
+	r->modname = opt->name ? ml_xstrdup(opt->name) : ml_module_name_from_path(opt->path);
+	if (!*r->modname) {
+		ml_err(d, NULL, "%s: cannot derive a module name; use -o", opt->path);
+		return -EINVAL;
+	}
+	if (k && !krel && k->ops->release && k->ops->release(k, relbuf, sizeof(relbuf)) == 0)
+		krel = relbuf;
+	if (k && opt->ksyms->n == 0) {
+		err = k->ops->get_symbols(k, opt->ksyms, d);
+		if (err)
+			return err;
+	}
+	if (k && !opt->noload && k->ops->module_exists(k, r->modname) == 1) {
+		ml_err(d, NULL, "a module named %s already exists", r->modname);
+		return -EEXIST;
+	}
+	err = ml_obj_load(opt->path, &o, d);
+	if (err)
+		return err;
+
+	/* Version and CRC state (modutils: check only if CRCs are not both used). */
+	mcrc = module_uses_crcs(o);
+	kcrc = kernel_uses_crcs(opt->ksyms);
+	err = check_version(opt, o, krel, !(mcrc && kcrc), r, d);
+	if (err)
+		goto fail;
+	prefix = opt->prefix ? ml_xstrdup(opt->prefix) : ml_ksymtab_prefix(opt->ksyms);
+	lk.prefix = prefix ? prefix : "";
+	lk.ncv = mcrc != kcrc;
+	if (mcrc && !kcrc && opt->ksyms->nocrc_source)
+		ml_warn(d, o->fname, "kernel symbols from System.map or kallsyms carry no CRCs: versioned symbols of %s were bound by name, their CRCs could not be checked",
+			r->modname);
+	license = ml_modinfo_get(o, "license");
+	lk.gpl = ml_license_is_gpl(license);
+	resolve(o, opt->ksyms, &lk);
+
+	ml_create_this(o, r->modname);
+	err = ml_size_stubs(o, d);
+	if (err)
+		goto fail;
+	err = check_unresolved(opt, o, lk.gpl, license, lk.gplonly_refused, d);
+	if (err)
+		goto fail;
+	ml_allocate_commons(o);
+	err = ml_params_check(o, d);
+	if (err)
+		goto fail;
+	taint_warning(opt, o, license, r, d);
+	for (size_t i = 0; i < opt->nparams; i++)
+		if (ml_param_apply(o, opt->params[i], true, d))
+			err = -EINVAL;
+	if (err)
+		goto fail;
+	ml_hide_specials(o);
+	if (opt->ksymoops) {
+		long ver = ml_kernel_version_code(module_version(o));
+
+		rpath = real_path(opt->path, d);
+		if (stat(opt->path, &st))
+			st.st_mtime = 0;
+		ml_add_ksymoops(o, r->modname, rpath, (uint64_t)st.st_mtime, ver, NULL, opt->export_all);
+	}
+	ml_build_exports(o, opt->ksyms, opt->export_all);
+	ndeps = count_deps(opt->ksyms, o, d);
+	{
+		uint64_t a, b;
+		bool kernel_kallsyms = ml_ksymtab_value(opt->ksyms, "__start___kallsyms", &a) &&
+				       ml_ksymtab_value(opt->ksyms, "__stop___kallsyms", &b) && a < b;
+
+		if (opt->kallsyms || kernel_kallsyms)
+			kasec = ml_kallsyms_reserve(o);
+	}
+	if (d->nerr) {
+		err = -EINVAL;
+		goto fail;
+	}
+	if (opt->probe)
+		goto done;
+
+	ml_layout(o);
+	r->size = o->size;
+	if (k && !opt->noload) {
+		err = k->ops->create_module(k, r->modname, o->size, &r->base);
+		if (err == -EEXIST) {
+			ml_err(d, NULL, "a module named %s already exists", r->modname);
+			goto fail;
+		}
+		if (err == -ENOMEM) {
+			ml_err(d, NULL, "can't allocate kernel memory for module; needed %llu bytes",
+			       (unsigned long long)o->size);
+			goto fail;
+		}
+		if (err) {
+			ml_err(d, NULL, "create_module: %s", strerror(-err));
+			goto fail;
+		}
+		created = true;
+	} else {
+		r->base = opt->have_base ? opt->base : NOLOAD_BASE;
+	}
+	ml_set_base(o, r->base);
+	err = ml_relocate(o, opt->explain ? &r->explain : NULL, d);
+	if (err)
+		goto fail;
+	if (kasec >= 0)
+		ml_kallsyms_fill(o, kasec);
+	ml_fill_module(o, ndeps, opt->autoclean);
+	r->image = ml_build_image(o);
+	if (opt->map)
+		ml_write_map(o, &r->map);
+	if (opt->blob) {
+		int fd = open(opt->blob, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		ssize_t w = -1;
+
+		if (fd >= 0) {
+			w = write(fd, r->image, o->size);
+			if (close(fd))
+				w = -1;
+		}
+		if (w != (ssize_t)o->size) {
+			ml_err(d, NULL, "cannot write blob %s: %s", opt->blob, strerror(errno));
+			err = -EIO;
+			goto fail;
+		}
+	}
+	if (k && !opt->noload) {
+		int old = 0;
+
+		if (r->taint && k->ops->taint)
+			k->ops->taint(k, r->taint, &old);
+		err = k->ops->init_module(k, r->modname, r->image, o->size);
+		if (err) {
+			ml_err(d, NULL, "init_module: %s", strerror(-err));
+			ml_warn(d, NULL, "Hint: insmod errors can be caused by incorrect module parameters, including invalid IO or IRQ parameters.\n      You may find more information in syslog or the output from dmesg");
+			goto fail;
+		}
+		r->loaded = true;
+	}
+done:
+	free(rpath);
+	free(prefix);
+	ml_obj_free(o);
+	return 0;
+fail:
+	if (created)
+		k->ops->delete_module(k, r->modname);
+	free(rpath);
+	free(prefix);
+	ml_obj_free(o);
+	return err ? err : -EINVAL;
+}

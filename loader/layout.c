@@ -1,0 +1,260 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Layout: COMMON allocation, GOT/PLT sizing and the load order of modutils
+ * 2.4, so that the image is laid out as its insmod laid it out.
+ */
+#include "loader/loader-int.h"
+
+#include <elf.h>
+#include <stdlib.h>
+#include <string.h>
+
+static uint64_t align_up(uint64_t v, uint64_t a)
+{
+	return a > 1 ? (v + a - 1) & ~(a - 1) : v;
+}
+
+static int cmp_common(const void *a, const void *b, void *arg)
+{
+	const struct ml_obj *o = arg;
+	const struct ml_symbol *x = &o->syms[*(const uint32_t *)a];
+	const struct ml_symbol *y = &o->syms[*(const uint32_t *)b];
+
+	if (x->size != y->size)
+		return x->size < y->size ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* qsort_r is a GNU extension; a small insertion sort keeps us portable. */
+static void sort_u32(uint32_t *v, size_t n, int (*cmp)(const void *, const void *, void *), void *arg)
+{
+	for (size_t i = 1; i < n; i++) {
+		uint32_t x = v[i];
+		size_t j = i;
+
+		while (j && cmp(&v[j - 1], &x, arg) > 0) {
+			v[j] = v[j - 1];
+			j--;
+		}
+		v[j] = x;
+	}
+}
+
+void ml_allocate_commons(struct ml_obj *o)
+{
+	uint32_t *c = NULL;
+	size_t nc = 0;
+	int bss = -1;
+
+	for (size_t i = 1; i < o->nsyms; i++) {
+		struct ml_symbol *s = &o->syms[i];
+
+		if (s->sec == ML_SEC_COMMON && s->bind != STB_LOCAL &&
+		    ml_obj_find_symbol(o, s->name) == (long)i) {
+			c = ml_xrealloc(c, (nc + 1) * sizeof(*c));
+			c[nc++] = (uint32_t)i;
+		}
+	}
+	for (size_t i = 0; i < o->nsecs; i++)
+		if (o->secs[i]->type == SHT_NOBITS && o->secs[i]->load) {
+			bss = (int)i;
+			break;
+		}
+	if (nc) {
+		struct ml_section *s;
+
+		if (bss < 0)
+			bss = (int)ml_obj_add_section(o, ".bss", SHT_NOBITS, SHF_ALLOC | SHF_WRITE, 1, 0);
+		s = o->secs[bss];
+		sort_u32(c, nc, cmp_common, o);
+		for (size_t i = 0; i < nc; i++) {
+			struct ml_symbol *sym = &o->syms[c[i]];
+			uint64_t a = sym->value ? sym->value : 1; /* COMMON: value = alignment */
+
+			if (a & (a - 1))
+				a = 1;
+			s->size = align_up(s->size, a);
+			if (a > s->align)
+				s->align = a;
+			sym->sec = bss;
+			sym->value = s->size;
+			s->size += sym->size;
+		}
+	}
+	free(c);
+	/* Every NOBITS section now gets real, zeroed contents. */
+	for (size_t i = 0; i < o->nsecs; i++) {
+		struct ml_section *s = o->secs[i];
+
+		if (s->type == SHT_NOBITS && s->load) {
+			free(s->data);
+			s->data = ml_xcalloc(1, s->size);
+			s->type = SHT_PROGBITS;
+		}
+	}
+}
+
+/* Canonical symbol a relocation refers to: globals by name, as modutils does. */
+static uint32_t canon(const struct ml_obj *o, uint32_t idx)
+{
+	const struct ml_symbol *s = &o->syms[idx];
+	long c;
+
+	if (idx < o->nlocals || s->bind == STB_LOCAL || !*s->name)
+		return idx;
+	c = ml_obj_find_symbol(o, s->name);
+	return c >= 0 ? (uint32_t)c : idx;
+}
+
+uint32_t ml_reloc_symbol(const struct ml_obj *o, uint32_t idx)
+{
+	return canon(o, idx);
+}
+
+static char *stub_key(uint32_t sym, int64_t addend, enum ml_stub_kind k, size_t *len)
+{
+	char *key = ml_xasprintf("%u:%lld:%d", sym, (long long)addend, (int)k);
+
+	*len = strlen(key);
+	return key;
+}
+
+long ml_find_stub(const struct ml_obj *o, uint32_t sym, int64_t addend, enum ml_stub_kind k)
+{
+	size_t len;
+	char *key;
+	void *v;
+
+	if (k == ML_STUB_GOT)
+		addend = 0; /* a GOT slot holds S; the addend applies at the place */
+	key = stub_key(sym, addend, k, &len);
+	v = ml_hash_get(&o->stubidx, key, len);
+	free(key);
+	return v ? (long)((uintptr_t)v - 1) : -1;
+}
+
+static size_t stub_section(struct ml_obj *o, enum ml_stub_kind k)
+{
+	unsigned ws = ml_wordsize(&o->tgt);
+
+	if (k == ML_STUB_GOT) {
+		if (o->got_sec < 0)
+			o->got_sec = (int)ml_obj_add_section(o, ".got", SHT_PROGBITS, SHF_ALLOC | SHF_WRITE, ws, 0);
+		return (size_t)o->got_sec;
+	}
+	if (o->plt_sec < 0)
+		o->plt_sec = (int)ml_obj_add_section(o, ".plt", SHT_PROGBITS, SHF_ALLOC | SHF_EXECINSTR, 16, 0);
+	return (size_t)o->plt_sec;
+}
+
+int ml_size_stubs(struct ml_obj *o, struct ml_diags *d)
+{
+	const struct ml_arch *a = o->arch;
+
+	if (!o->stubidx.nb)
+		ml_hash_init(&o->stubidx, 64);
+	for (size_t i = 0; i < o->nsecs; i++) {
+		struct ml_section *s = o->secs[i];
+
+		for (size_t j = 0; j < s->nrels; j++) {
+			struct ml_reloc *r = &s->rels[j];
+			uint32_t sym = canon(o, r->sym);
+			enum ml_stub_kind k = a->stub_kind ? a->stub_kind(r->type) : ML_STUB_NONE;
+			int64_t add = k == ML_STUB_GOT ? 0 : r->addend;
+
+			o->syms[sym].referenced = true;
+			if (a->needs_got && a->needs_got(r->type))
+				stub_section(o, ML_STUB_GOT);
+			if (k == ML_STUB_NONE || ml_find_stub(o, sym, add, k) >= 0)
+				continue;
+			size_t sec = stub_section(o, k), len;
+			struct ml_stub *st;
+			char *key;
+
+			o->stubs = ml_xrealloc(o->stubs, (o->nstubs + 1) * sizeof(*o->stubs));
+			st = &o->stubs[o->nstubs++];
+			st->sym = sym;
+			st->addend = add;
+			st->kind = k;
+			st->off = ml_obj_extend_section(o, sec, a->stub_size(k, &o->tgt));
+			key = stub_key(sym, add, k, &len);
+			st->key = key; /* freed with the object */
+			ml_hash_put(&o->stubidx, key, len, (void *)(uintptr_t)o->nstubs);
+		}
+	}
+	return 0;
+}
+
+/*
+ * modutils' load-order priority: init sections (".text.init", ".data.init",
+ * names of exactly ten characters ending in ".init") go last; then
+ * allocated before not, code before data, read-only before writable, data
+ * before bss, and .got next to the small data.
+ */
+static int priority(const struct ml_section *s)
+{
+	size_t n = strlen(s->name);
+	int p = 0;
+
+	if (!(n == 10 && s->name[0] == '.' && !strcmp(s->name + 5, ".init")))
+		p += 64;
+	if (s->flags & SHF_ALLOC)
+		p += 32;
+	if (s->flags & SHF_EXECINSTR)
+		p += 16;
+	if (!(s->flags & SHF_WRITE))
+		p += 8;
+	if (s->type != SHT_NOBITS)
+		p += 4;
+	if (!strcmp(s->name, ".got"))
+		p += 2;
+	return p;
+}
+
+void ml_compute_priorities(struct ml_obj *o)
+{
+	for (size_t i = 0; i < o->nsecs; i++)
+		if (!o->secs[i]->prio)
+			o->secs[i]->prio = priority(o->secs[i]) + 1; /* 0 = not yet set */
+}
+
+void ml_layout(struct ml_obj *o)
+{
+	uint64_t dot = 0;
+	size_t n = 0;
+
+	ml_compute_priorities(o);
+	free(o->order);
+	o->order = ml_xmalloc(o->nsecs * sizeof(*o->order));
+	if (o->this_sec >= 0)
+		o->order[n++] = (size_t)o->this_sec;
+	for (size_t i = 0; i < o->nsecs; i++)
+		if (o->secs[i]->load && (int)i != o->this_sec)
+			o->order[n++] = i;
+	/* Stable insertion sort by priority, highest first. */
+	for (size_t i = (o->this_sec >= 0) + 1; i < n; i++) {
+		size_t x = o->order[i], j = i;
+
+		while (j > (size_t)(o->this_sec >= 0) && o->secs[o->order[j - 1]]->prio < o->secs[x]->prio) {
+			o->order[j] = o->order[j - 1];
+			j--;
+		}
+		o->order[j] = x;
+	}
+	o->norder = n;
+	for (size_t i = 0; i < n; i++) {
+		struct ml_section *s = o->secs[o->order[i]];
+
+		dot = align_up(dot, s->align);
+		s->offset = dot;
+		dot += s->size;
+	}
+	o->size = dot;
+}
+
+void ml_set_base(struct ml_obj *o, uint64_t base)
+{
+	o->base = base;
+	for (size_t i = 0; i < o->nsecs; i++)
+		o->secs[i]->addr = o->secs[i]->load ? base + o->secs[i]->offset : 0;
+}

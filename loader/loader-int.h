@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Helpers shared inside loader/ only. */
+#ifndef ML_LOADER_INT_H
+#define ML_LOADER_INT_H
+
+#include "loader/loader.h"
+
+/* The symbol a relocation's index stands for: globals go by name. */
+uint32_t ml_reloc_symbol(const struct ml_obj *o, uint32_t idx);
+/* Index of the stub for (sym, addend, kind), or -1. */
+long ml_find_stub(const struct ml_obj *o, uint32_t sym, int64_t addend, enum ml_stub_kind k);
+/* Give every section its load-order priority (once, as read or created). */
+void ml_compute_priorities(struct ml_obj *o);
+
+
+/* image.c */
+void ml_create_this(struct ml_obj *o, const char *modname);
+void ml_add_ksymoops(struct ml_obj *o, const char *modname, const char *realpath_,
+		     uint64_t mtime, long version, const char *persist, bool export_all);
+void ml_build_exports(struct ml_obj *o, const struct ml_ksymtab *kt, bool export_all);
+void ml_hide_specials(struct ml_obj *o);
+int ml_kallsyms_reserve(struct ml_obj *o);
+void ml_kallsyms_fill(struct ml_obj *o, int kasec);
+void ml_fill_module(struct ml_obj *o, size_t ndeps, bool autoclean);
+unsigned char *ml_build_image(const struct ml_obj *o);
+void ml_write_map(const struct ml_obj *o, struct ml_buf *b);
+
+#endif

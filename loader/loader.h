@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * loader: the object model and the pipeline from object file to module
+ * image: load, resolve, lay out, relocate, build the 2.4 struct module.
+ */
+#ifndef ML_LOADER_H
+#define ML_LOADER_H
+
+#include "arch/arch.h"
+#include "common/common.h"
+#include "symbols/symbols.h"
+
+/* Pseudo section indexes of a symbol. */
+#define ML_SEC_UNDEF (-1)
+#define ML_SEC_ABS (-2)
+#define ML_SEC_COMMON (-3)
+#define ML_SEC_EXTERN (-4) /* bound to a kernel or module export */
+
+struct ml_reloc {
+	uint64_t offset;
+	uint32_t type;
+	uint32_t sym;
+	int64_t addend;
+};
+
+struct ml_section {
+	char *name;
+	uint32_t type;
+	uint64_t flags;
+	uint64_t size, align, entsize;
+	uint32_t link, info;
+	unsigned char *data; /* size bytes, owned; NULL for NOBITS until allocated */
+	bool load;           /* part of the image */
+	int prio;            /* load order priority */
+	uint64_t offset;     /* from the image start, after layout */
+	uint64_t addr;       /* final address */
+	/* relocations that patch this section */
+	struct ml_reloc *rels;
+	size_t nrels;
+	char *relname; /* the REL/RELA section they came from */
+};
+
+struct ml_symbol {
+	char *name;
+	uint64_t value, size;
+	unsigned char bind, type;
+	int sec;        /* section index or ML_SEC_* */
+	const struct ml_ksym *ext; /* for ML_SEC_EXTERN */
+	bool referenced; /* by some relocation */
+	bool weak_zero;  /* weak undefined bound to 0 */
+	unsigned seq;    /* insertion order into the name table */
+};
+
+/* A reserved GOT slot or PLT entry. */
+struct ml_stub {
+	uint32_t sym;
+	int64_t addend;
+	enum ml_stub_kind kind;
+	uint64_t off; /* within its section */
+	char *key;    /* its key in stubidx */
+};
+
+/* A word to write after relocation: a string's or a symbol's address. */
+struct ml_patch {
+	size_t sec;
+	uint64_t off;
+	bool is_string;
+	uint64_t str_off; /* offset in .kstrtab */
+	uint32_t sym;
+};
+
+struct ml_obj {
+	char *path;
+	const char *fname; /* name used in messages */
+	unsigned char *file;
+	size_t filelen;
+	struct ml_target tgt;
+	const struct ml_arch *arch;
+	struct ml_section **secs;
+	size_t nsecs;
+	struct ml_symbol *syms;
+	size_t nsyms, symcap, nlocals;
+	struct ml_hash names; /* non-local name -> symbol index + 1 */
+	unsigned seq;
+	struct ml_stub *stubs;
+	size_t nstubs;
+	struct ml_hash stubidx;
+	int got_sec, plt_sec, this_sec, kstrtab_sec;
+	struct ml_patch *patches;
+	size_t npatches;
+	size_t *order;
+	size_t norder;
+	uint64_t base, size;
+	/* .modinfo, NUL-separated key=value strings (copied) */
+	char *modinfo;
+	size_t modinfo_len;
+	bool has_modinfo;
+};
+
+/* ---- obj.c: reading an object ---- */
+int ml_obj_load(const char *path, struct ml_obj **out, struct ml_diags *d);
+/* Build from bytes already in memory (takes ownership of data). */
+int ml_obj_load_mem(const char *path, unsigned char *data, size_t len, struct ml_obj **out,
+		    struct ml_diags *d);
+void ml_obj_free(struct ml_obj *o);
+int ml_obj_find_section(const struct ml_obj *o, const char *name);
+/* Non-local symbol by name, or -1. */
+long ml_obj_find_symbol(const struct ml_obj *o, const char *name);
+size_t ml_obj_add_section(struct ml_obj *o, const char *name, uint32_t type, uint64_t flags,
+			  uint64_t align, uint64_t size);
+/* Grow a section by n zero bytes; returns the old size (offset of the new bytes). */
+uint64_t ml_obj_extend_section(struct ml_obj *o, size_t sec, uint64_t n);
+/* Define (or redefine) a non-local symbol. */
+uint32_t ml_obj_add_symbol(struct ml_obj *o, const char *name, int sec, uint64_t value,
+			   unsigned char bind, unsigned char type, uint64_t size);
+/* Append a string to .kstrtab (created if absent); returns its offset. */
+uint64_t ml_obj_add_string(struct ml_obj *o, const char *s);
+void ml_obj_patch_string(struct ml_obj *o, size_t sec, uint64_t off, const char *s);
+void ml_obj_patch_symbol(struct ml_obj *o, size_t sec, uint64_t off, uint32_t sym);
+/* Final value of a symbol (after layout). */
+uint64_t ml_obj_symbol_value(const struct ml_obj *o, const struct ml_symbol *s);
+/* Location record for messages about a symbol/relocation. */
+
+/* ---- modinfo.c ---- */
+/* Value of a .modinfo tag; NULL if absent. "key" alone matches with "". */
+const char *ml_modinfo_get(const struct ml_obj *o, const char *key);
+/* Iterate: *pos starts at 0; returns the next "key=value" string or NULL. */
+const char *ml_modinfo_next(const struct ml_obj *o, size_t *pos);
+bool ml_license_is_gpl(const char *license);
+
+/* ---- layout.c ---- */
+/* Allocate COMMON symbols into the first NOBITS section; NOBITS become data. */
+void ml_allocate_commons(struct ml_obj *o);
+/* Reserve GOT/PLT stubs the relocations need; creates .got/.plt. */
+int ml_size_stubs(struct ml_obj *o, struct ml_diags *d);
+/* Load order and offsets; sets o->size (m_size). */
+void ml_layout(struct ml_obj *o);
+/* Give every loaded section its final address. */
+void ml_set_base(struct ml_obj *o, uint64_t base);
+
+/* ---- reloc.c ---- */
+struct ml_explain; /* output of --explain, one line per relocation */
+int ml_relocate(struct ml_obj *o, struct ml_buf *explain, struct ml_diags *d);
+
+/* ---- params.c ---- */
+/*
+ * Apply "name=value" module parameters.  Required mode (command line)
+ * rejects unknown names; optional mode (persist files) ignores them.
+ */
+int ml_params_check(struct ml_obj *o, struct ml_diags *d);
+int ml_param_apply(struct ml_obj *o, const char *arg, bool required, struct ml_diags *d);
+
+/* ---- insmod.c: the whole pipeline ---- */
+struct ml_kernel;
+
+struct ml_insmod_opts {
+	const char *path;        /* object file */
+	const char *name;        /* -o */
+	const char *const *params; /* symbol=value ... */
+	size_t nparams;
+	bool force, autoclean, noload, probe, quiet, verbose, kallsyms;
+	bool export_all;         /* -X (default) vs -x */
+	bool ksymoops;           /* -Y (default) vs -y */
+	bool numeric_only;       /* -N */
+	const char *prefix;      /* -P */
+	const char *release;     /* kernel release for the version check */
+	bool have_base;
+	uint64_t base;           /* --base, or 0x12340000 for -n */
+	const char *blob;        /* -O */
+	bool map;                /* -m */
+	bool explain;            /* --explain */
+	struct ml_ksymtab *ksyms; /* kernel + module exports */
+	struct ml_kernel *kernel; /* NULL with -n/--base: nothing is touched */
+};
+
+struct ml_insmod_result {
+	char *modname;
+	uint64_t base, size;
+	struct ml_buf map;     /* -m text */
+	struct ml_buf explain; /* --explain text */
+	unsigned char *image;
+	bool loaded;           /* init_module succeeded */
+	int taint;             /* taint bits that apply (P=1, F=2) */
+};
+
+/* 0, or a negative errno: diagnostics in d.  Exit status 1 on any failure. */
+int ml_insmod(const struct ml_insmod_opts *o, struct ml_insmod_result *r, struct ml_diags *d);
+void ml_insmod_result_free(struct ml_insmod_result *r);
+
+/* ---- image.c: struct module and the sections insmod creates ---- */
+/* sizeof(struct module) for a 2.4 kernel of this word size. */
+unsigned ml_module_struct_size(const struct ml_target *t);
+/* Module name from a path: basename minus .gz, then .o or .mod (or .ko). */
+char *ml_module_name_from_path(const char *path);
+/* 2.4 version code a<<16|b<<8|c of "a.b.c...", -1 if unparseable. */
+long ml_kernel_version_code(const char *release);
+
+#endif

@@ -1,0 +1,588 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Reading a relocatable object into the object model.  libelf parses the
+ * headers, symbols and relocations (translating byte order); section bytes
+ * are copied raw and only ever touched through the target access helpers.
+ * The input may be hostile: every index and size is checked before use, and
+ * every problem found is reported, not only the first.
+ */
+#include "loader/loader-int.h"
+
+#include <elf.h>
+#include <errno.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void sec_free(struct ml_section *s)
+{
+	if (!s)
+		return;
+	free(s->name);
+	free(s->data);
+	free(s->rels);
+	free(s->relname);
+	free(s);
+}
+
+void ml_obj_free(struct ml_obj *o)
+{
+	if (!o)
+		return;
+	for (size_t i = 0; i < o->nsecs; i++)
+		sec_free(o->secs[i]);
+	for (size_t i = 0; i < o->nsyms; i++)
+		free(o->syms[i].name);
+	free(o->secs);
+	free(o->syms);
+	for (size_t i = 0; i < o->nstubs; i++)
+		free(o->stubs[i].key);
+	free(o->stubs);
+	free(o->patches);
+	free(o->order);
+	free(o->modinfo);
+	free(o->file);
+	free(o->path);
+	ml_hash_free(&o->names);
+	ml_hash_free(&o->stubidx);
+	free(o);
+}
+
+int ml_obj_find_section(const struct ml_obj *o, const char *name)
+{
+	for (size_t i = 0; i < o->nsecs; i++)
+		if (o->secs[i] && o->secs[i]->name && !strcmp(o->secs[i]->name, name))
+			return (int)i;
+	return -1;
+}
+
+long ml_obj_find_symbol(const struct ml_obj *o, const char *name)
+{
+	void *v = ml_hash_get(&o->names, name, strlen(name));
+
+	return v ? (long)((uintptr_t)v - 1) : -1;
+}
+
+static struct ml_section *new_section(struct ml_obj *o, const char *name)
+{
+	struct ml_section *s = ml_xcalloc(1, sizeof(*s));
+
+	s->name = ml_xstrdup(name);
+	o->secs = ml_xrealloc(o->secs, (o->nsecs + 1) * sizeof(*o->secs));
+	o->secs[o->nsecs++] = s;
+	return s;
+}
+
+size_t ml_obj_add_section(struct ml_obj *o, const char *name, uint32_t type, uint64_t flags,
+			  uint64_t align, uint64_t size)
+{
+	struct ml_section *s = new_section(o, name);
+
+	s->type = type;
+	s->flags = flags;
+	s->align = align ? align : 1;
+	s->size = size;
+	s->data = ml_xcalloc(1, size);
+	s->load = (flags & SHF_ALLOC) != 0;
+	ml_compute_priorities(o);
+	return o->nsecs - 1;
+}
+
+uint64_t ml_obj_extend_section(struct ml_obj *o, size_t sec, uint64_t n)
+{
+	struct ml_section *s = o->secs[sec];
+	uint64_t old = s->size;
+
+	s->data = ml_xrealloc(s->data, old + n ? old + n : 1);
+	memset(s->data + old, 0, n);
+	s->size = old + n;
+	return old;
+}
+
+static uint32_t push_symbol(struct ml_obj *o)
+{
+	if (o->nsyms == o->symcap) {
+		o->symcap = o->symcap ? 2 * o->symcap : 64;
+		o->syms = ml_xrealloc(o->syms, o->symcap * sizeof(*o->syms));
+	}
+	memset(&o->syms[o->nsyms], 0, sizeof(*o->syms));
+	return (uint32_t)o->nsyms++;
+}
+
+/*
+ * Enter a non-local symbol in the name table, following modutils' rules
+ * when a name is seen twice: a definition replaces an undefined entry,
+ * strong beats weak, and otherwise the first one stays.
+ */
+static void name_insert(struct ml_obj *o, uint32_t idx, struct ml_diags *d)
+{
+	struct ml_symbol *s = &o->syms[idx];
+	struct ml_hent *e = ml_hash_find(&o->names, s->name, strlen(s->name));
+
+	s->seq = ++o->seq;
+	if (!e) {
+		ml_hash_put(&o->names, s->name, strlen(s->name), (void *)(uintptr_t)(idx + 1));
+		return;
+	}
+	struct ml_symbol *old = &o->syms[(uintptr_t)e->val - 1];
+	bool old_def = old->sec != ML_SEC_UNDEF, new_def = s->sec != ML_SEC_UNDEF;
+
+	if (!new_def)
+		return;
+	if (old_def && old->sec != ML_SEC_COMMON && s->sec != ML_SEC_COMMON) {
+		if (old->bind == STB_WEAK && s->bind != STB_WEAK) {
+			e->val = (void *)(uintptr_t)(idx + 1);
+			return;
+		}
+		if (s->bind != STB_WEAK && old->bind != STB_WEAK)
+			ml_err(d, o->fname, "%s multiply defined", s->name);
+		return;
+	}
+	if (old_def && s->sec == ML_SEC_COMMON)
+		return; /* a definition beats a COMMON */
+	e->val = (void *)(uintptr_t)(idx + 1);
+}
+
+uint32_t ml_obj_add_symbol(struct ml_obj *o, const char *name, int sec, uint64_t value,
+			   unsigned char bind, unsigned char type, uint64_t size)
+{
+	long old = ml_obj_find_symbol(o, name);
+	uint32_t idx;
+
+	if (old >= 0 && o->syms[old].sec == ML_SEC_UNDEF) {
+		/* Defining a name the object left undefined. */
+		idx = (uint32_t)old;
+	} else {
+		idx = push_symbol(o);
+		o->syms[idx].name = ml_xstrdup(name);
+	}
+	o->syms[idx].sec = sec;
+	o->syms[idx].value = value;
+	o->syms[idx].bind = bind;
+	o->syms[idx].type = type;
+	o->syms[idx].size = size;
+	if (old < 0) {
+		/* Newest first within a bucket, as modutils' chains are. */
+		o->syms[idx].seq = ++o->seq;
+		ml_hash_put(&o->names, o->syms[idx].name, strlen(name), (void *)(uintptr_t)(idx + 1));
+	}
+	return idx;
+}
+
+uint64_t ml_obj_add_string(struct ml_obj *o, const char *s)
+{
+	size_t n = strlen(s) + 1;
+	uint64_t off;
+
+	if (o->kstrtab_sec < 0) {
+		o->kstrtab_sec = ml_obj_find_section(o, ".kstrtab");
+		if (o->kstrtab_sec >= 0 && !o->secs[o->kstrtab_sec]->load)
+			o->kstrtab_sec = -1;
+	}
+	if (o->kstrtab_sec < 0)
+		o->kstrtab_sec = (int)ml_obj_add_section(o, ".kstrtab", SHT_PROGBITS, SHF_ALLOC, 1, 0);
+	off = ml_obj_extend_section(o, (size_t)o->kstrtab_sec, n);
+	memcpy(o->secs[o->kstrtab_sec]->data + off, s, n);
+	return off;
+}
+
+static struct ml_patch *new_patch(struct ml_obj *o, size_t sec, uint64_t off)
+{
+	struct ml_patch *p;
+
+	o->patches = ml_xrealloc(o->patches, (o->npatches + 1) * sizeof(*o->patches));
+	p = &o->patches[o->npatches++];
+	memset(p, 0, sizeof(*p));
+	p->sec = sec;
+	p->off = off;
+	return p;
+}
+
+void ml_obj_patch_string(struct ml_obj *o, size_t sec, uint64_t off, const char *s)
+{
+	uint64_t so = ml_obj_add_string(o, s);
+	struct ml_patch *p = new_patch(o, sec, off);
+
+	p->is_string = true;
+	p->str_off = so;
+}
+
+void ml_obj_patch_symbol(struct ml_obj *o, size_t sec, uint64_t off, uint32_t sym)
+{
+	new_patch(o, sec, off)->sym = sym;
+}
+
+uint64_t ml_obj_symbol_value(const struct ml_obj *o, const struct ml_symbol *s)
+{
+	if (s->sec >= 0)
+		return o->secs[s->sec]->addr + s->value;
+	if (s->sec == ML_SEC_EXTERN)
+		return s->ext->value;
+	if (s->sec == ML_SEC_ABS)
+		return s->value;
+	return 0; /* undefined weak */
+}
+
+static bool check_elf_header(struct ml_obj *o, const unsigned char *b, size_t len,
+			     struct ml_diags *d)
+{
+	const char *f = o->fname;
+	unsigned char cls, data;
+	uint16_t type, machine;
+
+	if (len < EI_NIDENT || memcmp(b, ELFMAG, SELFMAG)) {
+		ml_err(d, NULL, "%s is not an ELF file", f);
+		return false;
+	}
+	cls = b[EI_CLASS];
+	data = b[EI_DATA];
+	if ((cls != ELFCLASS32 && cls != ELFCLASS64) || (data != ELFDATA2LSB && data != ELFDATA2MSB) ||
+	    b[EI_VERSION] != EV_CURRENT) {
+		ml_err(d, NULL, "ELF file %s not for this architecture (bad class, byte order or version in e_ident)", f);
+		return false;
+	}
+	if (len < (cls == ELFCLASS32 ? sizeof(Elf32_Ehdr) : sizeof(Elf64_Ehdr))) {
+		ml_err(d, NULL, "cannot read ELF header from %s (file is %zu bytes)", f, len);
+		return false;
+	}
+	o->tgt.is64 = cls == ELFCLASS64;
+	o->tgt.big = data == ELFDATA2MSB;
+	type = ml_get16(&o->tgt, b + 16);
+	machine = ml_get16(&o->tgt, b + 18);
+	o->arch = ml_arch_find(machine, o->tgt.is64);
+	if (!o->arch) {
+		const struct ml_arch *other = ml_arch_find(machine, !o->tgt.is64);
+
+		if (other)
+			ml_err(d, NULL, "ELF file %s not for this architecture: %s objects must be ELFCLASS%d, this one is ELFCLASS%d", f,
+			       other->name, other->is64 ? 64 : 32, o->tgt.is64 ? 64 : 32);
+		else
+			ml_err(d, NULL, "ELF file %s not for this architecture: machine %u is not supported", f, machine);
+		return false;
+	}
+	if ((o->tgt.big && !o->arch->allow_be) || (!o->tgt.big && !o->arch->allow_le)) {
+		ml_err(d, NULL, "ELF file %s not for this architecture: %s is never %s-endian", f,
+		       o->arch->name, o->tgt.big ? "big" : "little");
+		return false;
+	}
+	if (type != ET_REL) {
+		ml_err(d, NULL, "ELF file %s not a relocatable object (e_type %u%s)", f, type,
+		       type == ET_EXEC ? ", an executable" : type == ET_DYN ? ", a shared object" : "");
+		return false;
+	}
+	return true;
+}
+
+static bool read_symbols(struct ml_obj *o, Elf *elf, size_t symidx, struct ml_diags *d)
+{
+	Elf_Scn *scn = elf_getscn(elf, symidx);
+	GElf_Shdr sh;
+	Elf_Data *data;
+	size_t n, nsecs_elf = o->nsecs;
+	struct ml_loc loc = { .file = o->fname, .section = o->secs[symidx]->name, .offset = -1 };
+
+	if (!gelf_getshdr(scn, &sh) || !(data = elf_getdata(scn, NULL))) {
+		ml_diag(d, ML_ERR, &loc, "cannot read the symbol table: %s", elf_errmsg(-1));
+		return false;
+	}
+	if (sh.sh_entsize != (o->tgt.is64 ? sizeof(Elf64_Sym) : sizeof(Elf32_Sym))) {
+		ml_diag(d, ML_ERR, &loc, "symbol size mismatch: %llu != %zu",
+			(unsigned long long)sh.sh_entsize,
+			o->tgt.is64 ? sizeof(Elf64_Sym) : sizeof(Elf32_Sym));
+		return false;
+	}
+	if (sh.sh_link == 0 || sh.sh_link >= nsecs_elf || o->secs[sh.sh_link]->type != SHT_STRTAB) {
+		ml_diag(d, ML_ERR, &loc, "symbol table's string table index %u is not a string table", sh.sh_link);
+		return false;
+	}
+	n = sh.sh_size / sh.sh_entsize;
+	if (sh.sh_info > n) {
+		ml_diag(d, ML_ERR, &loc, "sh_info %u (first global) exceeds the %zu symbols", sh.sh_info, n);
+		return false;
+	}
+	o->nlocals = sh.sh_info;
+	ml_hash_init(&o->names, n);
+	for (size_t i = 0; i < n; i++) {
+		GElf_Sym es;
+		uint32_t idx = push_symbol(o);
+		struct ml_symbol *s = &o->syms[idx];
+		const char *name;
+
+		if (!gelf_getsym(data, (int)i, &es)) {
+			ml_diag(d, ML_ERR, &loc, "cannot read symbol %zu: %s", i, elf_errmsg(-1));
+			return false;
+		}
+		name = elf_strptr(elf, sh.sh_link, es.st_name);
+		if (!name) {
+			loc.offset = (long long)(i * sh.sh_entsize);
+			ml_diag(d, ML_ERR, &loc, "symbol %zu: name offset 0x%x outside the string table", i, es.st_name);
+			name = "";
+		}
+		s->value = es.st_value;
+		s->size = es.st_size;
+		s->bind = GELF_ST_BIND(es.st_info);
+		s->type = GELF_ST_TYPE(es.st_info);
+		switch (es.st_shndx) {
+		case SHN_UNDEF:
+			s->sec = ML_SEC_UNDEF;
+			break;
+		case SHN_ABS:
+			s->sec = ML_SEC_ABS;
+			break;
+		case SHN_COMMON:
+			s->sec = ML_SEC_COMMON;
+			break;
+		default:
+			if (es.st_shndx >= nsecs_elf || es.st_shndx >= SHN_LORESERVE) {
+				loc.offset = (long long)(i * sh.sh_entsize);
+				ml_diag(d, ML_ERR, &loc, "symbol %zu '%s': section index %u out of range (%zu sections)", i,
+					name, es.st_shndx, nsecs_elf);
+				s->sec = ML_SEC_ABS;
+			} else {
+				s->sec = es.st_shndx;
+			}
+		}
+		/* Unnamed symbols (sections) take their section's name. */
+		if (!*name && s->sec >= 0)
+			name = o->secs[s->sec]->name;
+		s->name = ml_xstrdup(name);
+		if (i == 0)
+			continue;
+		if (i < o->nlocals && s->bind != STB_LOCAL) {
+			loc.offset = (long long)(i * sh.sh_entsize);
+			ml_diag(d, ML_ERR, &loc, "symbol %zu '%s' is global but precedes sh_info %zu", i, name, o->nlocals);
+		}
+		if (s->bind != STB_LOCAL && *name)
+			name_insert(o, idx, d);
+	}
+	return true;
+}
+
+static void read_relocs(struct ml_obj *o, Elf *elf, size_t relidx, struct ml_diags *d)
+{
+	Elf_Scn *scn = elf_getscn(elf, relidx);
+	struct ml_section *rs = o->secs[relidx], *target;
+	GElf_Shdr sh;
+	Elf_Data *data;
+	bool rela = rs->type == SHT_RELA;
+	size_t esz, n;
+	struct ml_loc loc = { .file = o->fname, .section = rs->name, .offset = -1 };
+
+	if (!gelf_getshdr(scn, &sh))
+		return;
+	if (rela != o->arch->rela) {
+		if (sh.sh_size)
+			ml_diag(d, ML_ERR, &loc, "%s relocations not supported on this architecture (%s uses %s)",
+				rela ? "RELA" : "REL", o->arch->name, o->arch->rela ? "RELA" : "REL");
+		return;
+	}
+	if (sh.sh_info == 0 || sh.sh_info >= o->nsecs) {
+		ml_diag(d, ML_ERR, &loc, "relocation section applies to section index %u, out of range", sh.sh_info);
+		return;
+	}
+	target = o->secs[sh.sh_info];
+	if (!(target->flags & SHF_ALLOC) || !target->load)
+		return; /* debug info and the like: never loaded, never relocated */
+	esz = rela ? (o->tgt.is64 ? sizeof(Elf64_Rela) : sizeof(Elf32_Rela))
+		   : (o->tgt.is64 ? sizeof(Elf64_Rel) : sizeof(Elf32_Rel));
+	if (sh.sh_entsize != esz) {
+		ml_diag(d, ML_ERR, &loc, "relocation entry size mismatch: %llu != %zu",
+			(unsigned long long)sh.sh_entsize, esz);
+		return;
+	}
+	data = elf_getdata(scn, NULL);
+	if (!data) {
+		ml_diag(d, ML_ERR, &loc, "error reading ELF section data: %s", elf_errmsg(-1));
+		return;
+	}
+	n = sh.sh_size / esz;
+	target->rels = ml_xrealloc(target->rels, (target->nrels + n) * sizeof(*target->rels));
+	if (!target->relname)
+		target->relname = ml_xstrdup(rs->name);
+	for (size_t i = 0; i < n; i++) {
+		struct ml_reloc *r = &target->rels[target->nrels];
+		GElf_Rela ra;
+		GElf_Rel rl;
+
+		if (rela) {
+			if (!gelf_getrela(data, (int)i, &ra))
+				break;
+		} else {
+			if (!gelf_getrel(data, (int)i, &rl))
+				break;
+			ra.r_offset = rl.r_offset;
+			ra.r_info = rl.r_info;
+			ra.r_addend = 0;
+		}
+		r->offset = ra.r_offset;
+		r->sym = o->tgt.is64 ? (uint32_t)GELF_R_SYM(ra.r_info) : (uint32_t)ELF32_R_SYM(ra.r_info);
+		r->type = o->tgt.is64 ? (uint32_t)GELF_R_TYPE(ra.r_info) : (uint32_t)ELF32_R_TYPE(ra.r_info);
+		r->addend = ra.r_addend;
+		if (r->sym >= o->nsyms) {
+			loc.offset = (long long)(i * esz);
+			ml_diag(d, ML_ERR, &loc, "Bad symbol index: %08x >= %08zx (relocation %zu for %s+0x%llx)",
+				r->sym, o->nsyms, i, target->name, (unsigned long long)r->offset);
+			continue;
+		}
+		target->nrels++;
+	}
+}
+
+static void read_modinfo(struct ml_obj *o)
+{
+	int mi = ml_obj_find_section(o, ".modinfo");
+
+	if (mi < 0 || !o->secs[mi]->data)
+		return;
+	o->has_modinfo = true;
+	o->modinfo_len = o->secs[mi]->size;
+	o->modinfo = ml_xmalloc(o->modinfo_len + 1);
+	memcpy(o->modinfo, o->secs[mi]->data, o->modinfo_len);
+	o->modinfo[o->modinfo_len] = 0;
+}
+
+static bool read_sections(struct ml_obj *o, Elf *elf, struct ml_diags *d)
+{
+	size_t shnum, shstrndx, symidx = 0;
+
+	if (elf_getshdrnum(elf, &shnum) || elf_getshdrstrndx(elf, &shstrndx)) {
+		ml_err(d, NULL, "error reading ELF section headers %s: %s", o->fname, elf_errmsg(-1));
+		return false;
+	}
+	if (shnum == 0) {
+		ml_err(d, NULL, "error reading ELF section headers %s: no sections", o->fname);
+		return false;
+	}
+	for (size_t i = 0; i < shnum; i++) {
+		Elf_Scn *scn = elf_getscn(elf, i);
+		GElf_Shdr sh;
+		const char *name;
+		struct ml_section *s;
+
+		if (!scn || !gelf_getshdr(scn, &sh)) {
+			ml_err(d, NULL, "error reading ELF section headers %s: section %zu: %s", o->fname, i, elf_errmsg(-1));
+			return false;
+		}
+		name = i ? elf_strptr(elf, shstrndx, sh.sh_name) : "";
+		if (!name) {
+			ml_err(d, NULL, "%s: section %zu: name offset 0x%x outside the section name table", o->fname, i,
+			       sh.sh_name);
+			name = "?";
+		}
+		s = new_section(o, name);
+		s->type = sh.sh_type;
+		s->flags = sh.sh_flags;
+		s->size = sh.sh_size;
+		s->align = sh.sh_addralign ? sh.sh_addralign : 1;
+		s->entsize = sh.sh_entsize;
+		s->link = sh.sh_link;
+		s->info = sh.sh_info;
+		if (s->align & (s->align - 1)) {
+			ml_err(d, NULL, "%s: section %s: alignment %llu is not a power of two", o->fname, name,
+			       (unsigned long long)s->align);
+			s->align = 1;
+		}
+		/* .modinfo and .modstring are never loaded, whatever their flags. */
+		if (!strcmp(name, ".modinfo") || !strcmp(name, ".modstring"))
+			s->flags &= ~(uint64_t)SHF_ALLOC;
+		switch (sh.sh_type) {
+		case SHT_NULL:
+		case SHT_GROUP:
+			continue;
+		case SHT_SYMTAB:
+			if (symidx) {
+				ml_err(d, NULL, "%s: more than one symbol table", o->fname);
+				return false;
+			}
+			symidx = i;
+			continue;
+		case SHT_REL:
+		case SHT_RELA:
+		case SHT_STRTAB:
+			continue;
+		case SHT_NOBITS:
+			s->load = (s->flags & SHF_ALLOC) != 0;
+			if (s->load && s->size > (1ULL << 30)) {
+				ml_err(d, NULL, "%s: section %s: size 0x%llx is absurd", o->fname, name,
+				       (unsigned long long)s->size);
+				return false;
+			}
+			continue;
+		default:
+			break;
+		}
+		s->load = (s->flags & SHF_ALLOC) != 0;
+		if (!s->load && strcmp(name, ".modinfo") && strcmp(name, "__ksymtab"))
+			continue; /* debug info, comments: never needed */
+		Elf_Data *data = elf_rawdata(scn, NULL);
+
+		if (!data || (sh.sh_size && (!data->d_buf || data->d_size != sh.sh_size))) {
+			ml_err(d, NULL, "error reading ELF section data %s: section %s (offset 0x%llx, size 0x%llx): %s",
+			       o->fname, name, (unsigned long long)sh.sh_offset, (unsigned long long)sh.sh_size,
+			       data ? "truncated" : elf_errmsg(-1));
+			return false;
+		}
+		s->data = ml_xmalloc(s->size);
+		if (s->size)
+			memcpy(s->data, data->d_buf, s->size);
+	}
+	if (!symidx) {
+		ml_err(d, NULL, "%s: no symbol table", o->fname);
+		return false;
+	}
+	if (!read_symbols(o, elf, symidx, d))
+		return false;
+	for (size_t i = 0; i < shnum; i++)
+		if (o->secs[i]->type == SHT_REL || o->secs[i]->type == SHT_RELA)
+			read_relocs(o, elf, i, d);
+	read_modinfo(o);
+	ml_compute_priorities(o);
+	return true;
+}
+
+int ml_obj_load_mem(const char *path, unsigned char *data, size_t len, struct ml_obj **out,
+		    struct ml_diags *d)
+{
+	struct ml_obj *o = ml_xcalloc(1, sizeof(*o));
+	unsigned nerr = d->nerr;
+	Elf *elf;
+
+	o->path = ml_xstrdup(path);
+	o->fname = o->path;
+	o->file = data;
+	o->filelen = len;
+	o->got_sec = o->plt_sec = o->this_sec = o->kstrtab_sec = -1;
+	*out = NULL;
+	if (!check_elf_header(o, data, len, d)) {
+		ml_obj_free(o);
+		return -ENOEXEC;
+	}
+	elf_version(EV_CURRENT);
+	elf = elf_memory((char *)data, len);
+	if (!elf) {
+		ml_err(d, NULL, "cannot read ELF header from %s: %s", o->fname, elf_errmsg(-1));
+		ml_obj_free(o);
+		return -ENOEXEC;
+	}
+	read_sections(o, elf, d);
+	elf_end(elf);
+	if (d->nerr != nerr) {
+		ml_obj_free(o);
+		return -ENOEXEC;
+	}
+	*out = o;
+	return 0;
+}
+
+int ml_obj_load(const char *path, struct ml_obj **out, struct ml_diags *d)
+{
+	unsigned char *data;
+	size_t len;
+	int err = ml_read_file(path, &data, &len, d);
+
+	*out = NULL;
+	if (err)
+		return err;
+	return ml_obj_load_mem(path, data, len, out, d);
+}

@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The relocation driver: for every entry, validate it, decode S, A and P,
+ * find its stub, call the arch hook, and turn the hook's answer into one
+ * message with the whole location.  All bad entries are reported, then the
+ * call fails; nothing is written to a kernel before that.
+ */
+#include "loader/loader-int.h"
+
+#include <elf.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+
+static const char *status_text(enum ml_reloc_status st)
+{
+	switch (st) {
+	case ML_RELOC_OVERFLOW:
+		return "Relocation overflow";
+	case ML_RELOC_DANGEROUS:
+		return "Dangerous relocation";
+	case ML_RELOC_UNHANDLED:
+		return "Unhandled relocation";
+	case ML_RELOC_BADLOC:
+		return "Relocation outside its section";
+	default:
+		return "Relocation ok";
+	}
+}
+
+static void fmt_signed(char *buf, size_t n, int64_t v)
+{
+	if (v < 0)
+		snprintf(buf, n, "-0x%" PRIx64, (uint64_t)0 - (uint64_t)v);
+	else
+		snprintf(buf, n, "0x%" PRIx64, (uint64_t)v);
+}
+
+static void report(struct ml_obj *o, struct ml_section *s, struct ml_reloc *r,
+		   const struct ml_symbol *sym, const char *rname, enum ml_reloc_status st,
+		   const struct ml_reloc_ctx *c, struct ml_diags *d)
+{
+	struct ml_loc loc = { .file = o->fname, .section = s->name, .offset = (long long)r->offset,
+			      .symbol = sym->name, .reloc = rname };
+	char v[40], lo[40], hi[40];
+
+	switch (st) {
+	case ML_RELOC_OVERFLOW:
+		if (c->range_unsigned) {
+			snprintf(v, sizeof(v), "0x%" PRIx64, c->value);
+			snprintf(lo, sizeof(lo), "0x%" PRIx64, (uint64_t)c->lo);
+			snprintf(hi, sizeof(hi), "0x%" PRIx64, (uint64_t)c->hi);
+		} else {
+			fmt_signed(v, sizeof(v), (int64_t)c->value);
+			fmt_signed(lo, sizeof(lo), c->lo);
+			fmt_signed(hi, sizeof(hi), c->hi);
+		}
+		ml_diag(d, ML_ERR, &loc, "%s against '%s': relocation overflow: %s = %s not in [%s, %s)%s%s",
+			rname, sym->name, c->formula ? c->formula : "value", v, lo, hi, o->arch->overflow_hint ? "; hint: " : "",
+			o->arch->overflow_hint ? o->arch->overflow_hint : "");
+		break;
+	case ML_RELOC_DANGEROUS:
+		ml_diag(d, ML_ERR, &loc, "%s against '%s': dangerous relocation: value 0x%" PRIx64 " is misaligned",
+			rname, sym->name, c->value);
+		break;
+	default:
+		ml_diag(d, ML_ERR, &loc, "%s against '%s': %s (type %u) not supported for %s", rname,
+			sym->name, status_text(st), r->type, o->arch->name);
+		break;
+	}
+}
+
+static void explain_line(struct ml_buf *e, const struct ml_obj *o, const struct ml_section *s,
+			 const struct ml_reloc *r, const struct ml_symbol *sym, const char *rname,
+			 const struct ml_reloc_ctx *c)
+{
+	unsigned w = ml_wordsize(&o->tgt) * 2;
+	char a[40];
+
+	fmt_signed(a, sizeof(a), (int64_t)c->A);
+	ml_buf_printf(e, "%s+0x%" PRIx64 ": %-22s %-24s S=0x%0*" PRIx64 " A=%s P=0x%0*" PRIx64
+		      " %s = 0x%" PRIx64 " -> 0x%" PRIx64 "\n",
+		      s->name, r->offset, rname, sym->name, w, c->S, a, w, c->P,
+		      c->formula ? c->formula : "?", c->value, c->written);
+}
+
+static void apply_patches(struct ml_obj *o)
+{
+	const struct ml_target *t = &o->tgt;
+	uint64_t strbase = o->kstrtab_sec >= 0 ? o->secs[o->kstrtab_sec]->addr : 0;
+
+	for (size_t i = 0; i < o->npatches; i++) {
+		struct ml_patch *p = &o->patches[i];
+		uint64_t v = p->is_string ? strbase + p->str_off
+					  : ml_obj_symbol_value(o, &o->syms[p->sym]);
+
+		ml_putword(t, o->secs[p->sec]->data + p->off, v);
+	}
+}
+
+static void fill_stubs(struct ml_obj *o)
+{
+	for (size_t i = 0; i < o->nstubs; i++) {
+		struct ml_stub *st = &o->stubs[i];
+		uint64_t target = ml_obj_symbol_value(o, &o->syms[st->sym]) + (uint64_t)st->addend;
+
+		if (st->kind == ML_STUB_GOT) {
+			ml_putword(&o->tgt, o->secs[o->got_sec]->data + st->off, target);
+		} else if (o->arch->write_plt) {
+			struct ml_section *plt = o->secs[o->plt_sec];
+
+			o->arch->write_plt(&o->tgt, plt->data + st->off, plt->addr + st->off, target);
+		}
+	}
+}
+
+int ml_relocate(struct ml_obj *o, struct ml_buf *explain, struct ml_diags *d)
+{
+	const struct ml_arch *a = o->arch;
+	unsigned nerr = d->nerr;
+	uint64_t got = o->got_sec >= 0 ? o->secs[o->got_sec]->addr : 0;
+
+	for (size_t k = 0; k < o->norder; k++) {
+		struct ml_section *s = o->secs[o->order[k]];
+
+		for (size_t j = 0; j < s->nrels; j++) {
+			struct ml_reloc *r = &s->rels[j];
+			uint32_t si = ml_reloc_symbol(o, r->sym);
+			const struct ml_symbol *sym = &o->syms[si];
+			const struct ml_reloc_type *rt = ml_arch_reloc(a, r->type);
+			char nbuf[32];
+			const char *rname = ml_arch_reloc_name(a, r->type, nbuf);
+			struct ml_reloc_ctx c = { .t = &o->tgt, .type = r->type, .rela = a->rela, .got = got };
+			enum ml_reloc_status st;
+			enum ml_stub_kind kind;
+
+			if (!rt) {
+				report(o, s, r, sym, rname, ML_RELOC_UNHANDLED, &c, d);
+				continue;
+			}
+			if (r->offset > s->size || rt->width > s->size - r->offset) {
+				struct ml_loc loc = { .file = o->fname, .section = s->name,
+						      .offset = (long long)r->offset, .symbol = sym->name,
+						      .reloc = rname };
+
+				ml_diag(d, ML_ERR, &loc, "%s against '%s': r_offset 0x%" PRIx64 " + %u bytes is past the end of %s (size 0x%" PRIx64 ")",
+					rname, sym->name, r->offset, rt->width, s->name, s->size);
+				continue;
+			}
+			if (sym->sec == ML_SEC_UNDEF && !sym->weak_zero)
+				continue; /* reported as unresolved before we got here */
+			c.S = ml_obj_symbol_value(o, sym);
+			c.A = (uint64_t)r->addend;
+			c.P = s->addr + r->offset;
+			c.loc = s->data + r->offset;
+			kind = a->stub_kind ? a->stub_kind(r->type) : ML_STUB_NONE;
+			if (kind != ML_STUB_NONE) {
+				long sti = ml_find_stub(o, si, r->addend, kind);
+
+				if (sti >= 0) {
+					const struct ml_stub *stb = &o->stubs[sti];
+					int ssec = kind == ML_STUB_GOT ? o->got_sec : o->plt_sec;
+
+					c.stub = o->secs[ssec]->addr + stb->off;
+				}
+			}
+			st = a->apply(&c);
+			if (st != ML_RELOC_OK) {
+				report(o, s, r, sym, rname, st, &c, d);
+				continue;
+			}
+			if (explain)
+				explain_line(explain, o, s, r, sym, rname, &c);
+		}
+	}
+	if (a->finish)
+		a->finish(o, d);
+	if (d->nerr != nerr)
+		return -ENOEXEC;
+	apply_patches(o);
+	fill_stubs(o);
+	return 0;
+}

@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "symbols/symbols.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+void ml_ksymtab_init(struct ml_ksymtab *t)
+{
+	memset(t, 0, sizeof(*t));
+	ml_hash_init(&t->exact, 1024);
+	ml_hash_init(&t->base, 1024);
+}
+
+void ml_ksymtab_free(struct ml_ksymtab *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		free(t->v[i].name);
+	for (size_t i = 0; i < t->nmods; i++)
+		free(t->mods[i].name);
+	free(t->v);
+	free(t->mods);
+	ml_hash_free(&t->exact);
+	ml_hash_free(&t->base);
+	memset(t, 0, sizeof(*t));
+}
+
+int ml_ksymtab_module(struct ml_ksymtab *t, const char *modname)
+{
+	for (size_t i = 0; i < t->nmods; i++)
+		if (!strcmp(t->mods[i].name, modname))
+			return (int)i;
+	t->mods = ml_xrealloc(t->mods, (t->nmods + 1) * sizeof(*t->mods));
+	memset(&t->mods[t->nmods], 0, sizeof(*t->mods));
+	t->mods[t->nmods].name = ml_xstrdup(modname);
+	return (int)t->nmods++;
+}
+
+static bool crc_suffix(const char *s, size_t n)
+{
+	/* 8 characters; modutils does not insist on hex, neither do we. */
+	return n == 8 && strnlen(s, 8) == 8;
+}
+
+size_t ml_ksym_base_len(const char *name, const char *prefix)
+{
+	size_t n = strlen(name), plen = prefix ? strlen(prefix) : 0;
+
+	if (n < 10 + plen + 1)
+		return n;
+	size_t at = n - 10 - plen;
+	if (name[at] != '_' || name[at + 1] != 'R')
+		return n;
+	if (plen && strncmp(name + at + 2, prefix, plen))
+		return n;
+	if (!crc_suffix(name + at + 2 + plen, 8))
+		return n;
+	return at;
+}
+
+bool ml_ksym_ncv_equal(const char *a, const char *b, const char *prefix)
+{
+	size_t la = strlen(a), lb = strlen(b), plen = prefix ? strlen(prefix) : 0;
+
+	if (lb == la + 10 + plen && ml_ksym_base_len(b, prefix) == la)
+		return !strncmp(a, b, la);
+	if (la == lb + 10 + plen && ml_ksym_base_len(a, prefix) == lb)
+		return !strncmp(a, b, lb);
+	return !strcmp(a, b);
+}
+
+/* Any "_R[smp_]xxxxxxxx" ending, whatever the prefix: for the base index. */
+static size_t any_base_len(const char *name)
+{
+	size_t n = strlen(name);
+
+	for (size_t plen = 0; plen + 10 < n && plen <= 16; plen++) {
+		size_t at = n - 10 - plen;
+
+		if (name[at] == '_' && name[at + 1] == 'R')
+			return at;
+	}
+	return n;
+}
+
+void ml_ksymtab_add(struct ml_ksymtab *t, const char *name, uint64_t value, const char *modname)
+{
+	struct ml_ksym *k;
+	bool gplonly = !strncmp(name, "GPLONLY_", 8);
+
+	if (gplonly)
+		name += 8;
+	if (t->n == t->cap) {
+		t->cap = t->cap ? 2 * t->cap : 256;
+		t->v = ml_xrealloc(t->v, t->cap * sizeof(*t->v));
+	}
+	k = &t->v[t->n];
+	k->name = ml_xstrdup(name);
+	k->value = value;
+	k->mod = modname ? ml_ksymtab_module(t, modname) : -1;
+	k->gplonly = gplonly;
+	k->has_crc = any_base_len(name) != strlen(name);
+	t->n++;
+	/*
+	 * Both indexes keep every entry; lookups walk entries of equal key in
+	 * insertion order and prefer modules to the kernel.  Values are index+1
+	 * stored in the pointer, as the array may move.
+	 */
+	ml_hash_put(&t->exact, k->name, strlen(k->name), (void *)(uintptr_t)t->n);
+	ml_hash_put(&t->base, k->name, any_base_len(k->name), (void *)(uintptr_t)t->n);
+	/* A module's struct address is the value of its __insmod_<mod>_O symbol. */
+	if (k->mod >= 0 && !strncmp(name, "__insmod_", 9)) {
+		struct ml_kmodule *m = &t->mods[k->mod];
+		size_t ml = strlen(m->name);
+
+		if (!strncmp(name + 9, m->name, ml) && !strncmp(name + 9 + ml, "_O", 2)) {
+			m->addr = value;
+			m->have_addr = true;
+		}
+	}
+}
+
+static bool better(const struct ml_ksym *cand, const struct ml_ksym *best)
+{
+	/* Modules loaded before win over the kernel; otherwise first seen. */
+	return !best || (best->mod < 0 && cand->mod >= 0);
+}
+
+const struct ml_ksym *ml_ksymtab_lookup(const struct ml_ksymtab *t, const char *name,
+					struct ml_lookup *l)
+{
+	const struct ml_ksym *best = NULL;
+	const struct ml_hash *h = l->ncv ? &t->base : &t->exact;
+	size_t klen = l->ncv ? any_base_len(name) : strlen(name);
+	struct ml_hent *e = ml_hash_find(h, name, klen);
+
+	for (; e; e = e->next) {
+		const struct ml_ksym *k;
+
+		if (e->klen != klen || memcmp(e->key, name, klen))
+			continue;
+		k = &t->v[(uintptr_t)e->val - 1];
+		if (l->ncv ? !ml_ksym_ncv_equal(name, k->name, l->prefix) : strcmp(name, k->name))
+			continue;
+		if (k->gplonly && !l->gpl) {
+			l->gplonly_refused = true;
+			continue;
+		}
+		if (better(k, best))
+			best = k;
+	}
+	return best;
+}
+
+bool ml_ksymtab_value(const struct ml_ksymtab *t, const char *name, uint64_t *v)
+{
+	struct ml_hent *e = ml_hash_find(&t->exact, name, strlen(name));
+
+	if (!e)
+		return false;
+	*v = t->v[(uintptr_t)e->val - 1].value;
+	return true;
+}
+
+char *ml_ksymtab_prefix(const struct ml_ksymtab *t)
+{
+	static const char *const probes[] = { "get_module_symbol_R", "inter_module_get_R" };
+
+	for (size_t i = 0; i < t->n; i++) {
+		const char *n = t->v[i].name;
+
+		if (t->v[i].mod >= 0)
+			continue;
+		for (size_t j = 0; j < ML_ARRAY_SIZE(probes); j++) {
+			size_t pl = strlen(probes[j]), nl = strlen(n);
+
+			if (!strncmp(n, probes[j], pl) && nl >= pl + 8) {
+				bool hex = true;
+
+				for (size_t k = nl - 8; k < nl; k++)
+					hex = hex && isxdigit((unsigned char)n[k]);
+				if (hex)
+					return ml_xstrndup(n + pl, nl - pl - 8);
+			}
+		}
+	}
+	return NULL;
+}

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The command-line programs: option parsing, one library call, printing. */
+#ifndef ML_TOOLS_H
+#define ML_TOOLS_H
+
+#include "common/common.h"
+
+int ml_tool_insmod(int argc, char **argv);
+
+/* Print diagnostics the modutils way: errors to stderr prefixed with the
+ * file (or the program), warnings to stdout, notes only when verbose. */
+void ml_print_diags(const char *prog, const struct ml_diags *d, bool verbose);
+/* Route ml_print_diags to syslog (-s). */
+void ml_use_syslog(const char *prog);
+
+#endif
