@@ -67,7 +67,8 @@ struct ml_arch {
 	bool rela;        /* RELA (true) or REL (false) */
 	/* 2.4 ABI facts */
 	unsigned ex_entry_size; /* bytes of one __ex_table entry */
-	const char *overflow_hint; /* appended to overflow messages */
+	/* Optional hint appended to an overflow message for this type. */
+	const char *(*overflow_hint)(uint32_t type);
 	const struct ml_reloc_type *relocs;
 	size_t nrelocs;
 	/* Which stub a relocation type needs (GOT slot, PLT entry), if any. */

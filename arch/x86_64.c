@@ -182,6 +182,22 @@ static enum ml_reloc_status x86_64_apply(struct ml_reloc_ctx *c)
 	}
 }
 
+static const char *x86_64_overflow_hint(uint32_t type)
+{
+	switch (type) {
+	case R_X86_64_32:
+	case R_X86_64_32S:
+	case R_X86_64_16:
+	case R_X86_64_8:
+		return "build the module with -mcmodel=kernel and load it in the top 2 GiB";
+	case R_X86_64_PC32:
+	case R_X86_64_PLT32:
+		return "the module must lie within 2 GiB of what it calls (check --base)";
+	default:
+		return NULL;
+	}
+}
+
 const struct ml_arch ml_arch_x86_64 = {
 	.name = "x86_64",
 	.machine = EM_X86_64,
@@ -190,7 +206,7 @@ const struct ml_arch ml_arch_x86_64 = {
 	.allow_be = false,
 	.rela = true,
 	.ex_entry_size = 16,
-	.overflow_hint = "build the module with -mcmodel=kernel (and without -fpic)",
+	.overflow_hint = x86_64_overflow_hint,
 	.relocs = x86_64_relocs,
 	.nrelocs = ML_ARRAY_SIZE(x86_64_relocs),
 	.stub_kind = x86_64_stub_kind,

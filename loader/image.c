@@ -132,22 +132,38 @@ static bool has_alloc_ksymtab(const struct ml_obj *o)
 /* Section names tagged with _S<name>_L<len> symbols for ksymoops. */
 static const char *const tagged_sections[] = { ".text", ".rodata", ".data", ".bss" };
 
+char *ml_ksymoops_obj_name(const struct ml_target *t, const char *modname, const char *path,
+			   uint64_t mtime, long version)
+{
+	/* mtime: upper-case hex, two digits per byte of the target's time_t (a long). */
+	return ml_xasprintf("__insmod_%s_O%s_M%0*" PRIX64 "_V%ld", modname, path,
+			    (int)(2 * ml_wordsize(t)), mtime, version);
+}
+
+char *ml_ksymoops_sec_name(const char *modname, const char *section, uint64_t size)
+{
+	return ml_xasprintf("__insmod_%s_S%s_L%" PRIu64, modname, section, size);
+}
+
+char *ml_ksymoops_persist_name(const char *modname, const char *persist)
+{
+	return ml_xasprintf("__insmod_%s_P%s", modname, persist);
+}
+
 void ml_add_ksymoops(struct ml_obj *o, const char *modname, const char *realpath_,
 		     uint64_t mtime, long version, const char *persist, bool export_all)
 {
 	bool use_ksymtab = ml_obj_find_section(o, "__ksymtab") >= 0 || !export_all;
-	unsigned digits = 2 * ml_wordsize(&o->tgt);
 	char *name;
 	uint32_t sym;
 
-	name = ml_xasprintf("__insmod_%s_O%s_M%0*" PRIX64 "_V%ld", modname, realpath_, (int)digits,
-			    mtime, version);
+	name = ml_ksymoops_obj_name(&o->tgt, modname, realpath_, mtime, version);
 	sym = ml_obj_add_symbol(o, name, o->this_sec, 0, STB_GLOBAL, STT_NOTYPE, 0);
 	free(name);
 	if (use_ksymtab)
 		add_ksymtab(o, sym);
 	if (persist) {
-		name = ml_xasprintf("__insmod_%s_P%s", modname, persist);
+		name = ml_ksymoops_persist_name(modname, persist);
 		sym = ml_obj_add_symbol(o, name, o->this_sec, 0, STB_GLOBAL, STT_NOTYPE, 0);
 		free(name);
 		if (use_ksymtab)
@@ -158,8 +174,7 @@ void ml_add_ksymoops(struct ml_obj *o, const char *modname, const char *realpath
 
 		if (sec < 0 || !o->secs[sec]->load || !o->secs[sec]->size)
 			continue;
-		name = ml_xasprintf("__insmod_%s_S%s_L%" PRIu64, modname, tagged_sections[i],
-				    o->secs[sec]->size);
+		name = ml_ksymoops_sec_name(modname, tagged_sections[i], o->secs[sec]->size);
 		sym = ml_obj_add_symbol(o, name, sec, 0, STB_GLOBAL, STT_NOTYPE, 0);
 		free(name);
 		if (use_ksymtab)
@@ -433,15 +448,67 @@ static uint64_t sym_final(const struct ml_obj *o, const char *name)
 	return o->syms[s].sec == ML_SEC_UNDEF ? 0 : ml_obj_symbol_value(o, &o->syms[s]);
 }
 
-static void put_range(const struct ml_obj *o, unsigned char *m, const char *secname,
-		      enum modfield fs, enum modfield fe)
+void ml_module_header_write(const struct ml_target *t, const struct ml_module_hdr *h,
+			    unsigned char *m)
+{
+	static const enum modfield words[] = {
+		MF_SIZE_OF_STRUCT, MF_NEXT, MF_NAME, MF_SIZE, MF_UC, MF_FLAGS, MF_SYMS, MF_DEPS,
+		MF_REFS, MF_INIT, MF_CLEANUP, MF_EX_START, MF_EX_END, MF_PERSIST_START,
+		MF_PERSIST_END, MF_CAN_UNLOAD, MF_RUNSIZE, MF_KALLSYMS_START, MF_KALLSYMS_END,
+		MF_ARCHDATA_START, MF_ARCHDATA_END, MF_KERNEL_DATA,
+	};
+	const uint64_t vals[] = {
+		h->size_of_struct, h->next, h->name, h->size, h->usecount, h->flags, h->syms,
+		h->deps, h->refs, h->init, h->cleanup, h->ex_table_start, h->ex_table_end,
+		h->persist_start, h->persist_end, h->can_unload, h->runsize, h->kallsyms_start,
+		h->kallsyms_end, h->archdata_start, h->archdata_end, h->kernel_data,
+	};
+
+	memset(m, 0, ml_module_struct_size(t));
+	for (size_t i = 0; i < ML_ARRAY_SIZE(words); i++)
+		ml_putword(t, m + mf_off(t, words[i]), vals[i]);
+	ml_put32(t, m + mf_off(t, MF_NSYMS), h->nsyms);
+	ml_put32(t, m + mf_off(t, MF_NDEPS), h->ndeps);
+}
+
+void ml_module_header_read(const struct ml_target *t, const unsigned char *m,
+			   struct ml_module_hdr *h)
+{
+	h->size_of_struct = ml_getword(t, m + mf_off(t, MF_SIZE_OF_STRUCT));
+	h->next = ml_getword(t, m + mf_off(t, MF_NEXT));
+	h->name = ml_getword(t, m + mf_off(t, MF_NAME));
+	h->size = ml_getword(t, m + mf_off(t, MF_SIZE));
+	h->usecount = ml_getword(t, m + mf_off(t, MF_UC));
+	h->flags = ml_getword(t, m + mf_off(t, MF_FLAGS));
+	h->nsyms = ml_get32(t, m + mf_off(t, MF_NSYMS));
+	h->ndeps = ml_get32(t, m + mf_off(t, MF_NDEPS));
+	h->syms = ml_getword(t, m + mf_off(t, MF_SYMS));
+	h->deps = ml_getword(t, m + mf_off(t, MF_DEPS));
+	h->refs = ml_getword(t, m + mf_off(t, MF_REFS));
+	h->init = ml_getword(t, m + mf_off(t, MF_INIT));
+	h->cleanup = ml_getword(t, m + mf_off(t, MF_CLEANUP));
+	h->ex_table_start = ml_getword(t, m + mf_off(t, MF_EX_START));
+	h->ex_table_end = ml_getword(t, m + mf_off(t, MF_EX_END));
+	h->persist_start = ml_getword(t, m + mf_off(t, MF_PERSIST_START));
+	h->persist_end = ml_getword(t, m + mf_off(t, MF_PERSIST_END));
+	h->can_unload = ml_getword(t, m + mf_off(t, MF_CAN_UNLOAD));
+	h->runsize = ml_getword(t, m + mf_off(t, MF_RUNSIZE));
+	h->kallsyms_start = ml_getword(t, m + mf_off(t, MF_KALLSYMS_START));
+	h->kallsyms_end = ml_getword(t, m + mf_off(t, MF_KALLSYMS_END));
+	h->archdata_start = ml_getword(t, m + mf_off(t, MF_ARCHDATA_START));
+	h->archdata_end = ml_getword(t, m + mf_off(t, MF_ARCHDATA_END));
+	h->kernel_data = ml_getword(t, m + mf_off(t, MF_KERNEL_DATA));
+}
+
+static void section_range(const struct ml_obj *o, const char *secname, uint64_t *start,
+			  uint64_t *end, bool even_empty)
 {
 	int sec = ml_obj_find_section(o, secname);
 
-	if (sec < 0 || !o->secs[sec]->load || !o->secs[sec]->size)
+	if (sec < 0 || !o->secs[sec]->load || (!even_empty && !o->secs[sec]->size))
 		return;
-	ml_putword(&o->tgt, m + mf_off(&o->tgt, fs), o->secs[sec]->addr);
-	ml_putword(&o->tgt, m + mf_off(&o->tgt, fe), o->secs[sec]->addr + o->secs[sec]->size);
+	*start = o->secs[sec]->addr;
+	*end = o->secs[sec]->addr + o->secs[sec]->size;
 }
 
 void ml_fill_module(struct ml_obj *o, size_t ndeps, bool autoclean)
@@ -449,41 +516,39 @@ void ml_fill_module(struct ml_obj *o, size_t ndeps, bool autoclean)
 	const struct ml_target *t = &o->tgt;
 	unsigned char *m = o->secs[o->this_sec]->data;
 	unsigned ws = ml_wordsize(t);
+	struct ml_module_hdr h;
 	int sec;
-	uint64_t runsize = 0;
 
-	ml_putword(t, m + mf_off(t, MF_SIZE_OF_STRUCT), ml_module_struct_size(t));
-	ml_putword(t, m + mf_off(t, MF_SIZE), o->size);
-	ml_putword(t, m + mf_off(t, MF_FLAGS), autoclean ? 4 /* MOD_AUTOCLEAN */ : 0);
+	/* The name pointer was patched during relocation: keep it. */
+	ml_module_header_read(t, m, &h);
+	h.size_of_struct = ml_module_struct_size(t);
+	h.size = o->size;
+	h.flags = autoclean ? ML_MOD_AUTOCLEAN : 0;
 	sec = ml_obj_find_section(o, "__ksymtab");
 	if (sec >= 0 && o->secs[sec]->load && o->secs[sec]->size) {
-		ml_putword(t, m + mf_off(t, MF_SYMS), o->secs[sec]->addr);
-		ml_put32(t, m + mf_off(t, MF_NSYMS), (uint32_t)(o->secs[sec]->size / (2 * ws)));
+		h.syms = o->secs[sec]->addr;
+		h.nsyms = (uint32_t)(o->secs[sec]->size / (2 * ws));
 	}
 	sec = ml_obj_find_section(o, ".kmodtab");
 	if (sec >= 0 && ndeps) {
-		ml_putword(t, m + mf_off(t, MF_DEPS), o->secs[sec]->addr);
-		ml_put32(t, m + mf_off(t, MF_NDEPS), (uint32_t)ndeps);
+		h.deps = o->secs[sec]->addr;
+		h.ndeps = (uint32_t)ndeps;
 	}
-	ml_putword(t, m + mf_off(t, MF_INIT), sym_final(o, "init_module"));
-	ml_putword(t, m + mf_off(t, MF_CLEANUP), sym_final(o, "cleanup_module"));
-	sec = ml_obj_find_section(o, "__ex_table");
-	if (sec >= 0 && o->secs[sec]->load) {
-		ml_putword(t, m + mf_off(t, MF_EX_START), o->secs[sec]->addr);
-		ml_putword(t, m + mf_off(t, MF_EX_END), o->secs[sec]->addr + o->secs[sec]->size);
-	}
+	h.init = sym_final(o, "init_module");
+	h.cleanup = sym_final(o, "cleanup_module");
+	section_range(o, "__ex_table", &h.ex_table_start, &h.ex_table_end, true);
 	for (int i = 0; i < 2; i++) {
 		sec = ml_obj_find_section(o, i ? ".data.init" : ".text.init");
 		if (sec >= 0 && o->secs[sec]->load) {
 			uint64_t r = o->secs[sec]->addr - o->base;
 
-			if (!runsize || r < runsize)
-				runsize = r;
+			if (!h.runsize || r < h.runsize)
+				h.runsize = r;
 		}
 	}
-	ml_putword(t, m + mf_off(t, MF_RUNSIZE), runsize);
-	put_range(o, m, "__kallsyms", MF_KALLSYMS_START, MF_KALLSYMS_END);
-	put_range(o, m, "__archdata", MF_ARCHDATA_START, MF_ARCHDATA_END);
+	section_range(o, "__kallsyms", &h.kallsyms_start, &h.kallsyms_end, false);
+	section_range(o, "__archdata", &h.archdata_start, &h.archdata_end, false);
+	ml_module_header_write(t, &h, m);
 }
 
 unsigned char *ml_build_image(const struct ml_obj *o)

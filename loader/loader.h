@@ -188,6 +188,32 @@ int ml_insmod(const struct ml_insmod_opts *o, struct ml_insmod_result *r, struct
 void ml_insmod_result_free(struct ml_insmod_result *r);
 
 /* ---- image.c: struct module and the sections insmod creates ---- */
+#define ML_MOD_RUNNING 1
+#define ML_MOD_DELETED 2
+#define ML_MOD_AUTOCLEAN 4
+#define ML_MOD_VISITED 8
+#define ML_MOD_USED_ONCE 16
+#define ML_MOD_JUST_FREED 32
+#define ML_MOD_INITIALIZING 64
+
+/* The 2.4 struct module, as plain values (layout: image.c). */
+struct ml_module_hdr {
+	uint64_t size_of_struct, next, name, size, usecount, flags;
+	uint32_t nsyms, ndeps;
+	uint64_t syms, deps, refs, init, cleanup, ex_table_start, ex_table_end;
+	uint64_t persist_start, persist_end, can_unload, runsize;
+	uint64_t kallsyms_start, kallsyms_end, archdata_start, archdata_end, kernel_data;
+};
+/* Write/read sizeof(struct module) bytes in the target's layout and byte order. */
+void ml_module_header_write(const struct ml_target *t, const struct ml_module_hdr *h,
+			    unsigned char *out);
+void ml_module_header_read(const struct ml_target *t, const unsigned char *in,
+			   struct ml_module_hdr *h);
+/* ksymoops symbol names, in modutils' exact formats. */
+char *ml_ksymoops_obj_name(const struct ml_target *t, const char *modname, const char *path,
+			   uint64_t mtime, long version);
+char *ml_ksymoops_sec_name(const char *modname, const char *section, uint64_t size);
+char *ml_ksymoops_persist_name(const char *modname, const char *persist);
 /* sizeof(struct module) for a 2.4 kernel of this word size. */
 unsigned ml_module_struct_size(const struct ml_target *t);
 /* Module name from a path: basename minus .gz, then .o or .mod (or .ko). */

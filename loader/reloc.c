@@ -43,6 +43,7 @@ static void report(struct ml_obj *o, struct ml_section *s, struct ml_reloc *r,
 	struct ml_loc loc = { .file = o->fname, .section = s->name, .offset = (long long)r->offset,
 			      .symbol = sym->name, .reloc = rname };
 	char v[40], lo[40], hi[40];
+	const char *hint = o->arch->overflow_hint ? o->arch->overflow_hint(r->type) : NULL;
 
 	switch (st) {
 	case ML_RELOC_OVERFLOW:
@@ -56,8 +57,8 @@ static void report(struct ml_obj *o, struct ml_section *s, struct ml_reloc *r,
 			fmt_signed(hi, sizeof(hi), c->hi);
 		}
 		ml_diag(d, ML_ERR, &loc, "%s against '%s': relocation overflow: %s = %s not in [%s, %s)%s%s",
-			rname, sym->name, c->formula ? c->formula : "value", v, lo, hi, o->arch->overflow_hint ? "; hint: " : "",
-			o->arch->overflow_hint ? o->arch->overflow_hint : "");
+			rname, sym->name, c->formula ? c->formula : "value", v, lo, hi,
+			hint ? "; hint: " : "", hint ? hint : "");
 		break;
 	case ML_RELOC_DANGEROUS:
 		ml_diag(d, ML_ERR, &loc, "%s against '%s': dangerous relocation: value 0x%" PRIx64 " is misaligned",

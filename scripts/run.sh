@@ -1,0 +1,58 @@
+#!/bin/sh
+# One entry point for a fresh Debian 12 machine (as root, or with sudo):
+#   scripts/run.sh demo    install what is missing, build, run the bundled example
+#   scripts/run.sh check   install what is missing, build with -Werror, run the whole
+#                          test suite, then build again with ASan+UBSan and run it again
+#   scripts/run.sh deps    only install the Debian packages the project needs
+set -eu
+cd "$(dirname "$0")/.."
+top=$(pwd)
+
+# Debian packages: build tools, libraries, the i386 cross compiler for fixtures.
+PKGS="build-essential autoconf automake pkg-config libelf-dev zlib1g-dev check \
+binutils gcc-i686-linux-gnu gzip"
+
+deps() {
+	missing=""
+	for p in $PKGS; do
+		dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
+	done
+	[ -z "$missing" ] && return 0
+	echo "installing:$missing"
+	SUDO=""
+	[ "$(id -u)" -eq 0 ] || SUDO=sudo
+	$SUDO apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing
+}
+
+build() {
+	dir=$1; shift
+	[ -x configure ] || autoreconf -fi
+	mkdir -p "$dir"
+	(cd "$dir" && { [ -f Makefile ] || "$top/configure" -q "$@"; } && make -j"$(nproc)" >/dev/null)
+}
+
+case "${1:-}" in
+deps)
+	deps
+	;;
+demo)
+	deps
+	build build
+	make -C build -s demo
+	;;
+check)
+	deps
+	autoreconf -fi >/dev/null 2>&1
+	rm -rf build-check build-san
+	build build-check --enable-werror
+	make -C build-check -j"$(nproc)" check || { cat build-check/test-suite.log; exit 1; }
+	build build-san --enable-werror --enable-sanitizers
+	make -C build-san -j"$(nproc)" check || { cat build-san/test-suite.log; exit 1; }
+	echo "all test suites passed (normal and ASan+UBSan builds)"
+	;;
+*)
+	echo "usage: scripts/run.sh demo|check|deps" >&2
+	exit 2
+	;;
+esac
