@@ -416,8 +416,9 @@ static void read_relocs(struct ml_obj *o, Elf *elf, size_t relidx, struct ml_dia
 			ra.r_addend = 0;
 		}
 		r->offset = ra.r_offset;
-		r->sym = o->tgt.is64 ? (uint32_t)GELF_R_SYM(ra.r_info) : (uint32_t)ELF32_R_SYM(ra.r_info);
-		r->type = o->tgt.is64 ? (uint32_t)GELF_R_TYPE(ra.r_info) : (uint32_t)ELF32_R_TYPE(ra.r_info);
+		/* libelf hands out r_info in the 64-bit encoding for both classes. */
+		r->sym = (uint32_t)GELF_R_SYM(ra.r_info);
+		r->type = (uint32_t)GELF_R_TYPE(ra.r_info);
 		r->addend = ra.r_addend;
 		if (r->sym >= o->nsyms) {
 			loc.offset = (long long)(i * esz);
