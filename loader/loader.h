@@ -80,7 +80,8 @@ struct ml_obj {
 	size_t nsecs;
 	struct ml_symbol *syms;
 	size_t nsyms, symcap, nlocals;
-	struct ml_hash names; /* non-local name -> symbol index + 1 */
+	struct ml_hash names;  /* non-local name -> symbol index + 1 */
+	struct ml_hash locals; /* named local (non-section) symbol -> index + 1, first wins */
 	unsigned seq;
 	struct ml_stub *stubs;
 	size_t nstubs;
@@ -104,7 +105,7 @@ int ml_obj_load_mem(const char *path, unsigned char *data, size_t len, struct ml
 		    struct ml_diags *d);
 void ml_obj_free(struct ml_obj *o);
 int ml_obj_find_section(const struct ml_obj *o, const char *name);
-/* Non-local symbol by name, or -1. */
+/* Symbol by name, or -1: a global first, else a local (modutils hashes both). */
 long ml_obj_find_symbol(const struct ml_obj *o, const char *name);
 size_t ml_obj_add_section(struct ml_obj *o, const char *name, uint32_t type, uint64_t flags,
 			  uint64_t align, uint64_t size);

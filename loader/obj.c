@@ -45,6 +45,7 @@ void ml_obj_free(struct ml_obj *o)
 	free(o->file);
 	free(o->path);
 	ml_hash_free(&o->names);
+	ml_hash_free(&o->locals);
 	ml_hash_free(&o->stubidx);
 	free(o);
 }
@@ -61,6 +62,8 @@ long ml_obj_find_symbol(const struct ml_obj *o, const char *name)
 {
 	void *v = ml_hash_get(&o->names, name, strlen(name));
 
+	if (!v && o->locals.nb)
+		v = ml_hash_get(&o->locals, name, strlen(name));
 	return v ? (long)((uintptr_t)v - 1) : -1;
 }
 
@@ -147,7 +150,8 @@ static void name_insert(struct ml_obj *o, uint32_t idx, struct ml_diags *d)
 uint32_t ml_obj_add_symbol(struct ml_obj *o, const char *name, int sec, uint64_t value,
 			   unsigned char bind, unsigned char type, uint64_t size)
 {
-	long old = ml_obj_find_symbol(o, name);
+	void *v = ml_hash_get(&o->names, name, strlen(name));
+	long old = v ? (long)((uintptr_t)v - 1) : -1;
 	uint32_t idx;
 
 	if (old >= 0 && o->syms[old].sec == ML_SEC_UNDEF) {
@@ -303,6 +307,7 @@ static bool read_symbols(struct ml_obj *o, Elf *elf, size_t symidx, struct ml_di
 	}
 	o->nlocals = sh.sh_info;
 	ml_hash_init(&o->names, n);
+	ml_hash_init(&o->locals, o->nlocals);
 	for (size_t i = 0; i < n; i++) {
 		GElf_Sym es;
 		uint32_t idx = push_symbol(o);
@@ -355,6 +360,9 @@ static bool read_symbols(struct ml_obj *o, Elf *elf, size_t symidx, struct ml_di
 		}
 		if (s->bind != STB_LOCAL && *name)
 			name_insert(o, idx, d);
+		else if (*name && s->type != STT_SECTION && s->type != STT_FILE &&
+			 !ml_hash_get(&o->locals, s->name, strlen(s->name)))
+			ml_hash_put(&o->locals, s->name, strlen(s->name), (void *)(uintptr_t)(idx + 1));
 	}
 	return true;
 }

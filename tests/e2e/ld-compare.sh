@@ -26,9 +26,22 @@ ld_compare() {
 		echo "}"
 		thisaddr=$(awk '$1==".this" {print $3}' "$w/map")
 		echo "__this_module = 0x$thisaddr;"
-		while read -r a s; do printf '%s = 0x%s;\n' "$s" "$a"; done <"$ks"
+		# Only names the object leaves undefined: its own definitions win, as in insmod.
+		nm -u "$obj" | awk '{print $2}' | sort >"$w/undef"
+		while read -r a s; do
+			grep -qx -- "$s" "$w/undef" && printf '%s = 0x%s;\n' "$s" "$a"
+		done <"$ks"
 	} >"$w/link.ld"
-	if ! $ld -T "$w/link.ld" --no-check-sections -e 0 -o "$w/ld.out" "$obj" 2>"$w/lderr"; then
+	# insmod never merges strings; GNU ld merges (and tail-merges) SHF_MERGE sections, so
+	# give ld a copy of the object with the merge flag taken off those sections.
+	local flags=""
+	for sec in $(readelf -SW "$obj" | sed -n 's/^ *\[ *[0-9]*\] \([^ ]*\) .* \([WAXMSIL]*M[WAXMSIL]*\) .*/\1/p'); do
+		flags="$flags --set-section-flags $sec=alloc,load,readonly,data,contents"
+	done
+	local objcopy_=objcopy
+	[ -n "${OBJCOPY_FOR_ARCH:-}" ] && objcopy_=$OBJCOPY_FOR_ARCH
+	$objcopy_ $flags "$obj" "$w/nomerge.o"
+	if ! $ld -T "$w/link.ld" --no-check-sections -e 0 -o "$w/ld.out" "$w/nomerge.o" 2>"$w/lderr"; then
 		echo "FAIL $arch/$(basename "$obj"): ld failed: $(head -1 "$w/lderr")"
 		return 1
 	fi
