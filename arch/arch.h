@@ -50,6 +50,7 @@ struct ml_reloc_ctx {
 	unsigned char *loc; /* the place's bytes in the image */
 	uint64_t got;     /* address of .got (0 if none) */
 	uint64_t stub;    /* address of this entry's GOT/PLT slot (0 if none) */
+	uint64_t base;    /* the module's load address (B) */
 	bool rela;
 	/* outputs */
 	const char *formula; /* e.g. "S + A - P" */

@@ -120,9 +120,8 @@ static enum ml_reloc_status i386_apply(struct ml_reloc_ctx *c)
 		c->value = S;
 		break;
 	case R_386_RELATIVE:
-		/* There is no load base distinct from the section here: B = 0. */
 		c->formula = "B + A";
-		c->value = A;
+		c->value = (uint32_t)(c->base + A);
 		break;
 	case R_386_GOTOFF:
 		c->formula = "S + A - GOT";

@@ -124,7 +124,7 @@ static enum ml_reloc_status x86_64_apply(struct ml_reloc_ctx *c)
 		return store_checked(c, 8, 0, 0, false);
 	case R_X86_64_RELATIVE:
 		c->formula = "B + A";
-		c->value = A;
+		c->value = c->base + A;
 		return store_checked(c, 8, 0, 0, false);
 	case R_X86_64_32:
 		c->formula = "S + A";

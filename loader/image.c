@@ -78,6 +78,8 @@ long ml_kernel_version_code(const char *release)
 	b = strtoul(end + 1, &end, 10);
 	if (*end != '.')
 		return -1;
+	if (!isdigit((unsigned char)end[1]))
+		return -1;
 	c = strtoul(end + 1, &end, 10);
 	return (long)((a << 16) | (b << 8) | c);
 }

@@ -204,8 +204,10 @@ int ml_param_apply(struct ml_obj *o, const char *arg, bool required, struct ml_d
 		if (parse_type(fmt, &pt, &bad)) {
 			if (pt.t == 'c')
 				ml_err(d, o->fname, "parameter type 'c' for %s must be followed by the maximum size", key);
-			else
+			else if (bad || pt.t)
 				ml_err(d, o->fname, "unknown parameter type '%c' for %s", bad ? bad : pt.t, key);
+			else
+				ml_err(d, o->fname, "unknown parameter type '' for %s (no type letter in parm_%s)", key, key);
 			goto out;
 		}
 	} else {

@@ -131,7 +131,8 @@ int ml_relocate(struct ml_obj *o, struct ml_buf *explain, struct ml_diags *d)
 			const struct ml_reloc_type *rt = ml_arch_reloc(a, r->type);
 			char nbuf[32];
 			const char *rname = ml_arch_reloc_name(a, r->type, nbuf);
-			struct ml_reloc_ctx c = { .t = &o->tgt, .type = r->type, .rela = a->rela, .got = got };
+			struct ml_reloc_ctx c = { .t = &o->tgt, .type = r->type, .rela = a->rela, .got = got,
+						  .base = o->base };
 			enum ml_reloc_status st;
 			enum ml_stub_kind kind;
 

@@ -10,7 +10,6 @@ void ml_ksymtab_init(struct ml_ksymtab *t)
 {
 	memset(t, 0, sizeof(*t));
 	ml_hash_init(&t->exact, 1024);
-	ml_hash_init(&t->base, 1024);
 }
 
 void ml_ksymtab_free(struct ml_ksymtab *t)
@@ -23,6 +22,7 @@ void ml_ksymtab_free(struct ml_ksymtab *t)
 	free(t->mods);
 	ml_hash_free(&t->exact);
 	ml_hash_free(&t->base);
+	free(t->base_prefix);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -37,10 +37,19 @@ int ml_ksymtab_module(struct ml_ksymtab *t, const char *modname)
 	return (int)t->nmods++;
 }
 
+/*
+ * A CRC is 8 hex digits.  modutils did not check the digits, so an ordinary
+ * name such as set_RTC_alarm looked versioned to it and could not bind
+ * across versioned and unversioned names; we insist on hex.
+ */
 static bool crc_suffix(const char *s, size_t n)
 {
-	/* 8 characters; modutils does not insist on hex, neither do we. */
-	return n == 8 && strnlen(s, 8) == 8;
+	if (n != 8)
+		return false;
+	for (size_t i = 0; i < 8; i++)
+		if (!isxdigit((unsigned char)s[i]))
+			return false;
+	return true;
 }
 
 size_t ml_ksym_base_len(const char *name, const char *prefix)
@@ -70,20 +79,6 @@ bool ml_ksym_ncv_equal(const char *a, const char *b, const char *prefix)
 	return !strcmp(a, b);
 }
 
-/* Any "_R[smp_]xxxxxxxx" ending, whatever the prefix: for the base index. */
-static size_t any_base_len(const char *name)
-{
-	size_t n = strlen(name);
-
-	for (size_t plen = 0; plen + 10 < n && plen <= 16; plen++) {
-		size_t at = n - 10 - plen;
-
-		if (name[at] == '_' && name[at + 1] == 'R')
-			return at;
-	}
-	return n;
-}
-
 void ml_ksymtab_add(struct ml_ksymtab *t, const char *name, uint64_t value, const char *modname)
 {
 	struct ml_ksym *k;
@@ -100,15 +95,18 @@ void ml_ksymtab_add(struct ml_ksymtab *t, const char *name, uint64_t value, cons
 	k->value = value;
 	k->mod = modname ? ml_ksymtab_module(t, modname) : -1;
 	k->gplonly = gplonly;
-	k->has_crc = any_base_len(name) != strlen(name);
 	t->n++;
 	/*
-	 * Both indexes keep every entry; lookups walk entries of equal key in
+	 * The index keeps every entry; lookups walk entries of equal key in
 	 * insertion order and prefer modules to the kernel.  Values are index+1
 	 * stored in the pointer, as the array may move.
 	 */
 	ml_hash_put(&t->exact, k->name, strlen(k->name), (void *)(uintptr_t)t->n);
-	ml_hash_put(&t->base, k->name, any_base_len(k->name), (void *)(uintptr_t)t->n);
+	if (t->base_prefix) {
+		/* A stale versionless index is rebuilt by the next ncv lookup. */
+		free(t->base_prefix);
+		t->base_prefix = NULL;
+	}
 	/* A module's struct address is the value of its __insmod_<mod>_O symbol. */
 	if (k->mod >= 0 && !strncmp(name, "__insmod_", 9)) {
 		struct ml_kmodule *m = &t->mods[k->mod];
@@ -127,13 +125,34 @@ static bool better(const struct ml_ksym *cand, const struct ml_ksym *best)
 	return !best || (best->mod < 0 && cand->mod >= 0);
 }
 
-const struct ml_ksym *ml_ksymtab_lookup(const struct ml_ksymtab *t, const char *name,
+static void build_base_index(struct ml_ksymtab *t, const char *prefix)
+{
+	if (t->base_prefix && !strcmp(t->base_prefix, prefix))
+		return;
+	ml_hash_free(&t->base);
+	ml_hash_init(&t->base, t->n);
+	for (size_t i = 0; i < t->n; i++)
+		ml_hash_put(&t->base, t->v[i].name, ml_ksym_base_len(t->v[i].name, prefix),
+			    (void *)(uintptr_t)(i + 1));
+	free(t->base_prefix);
+	t->base_prefix = ml_xstrdup(prefix);
+}
+
+const struct ml_ksym *ml_ksymtab_lookup(struct ml_ksymtab *t, const char *name,
 					struct ml_lookup *l)
 {
 	const struct ml_ksym *best = NULL;
-	const struct ml_hash *h = l->ncv ? &t->base : &t->exact;
-	size_t klen = l->ncv ? any_base_len(name) : strlen(name);
-	struct ml_hent *e = ml_hash_find(h, name, klen);
+	const char *prefix = l->prefix ? l->prefix : "";
+	const struct ml_hash *h = &t->exact;
+	size_t klen = strlen(name);
+	struct ml_hent *e;
+
+	if (l->ncv) {
+		build_base_index(t, prefix);
+		h = &t->base;
+		klen = ml_ksym_base_len(name, prefix);
+	}
+	e = ml_hash_find(h, name, klen);
 
 	for (; e; e = e->next) {
 		const struct ml_ksym *k;

@@ -23,7 +23,6 @@ struct ml_ksym {
 	uint64_t value;
 	int mod;        /* index in mods, -1 = the kernel proper */
 	bool gplonly;
-	bool has_crc;   /* the name carries a _R<crc> suffix */
 };
 
 /* Where a source came from: decides whether CRCs can be checked. */
@@ -35,7 +34,10 @@ struct ml_ksymtab {
 	struct ml_kmodule *mods;
 	size_t nmods;
 	struct ml_hash exact; /* full name -> ksym index + 1 */
-	struct ml_hash base;  /* name without any _R suffix -> ksym index + 1 (all) */
+	/* name without its "_R" prefix <crc> ending -> ksym index + 1, built on demand
+	 * for the prefix of the last ncv lookup (modutils rehashes the same way) */
+	struct ml_hash base;
+	char *base_prefix;
 	bool nocrc_source;    /* some symbols came from System.map / kallsyms */
 	bool crc_source;      /* some symbols came from ksyms / the kernel */
 };
@@ -66,7 +68,7 @@ struct ml_lookup {
 	bool gplonly_refused; /* out: a GPLONLY_ export was skipped */
 };
 /* Find what a module's undefined 'name' binds to; modules win over the kernel. */
-const struct ml_ksym *ml_ksymtab_lookup(const struct ml_ksymtab *t, const char *name,
+const struct ml_ksym *ml_ksymtab_lookup(struct ml_ksymtab *t, const char *name,
 					struct ml_lookup *l);
 /* Value of a kernel symbol by exact name, or false. */
 bool ml_ksymtab_value(const struct ml_ksymtab *t, const char *name, uint64_t *v);
