@@ -6,10 +6,19 @@
 static const struct ml_arch *const all_arches[] = {
 	&ml_arch_i386,
 	&ml_arch_x86_64,
+	&ml_arch_arm,
+	&ml_arch_mips,
+	&ml_arch_ppc,
+	&ml_arch_sh,
+	&ml_arch_m68k,
+	&ml_arch_sparc,
 };
 
 const struct ml_arch *ml_arch_find(uint16_t machine, bool is64)
 {
+	/* EM_SPARC32PLUS (18) objects are 32-bit SPARC code with v8+ instructions. */
+	if (machine == 18 && !is64)
+		machine = 2;
 	for (size_t i = 0; i < ML_ARRAY_SIZE(all_arches); i++)
 		if (all_arches[i]->machine == machine && all_arches[i]->is64 == is64)
 			return all_arches[i];

@@ -52,6 +52,10 @@ struct ml_reloc_ctx {
 	uint64_t stub;    /* address of this entry's GOT/PLT slot (0 if none) */
 	uint64_t base;    /* the module's load address (B) */
 	bool rela;
+	void *state;      /* the object's arch state (arch->state_new), or NULL */
+	/* where the entry is, for arch state that reports later (unpaired HI16) */
+	const char *secname, *symname;
+	uint64_t offset;
 	/* outputs */
 	const char *formula; /* e.g. "S + A - P" */
 	uint64_t value;      /* the computed value */
@@ -81,8 +85,22 @@ struct ml_arch {
 	/* Write a PLT stub jumping to 'target' at address 'at'. */
 	void (*write_plt)(const struct ml_target *t, unsigned char *p, uint64_t at, uint64_t target);
 	enum ml_reloc_status (*apply)(struct ml_reloc_ctx *c);
-	/* Optional end-of-object check (an unpaired MIPS HI16, say); 0 or -errno. */
-	int (*finish)(struct ml_obj *obj, struct ml_diags *d);
+	/*
+	 * Optional per-object state for apply() (MIPS pending HI16s): created
+	 * before relocation, handed to apply() and finish() as c->state / state,
+	 * freed with the object.
+	 */
+	void *(*state_new)(void);
+	void (*state_free)(void *state);
+	/* Optional end-of-object check (an unpaired MIPS HI16, say): append
+	 * diagnostics naming file (fname), section and offset; 0 or -errno. */
+	int (*finish)(void *state, const char *fname, struct ml_diags *d);
+	/*
+	 * 2.4 __archdata: if this section exists in the module, insmod creates
+	 * __archdata = { start, end } of it (MIPS __dbe_table, PPC __ftr_fixup)
+	 * and points struct module's archdata_start/end at it.
+	 */
+	const char *archdata_section;
 };
 
 const struct ml_arch *ml_arch_find(uint16_t machine, bool is64);
@@ -93,5 +111,11 @@ const char *ml_arch_reloc_name(const struct ml_arch *a, uint32_t type, char buf[
 
 extern const struct ml_arch ml_arch_i386;
 extern const struct ml_arch ml_arch_x86_64;
+extern const struct ml_arch ml_arch_arm;
+extern const struct ml_arch ml_arch_mips;
+extern const struct ml_arch ml_arch_ppc;
+extern const struct ml_arch ml_arch_sh;
+extern const struct ml_arch ml_arch_m68k;
+extern const struct ml_arch ml_arch_sparc;
 
 #endif

@@ -433,6 +433,28 @@ void ml_kallsyms_fill(struct ml_obj *o, int kasec)
 	free(secentry);
 }
 
+/* ---- __archdata ---- */
+
+int ml_archdata_reserve(struct ml_obj *o)
+{
+	const char *name = o->arch->archdata_section;
+	int sec = name ? ml_obj_find_section(o, name) : -1;
+
+	if (sec < 0 || !o->secs[sec]->load)
+		return -1;
+	return (int)ml_obj_add_section(o, "__archdata", SHT_PROGBITS, SHF_ALLOC, 16,
+				       2 * ml_wordsize(&o->tgt));
+}
+
+void ml_archdata_fill(struct ml_obj *o, int adsec)
+{
+	const struct ml_section *s = o->secs[ml_obj_find_section(o, o->arch->archdata_section)];
+	unsigned char *p = o->secs[adsec]->data;
+
+	ml_putword(&o->tgt, p, s->addr);
+	ml_putword(&o->tgt, p + ml_wordsize(&o->tgt), s->addr + s->size);
+}
+
 /* ---- struct module ---- */
 
 static uint64_t sym_final(const struct ml_obj *o, const char *name)

@@ -216,7 +216,7 @@ int ml_insmod(const struct ml_insmod_opts *opt, struct ml_insmod_result *r, stru
 	const char *license, *krel = opt->release;
 	char relbuf[128], *rpath = NULL, *prefix = NULL;
 	bool mcrc, kcrc, created = false;
-	int err, kasec = -1;
+	int err, kasec = -1, adsec = -1;
 	size_t ndeps;
 	struct stat st;
 
@@ -285,6 +285,7 @@ int ml_insmod(const struct ml_insmod_opts *opt, struct ml_insmod_result *r, stru
 	}
 	ml_build_exports(o, opt->ksyms, opt->export_all);
 	ndeps = count_deps(opt->ksyms, o, d);
+	adsec = ml_archdata_reserve(o); /* before __kallsyms, which lists every section */
 	{
 		uint64_t a, b;
 		bool kernel_kallsyms = ml_ksymtab_value(opt->ksyms, "__start___kallsyms", &a) &&
@@ -325,6 +326,8 @@ int ml_insmod(const struct ml_insmod_opts *opt, struct ml_insmod_result *r, stru
 	err = ml_relocate(o, opt->explain ? &r->explain : NULL, d);
 	if (err)
 		goto fail;
+	if (adsec >= 0)
+		ml_archdata_fill(o, adsec);
 	if (kasec >= 0)
 		ml_kallsyms_fill(o, kasec);
 	ml_fill_module(o, ndeps, opt->autoclean);

@@ -20,6 +20,8 @@ void ml_add_ksymoops(struct ml_obj *o, const char *modname, const char *realpath
 void ml_build_exports(struct ml_obj *o, const struct ml_ksymtab *kt, bool export_all);
 void ml_hide_specials(struct ml_obj *o);
 int ml_kallsyms_reserve(struct ml_obj *o);
+int ml_archdata_reserve(struct ml_obj *o);
+void ml_archdata_fill(struct ml_obj *o, int adsec);
 void ml_kallsyms_fill(struct ml_obj *o, int kasec);
 void ml_fill_module(struct ml_obj *o, size_t ndeps, bool autoclean);
 unsigned char *ml_build_image(const struct ml_obj *o);

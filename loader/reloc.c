@@ -120,6 +120,7 @@ int ml_relocate(struct ml_obj *o, struct ml_buf *explain, struct ml_diags *d)
 	const struct ml_arch *a = o->arch;
 	unsigned nerr = d->nerr;
 	uint64_t got = o->got_sec >= 0 ? o->secs[o->got_sec]->addr : 0;
+	void *state = a->state_new ? a->state_new() : NULL;
 
 	for (size_t k = 0; k < o->norder; k++) {
 		struct ml_section *s = o->secs[o->order[k]];
@@ -132,7 +133,8 @@ int ml_relocate(struct ml_obj *o, struct ml_buf *explain, struct ml_diags *d)
 			char nbuf[32];
 			const char *rname = ml_arch_reloc_name(a, r->type, nbuf);
 			struct ml_reloc_ctx c = { .t = &o->tgt, .type = r->type, .rela = a->rela, .got = got,
-						  .base = o->base };
+						  .base = o->base, .state = state, .secname = s->name,
+						  .symname = sym->name, .offset = r->offset };
 			enum ml_reloc_status st;
 			enum ml_stub_kind kind;
 
@@ -176,7 +178,9 @@ int ml_relocate(struct ml_obj *o, struct ml_buf *explain, struct ml_diags *d)
 		}
 	}
 	if (a->finish)
-		a->finish(o, d);
+		a->finish(state, o->fname, d);
+	if (a->state_free)
+		a->state_free(state);
 	if (d->nerr != nerr)
 		return -ENOEXEC;
 	apply_patches(o);

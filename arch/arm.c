@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * arm: not implemented yet (placeholder descriptor so the registry knows
+ * the CPU and says so clearly).
+ */
+#include "arch/arch.h"
+
+#include <elf.h>
+
+static enum ml_reloc_status arm_apply(struct ml_reloc_ctx *c)
+{
+	return ML_RELOC_UNHANDLED;
+}
+
+const struct ml_arch ml_arch_arm = {
+	.name = "arm",
+	.machine = EM_ARM,
+	.is64 = false,
+	.allow_le = false,
+	.allow_be = true,
+	.rela = false,
+	.ex_entry_size = 8,
+	.apply = arm_apply,
+};

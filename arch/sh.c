@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * sh: not implemented yet (placeholder descriptor so the registry knows
+ * the CPU and says so clearly).
+ */
+#include "arch/arch.h"
+
+#include <elf.h>
+
+static enum ml_reloc_status sh_apply(struct ml_reloc_ctx *c)
+{
+	return ML_RELOC_UNHANDLED;
+}
+
+const struct ml_arch ml_arch_sh = {
+	.name = "sh",
+	.machine = EM_SH,
+	.is64 = false,
+	.allow_le = true,
+	.allow_be = true,
+	.rela = true,
+	.ex_entry_size = 8,
+	.apply = sh_apply,
+};
