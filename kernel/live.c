@@ -14,131 +14,53 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#define QM_MODULES 1
-#define QM_SYMBOLS 4
-#define QM_INFO 5
-
-static long sys_query_module(const char *name, int which, void *buf, size_t n, size_t *ret)
+static long sys(long nr, long a, long b, long c, long d, long e)
 {
-#ifdef SYS_query_module
-	return syscall(SYS_query_module, name, which, buf, n, ret);
-#else
-	errno = ENOSYS;
-	return -1;
-#endif
-}
-
-/* query_module with the ENOSPC protocol: grow the buffer to *ret and retry. */
-static int query(const char *name, int which, char **buf, size_t *count, size_t start)
-{
-	size_t n = start, ret = 0;
-
-	*buf = ml_xmalloc(n);
-	for (;;) {
-		if (sys_query_module(name, which, *buf, n, &ret) == 0) {
-			*count = ret;
-			return 0;
-		}
-		if (errno != ENOSPC) {
-			int e = errno;
-
-			free(*buf);
-			*buf = NULL;
-			return -e;
-		}
-		n = ret > n ? ret : 2 * n;
-		*buf = ml_xrealloc(*buf, n);
-	}
-}
-
-static void add_symbols(struct ml_ksymtab *t, const char *mod, const char *buf, size_t nsyms)
-{
-	/* pairs of native unsigned longs {value, name offset from buf} */
-	const unsigned long *pairs = (const unsigned long *)buf;
-
-	for (size_t i = 0; i < nsyms; i++)
-		ml_ksymtab_add(t, buf + pairs[2 * i + 1], pairs[2 * i], mod);
-}
-
-static int live_get_symbols(struct ml_kernel *k, struct ml_ksymtab *t, struct ml_diags *d)
-{
-	char *mods, *buf;
-	size_t nmods, n;
-	int err;
-
-	if (sys_query_module(NULL, 0, NULL, 0, NULL) != 0) {
-		err = errno;
-		ml_err(d, NULL, "this kernel has no 2.2/2.4 module interface (query_module: %s); give the kernel symbols with --ksyms, --kallsyms or --system-map and use -n or --base, or use --kernel=sim:DIR",
-		       strerror(err));
-		return -err;
-	}
-	err = query(NULL, QM_MODULES, &mods, &nmods, 256);
-	if (err) {
-		ml_err(d, NULL, "QM_MODULES: %s", strerror(-err));
-		return err;
-	}
-	const char *m = mods;
-
-	t->crc_source = true;
-	for (size_t i = 0; i < nmods; i++, m += strlen(m) + 1) {
-		unsigned long info[4];
-		size_t ret;
-		int mi = ml_ksymtab_module(t, m);
-
-		if (sys_query_module(m, QM_INFO, info, sizeof(info), &ret) == 0) {
-			t->mods[mi].addr = info[0];
-			t->mods[mi].have_addr = true;
-		}
-		if (query(m, QM_SYMBOLS, &buf, &n, 1024) == 0) {
-			add_symbols(t, m, buf, n);
-			free(buf);
-		}
-	}
-	free(mods);
-	err = query(NULL, QM_SYMBOLS, &buf, &n, 16384);
-	if (err) {
-		ml_err(d, NULL, "QM_SYMBOLS: %s", strerror(-err));
-		return err;
-	}
-	add_symbols(t, NULL, buf, n);
-	free(buf);
-	return 0;
-}
-
-static int live_module_exists(struct ml_kernel *k, const char *name)
-{
-	unsigned long info[4];
-	size_t ret;
-
-	if (sys_query_module(name, QM_INFO, info, sizeof(info), &ret) == 0)
-		return 1;
-	return errno == ENOENT ? 0 : -errno;
-}
-
-static int live_create_module(struct ml_kernel *k, const char *name, uint64_t size, uint64_t *addr)
-{
-#ifdef SYS_create_module
 	long r;
 
+	errno = 0;
+	r = syscall(nr, a, b, c, d, e);
+	/* a kernel address may look like -1..-4095 only if errno says so */
+	if (r == -1 && errno)
+		return -errno;
+	return r;
+}
+
+#ifndef SYS_create_module
+#define SYS_create_module -1
+#define SYS_query_module -1
+#endif
+
+static long live_create(struct ml_kernel *k, const char *name, uint64_t size, uint64_t *addr)
+{
+	long r;
+
+	if (SYS_create_module < 0)
+		return -ENOSYS;
 	errno = 0;
 	r = syscall(SYS_create_module, name, (size_t)size);
 	if (r == -1 && errno && errno <= 125)
 		return -errno;
 	*addr = (uint64_t)(unsigned long)r;
 	return 0;
-#else
-	return -ENOSYS;
-#endif
 }
 
-static int live_init_module(struct ml_kernel *k, const char *name, const void *image, size_t size)
+static long live_init(struct ml_kernel *k, const char *name, const void *image, size_t size)
 {
-	return syscall(SYS_init_module, name, image) == 0 ? 0 : -errno;
+	return sys(SYS_init_module, (long)name, (long)image, 0, 0, 0) < 0 ? -errno : 0;
 }
 
-static int live_delete_module(struct ml_kernel *k, const char *name)
+static long live_delete(struct ml_kernel *k, const char *name)
 {
-	return syscall(SYS_delete_module, name) == 0 ? 0 : -errno;
+	return sys(SYS_delete_module, (long)name, 0, 0, 0, 0) < 0 ? -errno : 0;
+}
+
+static long live_query(struct ml_kernel *k, const char *name, int which, void *buf,
+		       size_t bufsize, size_t *ret)
+{
+	if (SYS_query_module < 0)
+		return -ENOSYS;
+	return sys(SYS_query_module, (long)name, which, (long)buf, (long)bufsize, (long)ret) < 0 ? -errno : 0;
 }
 
 static int live_release(struct ml_kernel *k, char *buf, size_t n)
@@ -149,6 +71,18 @@ static int live_release(struct ml_kernel *k, char *buf, size_t n)
 		return -errno;
 	snprintf(buf, n, "%s", u.release);
 	return 0;
+}
+
+static char *live_proc(struct ml_kernel *k, const char *name, size_t *len, int *err)
+{
+	char *p = ml_xasprintf("/proc/%s", name);
+	unsigned char *data;
+	struct ml_diags d = { 0 };
+
+	*err = ml_read_file(p, &data, len, &d);
+	ml_diags_free(&d);
+	free(p);
+	return *err ? NULL : (char *)data;
 }
 
 static int live_taint(struct ml_kernel *k, int bits, int *old)
@@ -170,30 +104,42 @@ static int live_taint(struct ml_kernel *k, int bits, int *old)
 }
 
 static const struct ml_kernel_ops live_ops = {
-	.name = "live",
-	.get_symbols = live_get_symbols,
-	.module_exists = live_module_exists,
-	.create_module = live_create_module,
-	.init_module = live_init_module,
-	.delete_module = live_delete_module,
+	.create_module = live_create,
+	.init_module = live_init,
+	.delete_module = live_delete,
+	.query_module = live_query,
 	.release = live_release,
+	.proc = live_proc,
 	.taint = live_taint,
 };
 
-int ml_kernel_open(const char *spec, struct ml_kernel **k, struct ml_diags *d)
+/* The kernel's CPU from uname's machine (UNAME_MACHINE overrides, as in modutils). */
+static const char *host_cpu(void)
 {
-	if (!spec || !strcmp(spec, "live")) {
-		*k = ml_xcalloc(1, sizeof(**k));
-		(*k)->ops = &live_ops;
-		return 0;
-	}
-	ml_err(d, NULL, "unknown kernel '%s' (known: live)", spec);
-	return -EINVAL;
+	static const struct {
+		const char *prefix, *cpu;
+	} map[] = {
+		{ "x86_64", "x86_64" }, { "i", "i386" },  { "arm", "arm" },   { "mips", "mips" },
+		{ "ppc", "ppc" },       { "sh", "sh" },    { "m68k", "m68k" }, { "sparc", "sparc" },
+	};
+	static struct utsname u;
+	const char *m = getenv("UNAME_MACHINE");
+
+	if (!m)
+		m = uname(&u) == 0 ? u.machine : "";
+	for (size_t i = 0; i < ML_ARRAY_SIZE(map); i++)
+		if (!strncmp(m, map[i].prefix, strlen(map[i].prefix)))
+			return map[i].cpu;
+	return m;
 }
 
-void ml_kernel_close(struct ml_kernel *k)
+int ml_kernel_open_live(struct ml_kernel **k, struct ml_diags *d)
 {
-	if (k && k->ops->close)
-		k->ops->close(k);
-	free(k);
+	*k = ml_xcalloc(1, sizeof(**k));
+	(*k)->ops = &live_ops;
+	(*k)->name = "live";
+	(*k)->cpu = host_cpu();
+	(*k)->t.is64 = sizeof(long) == 8;
+	(*k)->t.big = __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__;
+	return 0;
 }

@@ -18,31 +18,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum modfield {
-	MF_SIZE_OF_STRUCT, MF_NEXT, MF_NAME, MF_SIZE, MF_UC, MF_FLAGS,
-	MF_NSYMS, MF_NDEPS,
-	MF_SYMS, MF_DEPS, MF_REFS, MF_INIT, MF_CLEANUP, MF_EX_START, MF_EX_END,
-	MF_PERSIST_START, MF_PERSIST_END, MF_CAN_UNLOAD, MF_RUNSIZE,
-	MF_KALLSYMS_START, MF_KALLSYMS_END, MF_ARCHDATA_START, MF_ARCHDATA_END,
-	MF_KERNEL_DATA, MF_END,
-};
-
-static unsigned mf_off(const struct ml_target *t, enum modfield f)
+unsigned ml_module_field_off(const struct ml_target *t, enum ml_modfield f)
 {
 	unsigned ws = ml_wordsize(t);
 
-	if (f <= MF_FLAGS)
+	if (f <= ML_MF_FLAGS)
 		return f * ws;
-	if (f == MF_NSYMS)
+	if (f == ML_MF_NSYMS)
 		return 6 * ws;
-	if (f == MF_NDEPS)
+	if (f == ML_MF_NDEPS)
 		return 6 * ws + 4;
-	return 6 * ws + 8 + (f - MF_SYMS) * ws;
+	return 6 * ws + 8 + (f - ML_MF_SYMS) * ws;
 }
 
 unsigned ml_module_struct_size(const struct ml_target *t)
 {
-	return mf_off(t, MF_END);
+	return ml_module_field_off(t, ML_MF_END);
 }
 
 char *ml_module_name_from_path(const char *path)
@@ -94,7 +85,7 @@ void ml_create_this(struct ml_obj *o, const char *modname)
 
 	o->this_sec = (int)sec;
 	ml_obj_add_symbol(o, "__this_module", (int)sec, 0, STB_LOCAL, STT_OBJECT, sz);
-	ml_obj_patch_string(o, sec, mf_off(&o->tgt, MF_NAME), modname);
+	ml_obj_patch_string(o, sec, ml_module_field_off(&o->tgt, ML_MF_NAME), modname);
 }
 
 /* ---- exports ---- */
@@ -475,11 +466,11 @@ static uint64_t sym_final(const struct ml_obj *o, const char *name)
 void ml_module_header_write(const struct ml_target *t, const struct ml_module_hdr *h,
 			    unsigned char *m)
 {
-	static const enum modfield words[] = {
-		MF_SIZE_OF_STRUCT, MF_NEXT, MF_NAME, MF_SIZE, MF_UC, MF_FLAGS, MF_SYMS, MF_DEPS,
-		MF_REFS, MF_INIT, MF_CLEANUP, MF_EX_START, MF_EX_END, MF_PERSIST_START,
-		MF_PERSIST_END, MF_CAN_UNLOAD, MF_RUNSIZE, MF_KALLSYMS_START, MF_KALLSYMS_END,
-		MF_ARCHDATA_START, MF_ARCHDATA_END, MF_KERNEL_DATA,
+	static const enum ml_modfield words[] = {
+		ML_MF_SIZE_OF_STRUCT, ML_MF_NEXT, ML_MF_NAME, ML_MF_SIZE, ML_MF_UC, ML_MF_FLAGS, ML_MF_SYMS, ML_MF_DEPS,
+		ML_MF_REFS, ML_MF_INIT, ML_MF_CLEANUP, ML_MF_EX_START, ML_MF_EX_END, ML_MF_PERSIST_START,
+		ML_MF_PERSIST_END, ML_MF_CAN_UNLOAD, ML_MF_RUNSIZE, ML_MF_KALLSYMS_START, ML_MF_KALLSYMS_END,
+		ML_MF_ARCHDATA_START, ML_MF_ARCHDATA_END, ML_MF_KERNEL_DATA,
 	};
 	const uint64_t vals[] = {
 		h->size_of_struct, h->next, h->name, h->size, h->usecount, h->flags, h->syms,
@@ -490,38 +481,38 @@ void ml_module_header_write(const struct ml_target *t, const struct ml_module_hd
 
 	memset(m, 0, ml_module_struct_size(t));
 	for (size_t i = 0; i < ML_ARRAY_SIZE(words); i++)
-		ml_putword(t, m + mf_off(t, words[i]), vals[i]);
-	ml_put32(t, m + mf_off(t, MF_NSYMS), h->nsyms);
-	ml_put32(t, m + mf_off(t, MF_NDEPS), h->ndeps);
+		ml_putword(t, m + ml_module_field_off(t, words[i]), vals[i]);
+	ml_put32(t, m + ml_module_field_off(t, ML_MF_NSYMS), h->nsyms);
+	ml_put32(t, m + ml_module_field_off(t, ML_MF_NDEPS), h->ndeps);
 }
 
 void ml_module_header_read(const struct ml_target *t, const unsigned char *m,
 			   struct ml_module_hdr *h)
 {
-	h->size_of_struct = ml_getword(t, m + mf_off(t, MF_SIZE_OF_STRUCT));
-	h->next = ml_getword(t, m + mf_off(t, MF_NEXT));
-	h->name = ml_getword(t, m + mf_off(t, MF_NAME));
-	h->size = ml_getword(t, m + mf_off(t, MF_SIZE));
-	h->usecount = ml_getword(t, m + mf_off(t, MF_UC));
-	h->flags = ml_getword(t, m + mf_off(t, MF_FLAGS));
-	h->nsyms = ml_get32(t, m + mf_off(t, MF_NSYMS));
-	h->ndeps = ml_get32(t, m + mf_off(t, MF_NDEPS));
-	h->syms = ml_getword(t, m + mf_off(t, MF_SYMS));
-	h->deps = ml_getword(t, m + mf_off(t, MF_DEPS));
-	h->refs = ml_getword(t, m + mf_off(t, MF_REFS));
-	h->init = ml_getword(t, m + mf_off(t, MF_INIT));
-	h->cleanup = ml_getword(t, m + mf_off(t, MF_CLEANUP));
-	h->ex_table_start = ml_getword(t, m + mf_off(t, MF_EX_START));
-	h->ex_table_end = ml_getword(t, m + mf_off(t, MF_EX_END));
-	h->persist_start = ml_getword(t, m + mf_off(t, MF_PERSIST_START));
-	h->persist_end = ml_getword(t, m + mf_off(t, MF_PERSIST_END));
-	h->can_unload = ml_getword(t, m + mf_off(t, MF_CAN_UNLOAD));
-	h->runsize = ml_getword(t, m + mf_off(t, MF_RUNSIZE));
-	h->kallsyms_start = ml_getword(t, m + mf_off(t, MF_KALLSYMS_START));
-	h->kallsyms_end = ml_getword(t, m + mf_off(t, MF_KALLSYMS_END));
-	h->archdata_start = ml_getword(t, m + mf_off(t, MF_ARCHDATA_START));
-	h->archdata_end = ml_getword(t, m + mf_off(t, MF_ARCHDATA_END));
-	h->kernel_data = ml_getword(t, m + mf_off(t, MF_KERNEL_DATA));
+	h->size_of_struct = ml_getword(t, m + ml_module_field_off(t, ML_MF_SIZE_OF_STRUCT));
+	h->next = ml_getword(t, m + ml_module_field_off(t, ML_MF_NEXT));
+	h->name = ml_getword(t, m + ml_module_field_off(t, ML_MF_NAME));
+	h->size = ml_getword(t, m + ml_module_field_off(t, ML_MF_SIZE));
+	h->usecount = ml_getword(t, m + ml_module_field_off(t, ML_MF_UC));
+	h->flags = ml_getword(t, m + ml_module_field_off(t, ML_MF_FLAGS));
+	h->nsyms = ml_get32(t, m + ml_module_field_off(t, ML_MF_NSYMS));
+	h->ndeps = ml_get32(t, m + ml_module_field_off(t, ML_MF_NDEPS));
+	h->syms = ml_getword(t, m + ml_module_field_off(t, ML_MF_SYMS));
+	h->deps = ml_getword(t, m + ml_module_field_off(t, ML_MF_DEPS));
+	h->refs = ml_getword(t, m + ml_module_field_off(t, ML_MF_REFS));
+	h->init = ml_getword(t, m + ml_module_field_off(t, ML_MF_INIT));
+	h->cleanup = ml_getword(t, m + ml_module_field_off(t, ML_MF_CLEANUP));
+	h->ex_table_start = ml_getword(t, m + ml_module_field_off(t, ML_MF_EX_START));
+	h->ex_table_end = ml_getword(t, m + ml_module_field_off(t, ML_MF_EX_END));
+	h->persist_start = ml_getword(t, m + ml_module_field_off(t, ML_MF_PERSIST_START));
+	h->persist_end = ml_getword(t, m + ml_module_field_off(t, ML_MF_PERSIST_END));
+	h->can_unload = ml_getword(t, m + ml_module_field_off(t, ML_MF_CAN_UNLOAD));
+	h->runsize = ml_getword(t, m + ml_module_field_off(t, ML_MF_RUNSIZE));
+	h->kallsyms_start = ml_getword(t, m + ml_module_field_off(t, ML_MF_KALLSYMS_START));
+	h->kallsyms_end = ml_getword(t, m + ml_module_field_off(t, ML_MF_KALLSYMS_END));
+	h->archdata_start = ml_getword(t, m + ml_module_field_off(t, ML_MF_ARCHDATA_START));
+	h->archdata_end = ml_getword(t, m + ml_module_field_off(t, ML_MF_ARCHDATA_END));
+	h->kernel_data = ml_getword(t, m + ml_module_field_off(t, ML_MF_KERNEL_DATA));
 }
 
 static void section_range(const struct ml_obj *o, const char *secname, uint64_t *start,

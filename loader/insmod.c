@@ -229,17 +229,23 @@ int ml_insmod(const struct ml_insmod_opts *opt, struct ml_insmod_result *r, stru
 	if (k && !krel && k->ops->release && k->ops->release(k, relbuf, sizeof(relbuf)) == 0)
 		krel = relbuf;
 	if (k && opt->ksyms->n == 0) {
-		err = k->ops->get_symbols(k, opt->ksyms, d);
+		err = ml_kernel_get_symbols(k, opt->ksyms, d);
 		if (err)
 			return err;
 	}
-	if (k && !opt->noload && k->ops->module_exists(k, r->modname) == 1) {
+	if (k && !opt->noload && ml_kernel_module_exists(k, r->modname) == 1) {
 		ml_err(d, NULL, "a module named %s already exists", r->modname);
 		return -EEXIST;
 	}
 	err = ml_obj_load(opt->path, &o, d);
 	if (err)
 		return err;
+	if (k && k->cpu && strcmp(k->cpu, o->arch->name)) {
+		ml_err(d, NULL, "ELF file %s not for this architecture (the kernel runs on %s, the module is for %s)",
+		       o->fname, k->cpu, o->arch->name);
+		err = -ENOEXEC;
+		goto fail;
+	}
 
 	/* Version and CRC state (modutils: check only if CRCs are not both used). */
 	mcrc = module_uses_crcs(o);
@@ -304,7 +310,7 @@ int ml_insmod(const struct ml_insmod_opts *opt, struct ml_insmod_result *r, stru
 	ml_layout(o);
 	r->size = o->size;
 	if (k && !opt->noload) {
-		err = k->ops->create_module(k, r->modname, o->size, &r->base);
+		err = (int)k->ops->create_module(k, r->modname, o->size, &r->base);
 		if (err == -EEXIST) {
 			ml_err(d, NULL, "a module named %s already exists", r->modname);
 			goto fail;
@@ -354,7 +360,12 @@ int ml_insmod(const struct ml_insmod_opts *opt, struct ml_insmod_result *r, stru
 
 		if (r->taint && k->ops->taint)
 			k->ops->taint(k, r->taint, &old);
-		err = k->ops->init_module(k, r->modname, r->image, o->size);
+		err = (int)k->ops->init_module(k, r->modname, r->image, o->size);
+		if (err == -ML_KERNEL_OOPS) {
+			ml_err(d, NULL, "init_module: the module's init_module oopsed; it is left (initializing), as on a real kernel (see the kernel log)");
+			created = false;
+			goto fail;
+		}
 		if (err) {
 			ml_err(d, NULL, "init_module: %s", strerror(-err));
 			ml_warn(d, NULL, "Hint: insmod errors can be caused by incorrect module parameters, including invalid IO or IRQ parameters.\n      You may find more information in syslog or the output from dmesg");

@@ -205,6 +205,17 @@ struct ml_module_hdr {
 	uint64_t persist_start, persist_end, can_unload, runsize;
 	uint64_t kallsyms_start, kallsyms_end, archdata_start, archdata_end, kernel_data;
 };
+/* The fields of struct module, in order; ML_MF_END = sizeof(struct module). */
+enum ml_modfield {
+	ML_MF_SIZE_OF_STRUCT, ML_MF_NEXT, ML_MF_NAME, ML_MF_SIZE, ML_MF_UC, ML_MF_FLAGS,
+	ML_MF_NSYMS, ML_MF_NDEPS,
+	ML_MF_SYMS, ML_MF_DEPS, ML_MF_REFS, ML_MF_INIT, ML_MF_CLEANUP, ML_MF_EX_START,
+	ML_MF_EX_END, ML_MF_PERSIST_START, ML_MF_PERSIST_END, ML_MF_CAN_UNLOAD, ML_MF_RUNSIZE,
+	ML_MF_KALLSYMS_START, ML_MF_KALLSYMS_END, ML_MF_ARCHDATA_START, ML_MF_ARCHDATA_END,
+	ML_MF_KERNEL_DATA, ML_MF_END,
+};
+/* Byte offset of a field: six words, two 32-bit ints (nsyms, ndeps), then words. */
+unsigned ml_module_field_off(const struct ml_target *t, enum ml_modfield f);
 /* Write/read sizeof(struct module) bytes in the target's layout and byte order. */
 void ml_module_header_write(const struct ml_target *t, const struct ml_module_hdr *h,
 			    unsigned char *out);

@@ -182,12 +182,12 @@ int ml_tool_insmod(int argc, char **argv)
 	free(srcs);
 	if (d.nerr)
 		goto out;
-	if (!o.release && !kspec && (o.noload || nsrcs) && uname(&u) == 0)
-		o.release = u.release;
 	/* -n without symbol files still asks the kernel for its symbols, as
 	 * modutils does; nothing else is touched. */
 	if ((!o.noload || nsrcs == 0) && ml_kernel_open(kspec, &o.kernel, &d))
 		goto out;
+	if (!o.release && !o.kernel && uname(&u) == 0)
+		o.release = u.release;
 	if (rootcheck && geteuid() == 0) {
 		struct stat st;
 

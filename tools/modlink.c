@@ -15,6 +15,11 @@ static const struct {
 	const char *what;
 } tools[] = {
 	{ "insmod", ml_tool_insmod, "link a 2.2/2.4 module and load it (or write its image)" },
+	{ "rmmod", ml_tool_rmmod, "unload modules" },
+	{ "lsmod", ml_tool_lsmod, "list the loaded modules" },
+	{ "ksyms", ml_tool_ksyms, "list the symbols modules (and the kernel) export" },
+	{ "kernel", ml_tool_kernel, "create a model 2.4 kernel: kernel create DIR ..." },
+	{ "dmesg", ml_tool_dmesg, "print the model kernel's log" },
 };
 
 static bool use_syslog;

@@ -6,6 +6,11 @@
 #include "common/common.h"
 
 int ml_tool_insmod(int argc, char **argv);
+int ml_tool_rmmod(int argc, char **argv);
+int ml_tool_lsmod(int argc, char **argv);
+int ml_tool_ksyms(int argc, char **argv);
+int ml_tool_kernel(int argc, char **argv);
+int ml_tool_dmesg(int argc, char **argv);
 
 /* Print diagnostics the modutils way: errors to stderr prefixed with the
  * file (or the program), warnings to stdout, notes only when verbose. */
