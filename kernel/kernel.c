@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* What every kernel implementation shares: opening by name, query_module helpers. */
 #include "kernel/kernel.h"
+#include "loader/loader.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -132,4 +133,25 @@ int ml_kernel_get_symbols(struct ml_kernel *k, struct ml_ksymtab *t, struct ml_d
 	add_symbols(k, t, NULL, buf, n);
 	free(buf);
 	return 0;
+}
+
+long ml_kernel_persist_read(struct ml_kernel *k, const char *name, uint64_t addr, size_t len,
+			    unsigned char *out)
+{
+	unsigned sz = ml_module_struct_size(&k->t);
+	unsigned char *buf = ml_xcalloc(1, sz + len);
+	struct ml_module_hdr h = { 0 };
+	long err;
+
+	h.size_of_struct = (uint64_t)0 - sz; /* negative: read, not write */
+	if (!k->t.is64)
+		h.size_of_struct &= 0xffffffffULL;
+	h.persist_start = addr;
+	h.persist_end = addr + len;
+	ml_module_header_write(&k->t, &h, buf);
+	err = k->ops->init_module(k, name, buf, sz + len);
+	if (!err)
+		memcpy(out, buf + sz, len);
+	free(buf);
+	return err;
 }

@@ -69,6 +69,16 @@ int ml_kernel_get_symbols(struct ml_kernel *k, struct ml_ksymtab *t, struct ml_d
 /* 1 if a module of that name exists, 0 if not, -errno. */
 int ml_kernel_module_exists(struct ml_kernel *k, const char *name);
 
+/*
+ * Read len bytes of a module's memory at addr through the persistent-data
+ * kernel patch's protocol: init_module(name, hdr) with size_of_struct =
+ * -sizeof(struct module) and persist_start/end = [addr, addr + len); the
+ * kernel copies the bytes after the header.  A kernel without the patch
+ * answers EINVAL.
+ */
+long ml_kernel_persist_read(struct ml_kernel *k, const char *name, uint64_t addr, size_t len,
+			    unsigned char *out);
+
 struct ml_module_info {
 	uint64_t addr, size, flags;
 	int64_t usecount;

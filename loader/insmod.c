@@ -11,6 +11,7 @@
  */
 #include "loader/loader-int.h"
 #include "kernel/kernel.h"
+#include "persist/persist.h"
 
 #include <elf.h>
 #include <errno.h>
@@ -208,6 +209,61 @@ static size_t count_deps(const struct ml_ksymtab *kt, const struct ml_obj *o, st
 	return n;
 }
 
+/* Does the module have persistent parameters (a 'p' type)? */
+static bool has_persistent_params(const struct ml_obj *o)
+{
+	size_t pos = 0;
+	const char *s;
+
+	while ((s = ml_modinfo_next(o, &pos))) {
+		struct ml_parm_type pt;
+		const char *eq = strchr(s, '=');
+		char bad;
+
+		if (!strncmp(s, "parm_", 5) && strncmp(s, "parm_desc_", 10) && eq &&
+		    !ml_parm_type_parse(eq + 1, &pt, &bad) && pt.persist)
+			return true;
+	}
+	return false;
+}
+
+/* The persist file that applies, or NULL (modutils' rules: absolute, 'p' params, -Y). */
+static const char *persist_file(const struct ml_insmod_opts *opt, const struct ml_obj *o,
+				struct ml_diags *d)
+{
+	if (!opt->persist)
+		return NULL;
+	if (opt->persist[0] != '/') {
+		ml_warn(d, NULL, "Persistent filenames must be absolute, ignoring '%s'", opt->persist);
+		return NULL;
+	}
+	if (!has_persistent_params(o))
+		return NULL;
+	if (!opt->ksymoops) {
+		ml_err(d, o->fname, "has persistent data but ksymoops symbols are not available");
+		return NULL;
+	}
+	return opt->persist;
+}
+
+/* Apply the file's values to persistent parameters, in optional mode. */
+static int apply_persist(struct ml_obj *o, const char *path, struct ml_diags *d)
+{
+	char **args;
+	size_t n;
+	int err = 0;
+
+	if (access(path, F_OK))
+		return 0; /* nothing saved yet */
+	if (ml_persist_load(path, &args, &n, d))
+		return -EIO;
+	for (size_t i = 0; i < n; i++)
+		if (ml_param_apply(o, args[i], false, d))
+			err = -EINVAL;
+	ml_persist_free_args(args, n);
+	return err;
+}
+
 int ml_insmod(const struct ml_insmod_opts *opt, struct ml_insmod_result *r, struct ml_diags *d)
 {
 	struct ml_obj *o = NULL;
@@ -215,6 +271,7 @@ int ml_insmod(const struct ml_insmod_opts *opt, struct ml_insmod_result *r, stru
 	struct ml_lookup lk = { 0 };
 	const char *license, *krel = opt->release;
 	char relbuf[128], *rpath = NULL, *prefix = NULL;
+	const char *persist;
 	bool mcrc, kcrc, created = false;
 	int err, kasec = -1, adsec = -1;
 	size_t ndeps;
@@ -281,13 +338,20 @@ int ml_insmod(const struct ml_insmod_opts *opt, struct ml_insmod_result *r, stru
 	if (err)
 		goto fail;
 	ml_hide_specials(o);
+	persist = persist_file(opt, o, d);
+	if (persist) {
+		err = apply_persist(o, persist, d);
+		if (err)
+			goto fail;
+		r->has_persist = true;
+	}
 	if (opt->ksymoops) {
 		long ver = ml_kernel_version_code(module_version(o));
 
 		rpath = real_path(opt->path, d);
 		if (stat(opt->path, &st))
 			st.st_mtime = 0;
-		ml_add_ksymoops(o, r->modname, rpath, (uint64_t)st.st_mtime, ver, NULL, opt->export_all);
+		ml_add_ksymoops(o, r->modname, rpath, (uint64_t)st.st_mtime, ver, persist, opt->export_all);
 	}
 	ml_build_exports(o, opt->ksyms, opt->export_all);
 	ndeps = count_deps(opt->ksyms, o, d);
@@ -327,6 +391,13 @@ int ml_insmod(const struct ml_insmod_opts *opt, struct ml_insmod_result *r, stru
 		created = true;
 	} else {
 		r->base = opt->have_base ? opt->base : NOLOAD_BASE;
+	}
+	if (created && r->has_persist) {
+		unsigned char probe;
+
+		if (ml_kernel_persist_read(k, r->modname, r->base, 1, &probe))
+			ml_warn(d, o->fname, "%s has persistent data but the kernel is too old to support it.  Expect errors during rmmod as well",
+				r->modname);
 	}
 	ml_set_base(o, r->base);
 	err = ml_relocate(o, opt->explain ? &r->explain : NULL, d);

@@ -144,6 +144,17 @@ struct ml_explain; /* output of --explain, one line per relocation */
 int ml_relocate(struct ml_obj *o, struct ml_buf *explain, struct ml_diags *d);
 
 /* ---- params.c ---- */
+/* A MODULE_PARM type: "[min[-max]]T[N][p]". */
+struct ml_parm_type {
+	long min, max;  /* element counts (max 0 = unlimited, for objects without .modinfo) */
+	char t;         /* b h i l s c */
+	long csize;     /* N of c<N> */
+	bool persist;   /* 'p' suffix */
+};
+/* Parse a type; NULL, or why it is bad (*bad = the offending character, if any). */
+const char *ml_parm_type_parse(const char *fmt, struct ml_parm_type *pt, char *bad);
+/* Bytes of one element on this target (b 1, h 2, i 4, l/s a word, c N). */
+unsigned ml_parm_type_size(const struct ml_target *t, const struct ml_parm_type *pt);
 /*
  * Apply "name=value" module parameters.  Required mode (command line)
  * rejects unknown names; optional mode (persist files) ignores them.
@@ -162,6 +173,7 @@ struct ml_insmod_opts {
 	bool force, autoclean, noload, probe, quiet, verbose, kallsyms;
 	bool export_all;         /* -X (default) vs -x */
 	bool ksymoops;           /* -Y (default) vs -y */
+	const char *persist;     /* -e FILE: persistent data file (absolute), or NULL */
 	bool numeric_only;       /* -N */
 	const char *prefix;      /* -P */
 	const char *release;     /* kernel release for the version check */
@@ -182,6 +194,7 @@ struct ml_insmod_result {
 	unsigned char *image;
 	bool loaded;           /* init_module succeeded */
 	int taint;             /* taint bits that apply (P=1, F=2) */
+	bool has_persist;      /* the module has persistent parameters and a file was given */
 };
 
 /* 0, or a negative errno: diagnostics in d.  Exit status 1 on any failure. */

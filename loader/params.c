@@ -12,15 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct parm_type {
-	long min, max;  /* element counts; max 0 = unlimited */
-	char t;         /* b h i l s c */
-	long csize;     /* c<N> */
-	bool persist;   /* 'p' suffix */
-};
-
-/* Parse "[min[-max]]T[N][p]"; returns NULL or the reason it is bad. */
-static const char *parse_type(const char *fmt, struct parm_type *pt, char *bad)
+const char *ml_parm_type_parse(const char *fmt, struct ml_parm_type *pt, char *bad)
 {
 	char *end;
 
@@ -67,7 +59,7 @@ static const char *parse_type(const char *fmt, struct parm_type *pt, char *bad)
 	return NULL;
 }
 
-static unsigned type_size(const struct ml_obj *o, const struct parm_type *pt)
+unsigned ml_parm_type_size(const struct ml_target *t, const struct ml_parm_type *pt)
 {
 	switch (pt->t) {
 	case 'b':
@@ -79,7 +71,7 @@ static unsigned type_size(const struct ml_obj *o, const struct parm_type *pt)
 	case 'c':
 		return (unsigned)pt->csize;
 	default: /* l, s: a long or a pointer */
-		return ml_wordsize(&o->tgt);
+		return ml_wordsize(t);
 	}
 }
 
@@ -90,7 +82,7 @@ int ml_params_check(struct ml_obj *o, struct ml_diags *d)
 	int err = 0;
 
 	while ((s = ml_modinfo_next(o, &pos))) {
-		struct parm_type pt;
+		struct ml_parm_type pt;
 		const char *eq, *why;
 		char bad = 0, *name;
 
@@ -103,7 +95,7 @@ int ml_params_check(struct ml_obj *o, struct ml_diags *d)
 			continue;
 		}
 		name = ml_xstrndup(s + 5, (size_t)(eq - s - 5));
-		why = parse_type(eq + 1, &pt, &bad);
+		why = ml_parm_type_parse(eq + 1, &pt, &bad);
 		if (ml_obj_find_symbol(o, name) < 0)
 			ml_warn(d, NULL, "Warning: %s symbol for parameter %s not found", o->fname, name);
 		if (why && bad)
@@ -175,7 +167,7 @@ static bool take_string(const char **in, char **out)
 int ml_param_apply(struct ml_obj *o, const char *arg, bool required, struct ml_diags *d)
 {
 	const char *eq = strchr(arg, '='), *input, *fmt;
-	struct parm_type pt;
+	struct ml_parm_type pt;
 	char *key, bad = 0;
 	long n = 1, sym;
 	struct ml_symbol *s;
@@ -201,7 +193,7 @@ int ml_param_apply(struct ml_obj *o, const char *arg, bool required, struct ml_d
 			return required ? -EINVAL : 0;
 		}
 		free(mk);
-		if (parse_type(fmt, &pt, &bad)) {
+		if (ml_parm_type_parse(fmt, &pt, &bad)) {
 			if (pt.t == 'c')
 				ml_err(d, o->fname, "parameter type 'c' for %s must be followed by the maximum size", key);
 			else if (bad || pt.t)
@@ -224,7 +216,7 @@ int ml_param_apply(struct ml_obj *o, const char *arg, bool required, struct ml_d
 	sec = o->secs[s->sec];
 	off = s->value;
 	while (*input) {
-		unsigned size = type_size(o, &pt);
+		unsigned size = ml_parm_type_size(&o->tgt, &pt);
 		char *str = NULL;
 
 		if (off > sec->size || size > sec->size - off) {

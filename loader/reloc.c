@@ -65,8 +65,10 @@ static void report(struct ml_obj *o, struct ml_section *s, struct ml_reloc *r,
 			rname, sym->name, c->value);
 		break;
 	default:
-		ml_diag(d, ML_ERR, &loc, "%s against '%s': %s (type %u) not supported for %s", rname,
-			sym->name, status_text(st), r->type, o->arch->name);
+		/* The arch's hint also says why a type is refused (Thumb, PIC). */
+		ml_diag(d, ML_ERR, &loc, "%s against '%s': %s (type %u) not supported for %s%s%s", rname,
+			sym->name, status_text(st), r->type, o->arch->name, hint ? "; hint: " : "",
+			hint ? hint : "");
 		break;
 	}
 }

@@ -80,7 +80,7 @@ static void usage(void)
 	      "  -y, --noksymoops        Do not add ksymoops symbols\n"
 	      "  -Y, --ksymoops          Do add ksymoops symbols (default)\n"
 	      "  -N, --numeric-only      Only check the numeric part of the kernel version\n"
-	      "  -e FILE, --persist=FILE Persistent data file (not supported yet)\n"
+	      "  -e FILE, --persist=FILE Persistent data file (absolute; \"\" = persistdir/path)\n"
 	      "  -P PREFIX, --prefix=PREFIX  Symbol prefix for versioned symbols (e.g. smp_)\n"
 	      "      --ksyms=FILE        Kernel symbols in /proc/ksyms format (repeatable)\n"
 	      "      --kallsyms=FILE     Kernel symbols in /proc/kallsyms format (repeatable)\n"
@@ -90,6 +90,45 @@ static void usage(void)
 	      "      --kernel=SPEC       Kernel to load into: live (default)\n"
 	      "      --explain           Print every relocation applied\n",
 	      stderr);
+}
+
+/*
+ * -e "": the persist directory plus the object's path below its module
+ * directory, without .gz and .o/.mod (modutils' rule; the search paths
+ * are modutils' defaults until modules.conf is read here).
+ */
+static char *default_persist_path(const char *obj, const char *release, struct ml_diags *d)
+{
+	const char *dir = getenv("MODLINK_PERSISTDIR");
+	char real[4096], *rel = NULL, *prefix;
+	size_t l;
+
+	if (!dir)
+		dir = "/var/lib/modules/persist";
+	if (!realpath(obj, real)) {
+		ml_err(d, NULL, "Cannot calculate persistent filename");
+		return NULL;
+	}
+	prefix = ml_xasprintf("/lib/modules/%s/", release ? release : "");
+	if (!strncmp(real, prefix, strlen(prefix)))
+		rel = ml_xstrdup(real + strlen(prefix));
+	else if (!strncmp(real, "/lib/modules/", 13) && strchr(real + 13, '/'))
+		rel = ml_xstrdup(strchr(real + 13, '/') + 1);
+	free(prefix);
+	if (!rel) {
+		ml_err(d, NULL, "Cannot calculate persistent filename");
+		return NULL;
+	}
+	l = strlen(rel);
+	if (l > 3 && !strcmp(rel + l - 3, ".gz"))
+		rel[l -= 3] = 0;
+	if (l > 2 && !strcmp(rel + l - 2, ".o"))
+		rel[l - 2] = 0;
+	else if (l > 4 && !strcmp(rel + l - 4, ".mod"))
+		rel[l - 4] = 0;
+	prefix = ml_xasprintf("%s/%s", dir, rel);
+	free(rel);
+	return prefix;
 }
 
 struct src {
@@ -105,7 +144,8 @@ int ml_tool_insmod(int argc, char **argv)
 	struct ml_ksymtab kt;
 	struct src *srcs = NULL;
 	size_t nsrcs = 0;
-	const char *kspec = NULL;
+	const char *kspec = NULL, *persist_arg = NULL;
+	char *persist_path = NULL;
 	bool rootcheck = true, lock = true;
 	int c, err, lockfd = -1;
 	struct utsname u;
@@ -133,7 +173,7 @@ int ml_tool_insmod(int argc, char **argv)
 		case 'y': o.ksymoops = false; break;
 		case 'Y': o.ksymoops = true; break;
 		case 'e':
-			ml_warn(&d, NULL, "insmod: persistent data (-e %s) is not supported yet; ignoring it", optarg);
+			persist_arg = optarg;
 			break;
 		case 'P': o.prefix = optarg; break;
 		case 'N': o.numeric_only = true; break;
@@ -201,6 +241,10 @@ int ml_tool_insmod(int argc, char **argv)
 		if (lockfd >= 0)
 			flock(lockfd, LOCK_EX);
 	}
+	if (persist_arg) {
+		persist_path = *persist_arg ? ml_xstrdup(persist_arg) : default_persist_path(o.path, o.release, &d);
+		o.persist = persist_path;
+	}
 	err = ml_insmod(&o, &r, &d);
 	if (r.map.p)
 		fputs(r.map.p, stdout);
@@ -216,6 +260,7 @@ out:
 		close(lockfd);
 	ml_kernel_close(o.kernel);
 	ml_ksymtab_free(&kt);
+	free(persist_path);
 	ml_diags_free(&d);
 	return err;
 }

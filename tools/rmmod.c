@@ -7,6 +7,7 @@
 #include "tools/tools.h"
 #include "kernel/kernel.h"
 #include "loader/loader.h"
+#include "persist/persist.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -29,7 +30,7 @@ static void usage(void)
 {
 	fputs("Usage: rmmod [-aehrsvV] [--kernel=live|sim:DIR] module ...\n"
 	      "  -a, --all      Remove all unused autoclean modules\n"
-	      "  -e, --persist  Save persistent data only (not supported yet)\n"
+	      "  -e, --persist  Save persistent data only, do not unload (no names: all)\n"
 	      "  -r, --stacks   Remove a module stack\n"
 	      "  -s, --syslog   Report via syslog\n"
 	      "  -v, --verbose  Verbose\n"
@@ -43,6 +44,7 @@ static int remove_one(struct ml_kernel *k, const char *name, bool verbose, struc
 
 	if (verbose)
 		ml_info(d, NULL, "rmmod: removing %s", name);
+	ml_persist_save(k, name, d); /* before the module and its data go */
 	err = k->ops->delete_module(k, name);
 	if (err == -ENOENT)
 		ml_err(d, NULL, "module %s is not loaded", name);
@@ -107,19 +109,31 @@ static int remove_stack(struct ml_kernel *k, const char *name, bool top, bool ve
 	return err;
 }
 
+static void save_all(struct ml_kernel *k, struct ml_diags *d)
+{
+	unsigned char *mods;
+	size_t n;
+
+	if (ml_kernel_query(k, NULL, ML_QM_MODULES, &mods, &n))
+		return;
+	for (const char *m = (const char *)mods; n--; m += strlen(m) + 1)
+		ml_persist_save(k, m, d);
+	free(mods);
+}
+
 int ml_tool_rmmod(int argc, char **argv)
 {
 	struct ml_diags d = { 0 };
 	struct ml_kernel *k = NULL;
 	const char *kspec = NULL;
-	bool all = false, stacks = false, verbose = false;
+	bool all = false, stacks = false, verbose = false, save_only = false;
 	int c, ret;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "aehrsvV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'a': all = true; break;
-		case 'e': ml_warn(&d, NULL, "rmmod: persistent data (-e) is not supported yet; ignoring it"); break;
+		case 'e': save_only = true; break;
 		case 'r': stacks = true; break;
 		case 's': ml_use_syslog("rmmod"); break;
 		case 'v': verbose = true; break;
@@ -129,6 +143,22 @@ int ml_tool_rmmod(int argc, char **argv)
 		default: usage(); return 1;
 		}
 	}
+	if (save_only) {
+		/* -e: save persistent data without unloading; no names = every module */
+		if (ml_kernel_open(kspec, &k, &d))
+			goto out;
+		if (optind < argc) {
+			for (int i = optind; i < argc; i++) {
+				char *name = ml_module_name_from_path(argv[i]);
+
+				ml_persist_save(k, name, &d);
+				free(name);
+			}
+		} else {
+			save_all(k, &d);
+		}
+		goto out;
+	}
 	if (!all && optind >= argc) {
 		usage();
 		return 1;
@@ -136,7 +166,10 @@ int ml_tool_rmmod(int argc, char **argv)
 	if (ml_kernel_open(kspec, &k, &d))
 		goto out;
 	if (all) {
-		long err = k->ops->delete_module(k, NULL);
+		long err;
+
+		save_all(k, &d);
+		err = k->ops->delete_module(k, NULL);
 
 		if (err)
 			ml_err(&d, NULL, "rmmod: %s", strerror((int)-err));
