@@ -129,9 +129,32 @@ static void resolve(struct ml_obj *o, struct ml_ksymtab *kt, struct ml_lookup *l
 }
 
 /* Weak undefineds become 0; referenced undefineds are errors, all listed. */
-static int check_unresolved(const struct ml_insmod_opts *opt, struct ml_obj *o, bool gpl,
-			    const char *license, bool gplonly_seen, struct ml_diags *d)
+/*
+ * When module and kernel are both versioned, a name differing only in its
+ * CRC is a symbol of the same name from another kernel build: say so.
+ */
+static const struct ml_ksym *crc_mismatch(struct ml_ksymtab *kt, const char *name,
+					  const struct ml_lookup *lk)
 {
+	struct ml_lookup l = *lk;
+	const char *prefix = lk->prefix ? lk->prefix : "";
+	size_t base = ml_ksym_base_len(name, prefix);
+	const struct ml_ksym *k;
+	char *plain;
+
+	if (base == strlen(name))
+		return NULL;
+	plain = ml_xstrndup(name, base);
+	l.ncv = true;
+	k = ml_ksymtab_lookup(kt, plain, &l);
+	free(plain);
+	return k && strcmp(k->name, name) ? k : NULL;
+}
+
+static int check_unresolved(const struct ml_insmod_opts *opt, struct ml_obj *o, bool gpl,
+			    const char *license, const struct ml_lookup *lk, struct ml_diags *d)
+{
+	bool gplonly_seen = lk->gplonly_refused;
 	size_t bad = 0;
 
 	for (size_t i = 1; i < o->nsyms; i++) {
@@ -149,7 +172,13 @@ static int check_unresolved(const struct ml_insmod_opts *opt, struct ml_obj *o, 
 		if (!opt->quiet) {
 			struct ml_loc loc = { .file = o->fname, .offset = -1, .symbol = s->name };
 
-			ml_diag(d, ML_ERR, &loc, "unresolved symbol %s", s->name);
+			const struct ml_ksym *k = lk->ncv ? NULL : crc_mismatch(opt->ksyms, s->name, lk);
+
+			if (k)
+				ml_diag(d, ML_ERR, &loc, "unresolved symbol %s (the kernel exports %s: a different CRC, so this module was built for another kernel or configuration)",
+					s->name, k->name);
+			else
+				ml_diag(d, ML_ERR, &loc, "unresolved symbol %s", s->name);
 		} else {
 			d->nerr++;
 		}
@@ -324,7 +353,7 @@ int ml_insmod(const struct ml_insmod_opts *opt, struct ml_insmod_result *r, stru
 	err = ml_size_stubs(o, d);
 	if (err)
 		goto fail;
-	err = check_unresolved(opt, o, lk.gpl, license, lk.gplonly_refused, d);
+	err = check_unresolved(opt, o, lk.gpl, license, &lk, d);
 	if (err)
 		goto fail;
 	ml_allocate_commons(o);
