@@ -79,6 +79,14 @@ int ml_kernel_module_exists(struct ml_kernel *k, const char *name);
 long ml_kernel_persist_read(struct ml_kernel *k, const char *name, uint64_t addr, size_t len,
 			    unsigned char *out);
 
+/*
+ * ksymoops snapshots (modutils' snap_shot): /proc/modules now, for later;
+ * then, if the module names differ from 'before' and /var/log/ksymoops
+ * ($MODLINK_KSYMOOPS_DIR) exists, save .ksyms/.modules and log 'what'.
+ */
+char *ml_snapshot_modules(struct ml_kernel *k);
+int ml_snapshot(struct ml_kernel *k, const char *before, const char *what, struct ml_diags *d);
+
 struct ml_module_info {
 	uint64_t addr, size, flags;
 	int64_t usecount;

@@ -131,6 +131,17 @@ static char *default_persist_path(const char *obj, const char *release, struct m
 	return prefix;
 }
 
+/* The command line, for the ksymoops log. */
+char *ml_cmdline(const char *prog, int argc, char **argv)
+{
+	struct ml_buf b = { 0 };
+
+	ml_buf_printf(&b, "%s", prog);
+	for (int i = 1; i < argc; i++)
+		ml_buf_printf(&b, " %s", argv[i]);
+	return b.p;
+}
+
 struct src {
 	enum ml_ksym_source kind;
 	const char *path;
@@ -245,7 +256,18 @@ int ml_tool_insmod(int argc, char **argv)
 		persist_path = *persist_arg ? ml_xstrdup(persist_arg) : default_persist_path(o.path, o.release, &d);
 		o.persist = persist_path;
 	}
-	err = ml_insmod(&o, &r, &d);
+	{
+		char *before = o.kernel && !o.noload ? ml_snapshot_modules(o.kernel) : NULL;
+
+		err = ml_insmod(&o, &r, &d);
+		if (before) {
+			char *what = ml_cmdline("insmod", argc, argv);
+
+			ml_snapshot(o.kernel, before, what, &d);
+			free(what);
+			free(before);
+		}
+	}
 	if (r.map.p)
 		fputs(r.map.p, stdout);
 	if (r.explain.p)

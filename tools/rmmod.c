@@ -127,6 +127,7 @@ int ml_tool_rmmod(int argc, char **argv)
 	struct ml_kernel *k = NULL;
 	const char *kspec = NULL;
 	bool all = false, stacks = false, verbose = false, save_only = false;
+	char *before = NULL;
 	int c, ret;
 
 	optind = 1;
@@ -165,6 +166,7 @@ int ml_tool_rmmod(int argc, char **argv)
 	}
 	if (ml_kernel_open(kspec, &k, &d))
 		goto out;
+	before = ml_snapshot_modules(k);
 	if (all) {
 		long err;
 
@@ -183,6 +185,13 @@ int ml_tool_rmmod(int argc, char **argv)
 		else
 			remove_one(k, name, verbose, &d);
 		free(name);
+	}
+	if (before) {
+		char *what = ml_cmdline("rmmod", argc, argv);
+
+		ml_snapshot(k, before, what, &d);
+		free(what);
+		free(before);
 	}
 out:
 	ml_print_diags("rmmod", &d, verbose);

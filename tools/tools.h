@@ -15,6 +15,8 @@ int ml_tool_dmesg(int argc, char **argv);
 /* Print diagnostics the modutils way: errors to stderr prefixed with the
  * file (or the program), warnings to stdout, notes only when verbose. */
 void ml_print_diags(const char *prog, const struct ml_diags *d, bool verbose);
+/* "prog arg1 arg2 ..." for logs. */
+char *ml_cmdline(const char *prog, int argc, char **argv);
 /* Route ml_print_diags to syslog (-s). */
 void ml_use_syslog(const char *prog);
 
