@@ -1,15 +1,172 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * m68k: not implemented yet (placeholder descriptor so the registry knows
- * the CPU and says so clearly).
+ * m68k: Linux/m68k 2.4 ran on Amigas, Ataris, Macs, Sun-3s and VME boards,
+ * 68020 to 68060 (and 68000-class CPUs in the uClinux fork).
+ *
+ * What gcc emits for a module.  Modules are built -fno-pic, and gcc for a
+ * 68020 or later addresses everything absolutely: a call to printk is
+ * "jsr printk" or "lea printk,%a2; jsr (%a2)", a global is "move.l
+ * jiffies,%d0", a string is "pea .LC0": all absolute long operands, all
+ * R_68K_32, as are the pointers in data (__ksymtab, __ex_table, function
+ * tables).  Within a function gcc and gas resolve branches themselves; a
+ * switch is a table of 16-bit offsets from the jump, also resolved.  What
+ * is left PC-relative crosses sections: "jra 2b" from .fixup back into
+ * .text becomes bra.l with R_68K_PC32 (a 68000 has no bra.l, and gas writes
+ * "jmp 2b" with R_68K_32 instead), and hand-written ".long a - b" words are
+ * R_68K_PC32 too.  R_68K_PC16 comes from -mpcrel code, which reaches data
+ * through (d16,%pc): only 32 KiB either way, so a module built that way
+ * cannot reach the kernel and the range check says so.  PC8 and the 8/16-bit
+ * absolute forms only come from hand-written assembler (".word sym",
+ * "move.l sym.w,%d0", a bra.s to another section).  The field of a
+ * PC-relative operand is the extension word, and the 68k's PC at that point
+ * is the extension word's own address, so S + A - P with the addend the
+ * assembler chose is exactly what the CPU adds; the 8-bit displacement of
+ * bra.s is the opcode's low byte, and gas writes the -1 into the addend.
+ *
+ * Why no stubs.  An absolute long address and a bra.l/bsr.l reach the whole
+ * 4 GiB space, so a module never needs a trampoline or a PLT, and -fno-pic
+ * code needs no GOT.  -fpic/-fPIC objects (R_68K_GOT16O/GOT32O through
+ * %a5, R_68K_PLT32 calls, R_68K_GOT32 against _GLOBAL_OFFSET_TABLE_) were
+ * never a 2.4 module: they are rejected, with a hint to rebuild -fno-pic.
+ * COPY, GLOB_DAT and JMP_SLOT are for shared objects; RELATIVE (B + A) is
+ * accepted because modutils did.
+ *
+ * Range checks, which modutils did as plain errors: PC8 and PC16 are signed
+ * displacements.  The 8- and 16-bit absolute fields accept a value that
+ * fits either read (signed or unsigned), as GNU ld does: ".word" data may
+ * hold either, and an abs.w address is sign-extended by the CPU, so
+ * 0xffff8000 is as valid as 0x7fff.  modutils only accepted unsigned values.
+ *
+ * 2.4 quirks.  Big-endian only.  The m68k ABI aligns int, long and pointers
+ * to 2 bytes, so a 32-bit place may sit at any even offset (stores here are
+ * byte-wise anyway).  An __ex_table entry is {insn, fixup}, 4 + 4 bytes;
+ * m68k has no __archdata.  2.4's get_user used moves (through the user
+ * address space selected by SFC/DFC), which changes nothing for the linker.
+ *
+ * Reference: System V ABI, Motorola 68000 Processor Family Supplement,
+ * "Relocation Types"; the GOT/PLT numbering is that of the GNU m68k ELF
+ * implementation, which the Linux/m68k toolchain defined.
  */
 #include "arch/arch.h"
 
 #include <elf.h>
 
+enum m68k_calc {
+	M68K_NONE,
+	M68K_ABS,    /* S + A */
+	M68K_PCREL,  /* S + A - P */
+	M68K_BASE,   /* B + A */
+	M68K_REJECT, /* GOT/PLT/dynamic: never in a 2.4 module */
+};
+
+enum m68k_check {
+	M68K_WRAP,   /* a 32-bit field: every address fits */
+	M68K_SIGNED, /* a displacement */
+	M68K_EITHER, /* data: fits read signed or read unsigned */
+};
+
+/*
+ * The relocation list, once: name, bytes at P, computation, range check.
+ * Expanded below into the name table and, in the same order, the recipes.
+ */
+#define M68K_RELOCS(X)                               \
+	X(NONE, 0, M68K_NONE, M68K_WRAP)             \
+	X(32, 4, M68K_ABS, M68K_WRAP)                \
+	X(16, 2, M68K_ABS, M68K_EITHER)              \
+	X(8, 1, M68K_ABS, M68K_EITHER)               \
+	X(PC32, 4, M68K_PCREL, M68K_WRAP)            \
+	X(PC16, 2, M68K_PCREL, M68K_SIGNED)          \
+	X(PC8, 1, M68K_PCREL, M68K_SIGNED)           \
+	X(GOT32, 4, M68K_REJECT, M68K_WRAP)          \
+	X(GOT16, 2, M68K_REJECT, M68K_WRAP)          \
+	X(GOT8, 1, M68K_REJECT, M68K_WRAP)           \
+	X(GOT32O, 4, M68K_REJECT, M68K_WRAP)         \
+	X(GOT16O, 2, M68K_REJECT, M68K_WRAP)         \
+	X(GOT8O, 1, M68K_REJECT, M68K_WRAP)          \
+	X(PLT32, 4, M68K_REJECT, M68K_WRAP)          \
+	X(PLT16, 2, M68K_REJECT, M68K_WRAP)          \
+	X(PLT8, 1, M68K_REJECT, M68K_WRAP)           \
+	X(PLT32O, 4, M68K_REJECT, M68K_WRAP)         \
+	X(PLT16O, 2, M68K_REJECT, M68K_WRAP)         \
+	X(PLT8O, 1, M68K_REJECT, M68K_WRAP)          \
+	X(COPY, 4, M68K_REJECT, M68K_WRAP)           \
+	X(GLOB_DAT, 4, M68K_REJECT, M68K_WRAP)       \
+	X(JMP_SLOT, 4, M68K_REJECT, M68K_WRAP)       \
+	X(RELATIVE, 4, M68K_BASE, M68K_WRAP)
+
+#define M68K_NAME(n, w, calc, check) { R_68K_##n, "R_68K_" #n, w },
+static const struct ml_reloc_type m68k_relocs[] = { M68K_RELOCS(M68K_NAME) };
+
+struct m68k_recipe {
+	unsigned char calc, check;
+};
+
+#define M68K_RECIPE(n, w, calc, check) { calc, check },
+static const struct m68k_recipe m68k_recipes[] = { M68K_RELOCS(M68K_RECIPE) };
+
 static enum ml_reloc_status m68k_apply(struct ml_reloc_ctx *c)
 {
-	return ML_RELOC_UNHANDLED;
+	const struct ml_reloc_type *rt = ml_arch_reloc(&ml_arch_m68k, c->type);
+	const struct m68k_recipe *r;
+	unsigned bits;
+	uint32_t v;
+
+	if (!rt)
+		return ML_RELOC_UNHANDLED;
+	r = &m68k_recipes[rt - m68k_relocs];
+	switch (r->calc) {
+	case M68K_NONE:
+		c->formula = "none";
+		return ML_RELOC_OK;
+	case M68K_ABS:
+		c->formula = "S + A";
+		v = (uint32_t)(c->S + c->A);
+		break;
+	case M68K_PCREL:
+		c->formula = "S + A - P";
+		v = (uint32_t)(c->S + c->A - c->P);
+		break;
+	case M68K_BASE:
+		c->formula = "B + A";
+		v = (uint32_t)(c->base + c->A);
+		break;
+	default:
+		return ML_RELOC_UNHANDLED;
+	}
+	/* Addresses are 32 bits: reduce first, then read the value signed to check it. */
+	bits = 8 * rt->width;
+	c->value = r->check == M68K_WRAP ? v : (uint64_t)ml_sext(v, 32);
+	if (r->check != M68K_WRAP) {
+		int64_t sv = (int64_t)c->value;
+
+		c->lo = -(1LL << (bits - 1));
+		c->hi = r->check == M68K_SIGNED ? 1LL << (bits - 1) : 1LL << bits;
+		c->range_unsigned = false;
+		if (sv < c->lo || sv >= c->hi)
+			return ML_RELOC_OVERFLOW;
+	}
+	c->written = bits == 32 ? v : v & ((1u << bits) - 1);
+	ml_putn(c->t, c->loc, rt->width, c->written);
+	return ML_RELOC_OK;
+}
+
+static const char *m68k_overflow_hint(uint32_t type)
+{
+	const struct ml_reloc_type *rt = ml_arch_reloc(&ml_arch_m68k, type);
+
+	if (rt && m68k_recipes[rt - m68k_relocs].calc == M68K_REJECT)
+		return "GOT/PLT relocations come from -fpic code: build 2.4 modules with -fno-pic";
+	switch (type) {
+	case R_68K_PC16:
+		return "(d16,%pc) reaches only 32 KiB: was the module built with -mpcrel? Rebuild without it";
+	case R_68K_PC8:
+		return "an 8-bit branch reaches only 128 bytes: use the 32-bit bra.l or jmp";
+	case R_68K_16:
+	case R_68K_8:
+		return "a short absolute field cannot hold this address: use the 32-bit form";
+	default:
+		return NULL;
+	}
 }
 
 const struct ml_arch ml_arch_m68k = {
@@ -20,5 +177,8 @@ const struct ml_arch ml_arch_m68k = {
 	.allow_be = true,
 	.rela = true,
 	.ex_entry_size = 8,
+	.overflow_hint = m68k_overflow_hint,
+	.relocs = m68k_relocs,
+	.nrelocs = ML_ARRAY_SIZE(m68k_relocs),
 	.apply = m68k_apply,
 };

@@ -13,7 +13,8 @@ top=$(pwd)
 PKGS="build-essential autoconf automake pkg-config libelf-dev zlib1g-dev check \
 binutils gcc-i686-linux-gnu gzip qemu-user \
 gcc-arm-linux-gnueabi gcc-mips-linux-gnu gcc-mipsel-linux-gnu gcc-powerpc-linux-gnu \
-gcc-sh4-linux-gnu gcc-m68k-linux-gnu gcc-sparc64-linux-gnu"
+gcc-sh4-linux-gnu gcc-m68k-linux-gnu gcc-sparc64-linux-gnu \
+libc6-dev-sparc-sparc64-cross lib32gcc-12-dev-sparc64-cross"
 
 deps() {
 	missing=""

@@ -54,7 +54,7 @@ ld_compare() {
 		if [ "$(awk -v s="$sec" '$1==s {print $3}' "$w/objsecs")" = NOBITS ]; then
 			head -c $((0x$osize)) /dev/zero >"$w/ld.bin"
 		else
-			objcopy -O binary --only-section="$sec" "$w/ld.out" "$w/ld.bin" 2>/dev/null
+			$objcopy_ -O binary --only-section="$sec" "$w/ld.out" "$w/ld.bin" 2>/dev/null
 		fi
 		dd if="$w/blob" of="$w/ml.bin" bs=1 skip=$((0x$addr - base)) count=$((0x$osize)) 2>/dev/null
 		head -c $((0x$osize)) "$w/ld.bin" >"$w/ld.cut"
