@@ -7,7 +7,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <lzma.h>
 #include <zlib.h>
+#include <zstd.h>
 
 static void *oom(void)
 {
@@ -119,18 +121,86 @@ bool ml_parse_ulong(const char *s, uint64_t *out)
 }
 
 /*
- * zlib's gzread passes plain files through unchanged, so one reader serves
- * .o and .o.gz alike.  Sizes are capped to keep a hostile file from
- * exhausting memory.
+ * Whole files, decompressed by their magic: xz (liblzma), zstd (libzstd),
+ * gzip (zlib), or plain.  Sizes are capped so that a hostile file cannot
+ * exhaust memory.
  */
 #define ML_MAX_FILE (1ULL << 31)
 
+static int decompress_xz(const unsigned char *in, size_t n, struct ml_buf *out)
+{
+	lzma_stream s = LZMA_STREAM_INIT;
+	unsigned char chunk[65536];
+	lzma_ret r;
+
+	if (lzma_stream_decoder(&s, UINT64_MAX, LZMA_CONCATENATED) != LZMA_OK)
+		return -ENOMEM;
+	s.next_in = in;
+	s.avail_in = n;
+	do {
+		s.next_out = chunk;
+		s.avail_out = sizeof(chunk);
+		r = lzma_code(&s, LZMA_FINISH);
+		ml_buf_add(out, chunk, sizeof(chunk) - s.avail_out);
+		if (out->len > ML_MAX_FILE)
+			r = LZMA_MEMLIMIT_ERROR;
+	} while (r == LZMA_OK);
+	lzma_end(&s);
+	return r == LZMA_STREAM_END ? 0 : -EIO;
+}
+
+static int decompress_zstd(const unsigned char *in, size_t n, struct ml_buf *out)
+{
+	ZSTD_DStream *z = ZSTD_createDStream();
+	ZSTD_inBuffer ib = { in, n, 0 };
+	unsigned char chunk[65536];
+	size_t r = 1;
+
+	if (!z)
+		return -ENOMEM;
+	ZSTD_initDStream(z);
+	while (ib.pos < ib.size && r != 0) {
+		ZSTD_outBuffer ob = { chunk, sizeof(chunk), 0 };
+
+		r = ZSTD_decompressStream(z, &ob, &ib);
+		if (ZSTD_isError(r) || out->len > ML_MAX_FILE) {
+			ZSTD_freeDStream(z);
+			return -EIO;
+		}
+		ml_buf_add(out, chunk, ob.pos);
+	}
+	/* flush what is still buffered */
+	while (r != 0) {
+		ZSTD_outBuffer ob = { chunk, sizeof(chunk), 0 };
+
+		r = ZSTD_decompressStream(z, &ob, &ib);
+		if (ZSTD_isError(r) || ob.pos == 0)
+			break;
+		ml_buf_add(out, chunk, ob.pos);
+	}
+	ZSTD_freeDStream(z);
+	return ZSTD_isError(r) || r != 0 ? -EIO : 0;
+}
+
+static int read_plain(int fd, struct ml_buf *b)
+{
+	unsigned char chunk[65536];
+	ssize_t n;
+
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0) {
+		if (b->len + (size_t)n > ML_MAX_FILE)
+			return -EFBIG;
+		ml_buf_add(b, chunk, (size_t)n);
+	}
+	return n < 0 ? -errno : 0;
+}
+
 int ml_read_file(const char *path, unsigned char **data, size_t *len, struct ml_diags *d)
 {
-	struct ml_buf b = { 0 };
-	unsigned char chunk[65536];
-	gzFile gz;
-	int fd, n, err;
+	static const unsigned char xz[] = { 0xfd, '7', 'z', 'X', 'Z', 0 }, zst[] = { 0x28, 0xb5, 0x2f, 0xfd };
+	struct ml_buf raw = { 0 }, out = { 0 };
+	const char *kind = NULL;
+	int fd, err;
 
 	*data = NULL;
 	*len = 0;
@@ -140,32 +210,56 @@ int ml_read_file(const char *path, unsigned char **data, size_t *len, struct ml_
 		ml_err(d, NULL, "%s: %s", path, strerror(err));
 		return -err;
 	}
-	gz = gzdopen(fd, "rb");
-	if (!gz) {
-		close(fd);
-		ml_err(d, path, "cannot open: out of memory");
-		return -ENOMEM;
+	err = read_plain(fd, &raw);
+	close(fd);
+	if (err) {
+		ml_err(d, path, "read error: %s", strerror(-err));
+		ml_buf_free(&raw);
+		return err;
 	}
-	while ((n = gzread(gz, chunk, sizeof(chunk))) > 0) {
-		if (b.len + (size_t)n > ML_MAX_FILE) {
-			gzclose(gz);
-			ml_buf_free(&b);
-			ml_err(d, path, "file too large (over %llu bytes)", ML_MAX_FILE);
-			return -EFBIG;
-		}
-		ml_buf_add(&b, chunk, (size_t)n);
-	}
-	if (n < 0) {
-		int zerr;
-		const char *msg = gzerror(gz, &zerr);
+	if (raw.len >= 6 && !memcmp(raw.p, xz, 6)) {
+		kind = "xz";
+		err = decompress_xz((unsigned char *)raw.p, raw.len, &out);
+	} else if (raw.len >= 4 && !memcmp(raw.p, zst, 4)) {
+		kind = "zstd";
+		err = decompress_zstd((unsigned char *)raw.p, raw.len, &out);
+	} else if (raw.len >= 2 && (unsigned char)raw.p[0] == 0x1f && (unsigned char)raw.p[1] == 0x8b) {
+		z_stream z = { 0 };
+		unsigned char chunk[65536];
+		int zr;
 
-		ml_err(d, path, "read error: %s", zerr == Z_ERRNO ? strerror(errno) : msg);
-		gzclose(gz);
-		ml_buf_free(&b);
-		return -EIO;
+		kind = "gzip";
+		/* 16 + MAX_WBITS: a gzip header; concatenated members are read in turn */
+		if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) {
+			err = -ENOMEM;
+		} else {
+			z.next_in = (unsigned char *)raw.p;
+			z.avail_in = (uInt)raw.len;
+			do {
+				z.next_out = chunk;
+				z.avail_out = sizeof(chunk);
+				zr = inflate(&z, Z_NO_FLUSH);
+				ml_buf_add(&out, chunk, sizeof(chunk) - z.avail_out);
+				if (zr == Z_STREAM_END && z.avail_in)
+					zr = inflateReset(&z) == Z_OK ? Z_OK : Z_DATA_ERROR;
+				if (out.len > ML_MAX_FILE)
+					zr = Z_MEM_ERROR;
+			} while (zr == Z_OK);
+			err = zr == Z_STREAM_END ? 0 : -EIO;
+			inflateEnd(&z);
+		}
+	} else {
+		*data = (unsigned char *)(raw.p ? raw.p : ml_xcalloc(1, 1));
+		*len = raw.len;
+		return 0;
 	}
-	gzclose(gz);
-	*data = (unsigned char *)(b.p ? b.p : ml_xcalloc(1, 1));
-	*len = b.len;
+	ml_buf_free(&raw);
+	if (err) {
+		ml_err(d, path, "%s data is corrupt or truncated", kind);
+		ml_buf_free(&out);
+		return err;
+	}
+	*data = (unsigned char *)(out.p ? out.p : ml_xcalloc(1, 1));
+	*len = out.len;
 	return 0;
 }

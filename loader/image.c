@@ -43,8 +43,16 @@ char *ml_module_name_from_path(const char *path)
 	size_t l = strlen(n);
 	static const char *const sfx[] = { ".o", ".mod", ".ko" };
 
-	if (l > 3 && !strcmp(n + l - 3, ".gz"))
-		n[l -= 3] = 0;
+	static const char *const zsfx[] = { ".gz", ".xz", ".zst" };
+
+	for (size_t i = 0; i < ML_ARRAY_SIZE(zsfx); i++) {
+		size_t zl = strlen(zsfx[i]);
+
+		if (l > zl && !strcmp(n + l - zl, zsfx[i])) {
+			n[l -= zl] = 0;
+			break;
+		}
+	}
 	for (size_t i = 0; i < ML_ARRAY_SIZE(sfx); i++) {
 		size_t sl = strlen(sfx[i]);
 

@@ -241,7 +241,7 @@ char *ml_ksymoops_sec_name(const char *modname, const char *section, uint64_t si
 char *ml_ksymoops_persist_name(const char *modname, const char *persist);
 /* sizeof(struct module) for a 2.4 kernel of this word size. */
 unsigned ml_module_struct_size(const struct ml_target *t);
-/* Module name from a path: basename minus .gz, then .o or .mod (or .ko). */
+/* Module name from a path: basename minus .gz/.xz/.zst, then .o, .mod or .ko. */
 char *ml_module_name_from_path(const char *path);
 /* 2.4 version code a<<16|b<<8|c of "a.b.c...", -1 if unparseable. */
 long ml_kernel_version_code(const char *release);

@@ -110,6 +110,24 @@ expect "unterminated string" 1 '^m\.o: improperly terminated string argument for
 expect "version mismatch" 1 'kernel-module version mismatch' any -- \
 	$MODLINK insmod -n --base=0x20000000 --kernel-release=2.4.20 --ksyms=k.ksyms m.o
 
+# Compressed objects: gzip, xz and zstd give the same image as the plain file; a
+# truncated stream is one clear error.
+$INS -y -O plain.blob m.o >/dev/null 2>&1
+for z in "gzip -9 -c" "xz -c" "zstd -q -c"; do
+	ext=$(echo "$z" | sed 's/gzip.*/gz/; s/xz.*/xz/; s/zstd.*/zst/')
+	command -v "${z%% *}" >/dev/null || { echo "skip $ext: no ${z%% *}"; continue; }
+	$z m.o >m.o.$ext
+	if $INS -y -O c.blob m.o.$ext >/dev/null 2>&1 && cmp -s plain.blob c.blob; then
+		echo "ok   .o.$ext gives the same image"
+		ok=$((ok + 1))
+	else
+		echo "FAIL .o.$ext image differs or load failed"
+		fail=$((fail + 1))
+	fi
+	head -c 200 m.o.$ext >cut.o.$ext
+	expect "truncated .$ext" 1 "cut\.o\.$ext: .* data is corrupt or truncated" 1 -- $INS cut.o.$ext
+done
+
 # Nothing is left behind by a failed run that was asked for a blob.
 $INS -O left.blob unres.o >/dev/null 2>&1
 if [ -e left.blob ]; then echo "FAIL blob written by a failed run"; fail=$((fail + 1)); else ok=$((ok + 1)); fi
