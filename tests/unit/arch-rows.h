@@ -46,7 +46,7 @@ struct arch_row {
 	{ .type = ty, .A = a, .P = 0x2000, .B = b, .place = pl, .st = ML_RELOC_OK,     \
 	  .after = aft }
 
-static unsigned arch_width(const struct arch_tinfo *ti, size_t n, uint32_t type)
+static inline unsigned arch_width(const struct arch_tinfo *ti, size_t n, uint32_t type)
 {
 	for (size_t i = 0; i < n; i++)
 		if (ti[i].type == type && ti[i].width)
@@ -58,7 +58,7 @@ static unsigned arch_width(const struct arch_tinfo *ti, size_t n, uint32_t type)
  * The place sits at offset 4 of a 20-byte buffer of 0xa5 sentinels: nothing
  * outside it may change, and nothing at all when apply() fails.
  */
-static void arch_run_row(const struct ml_arch *a, const struct arch_tinfo *ti, size_t nti,
+static inline void arch_run_row(const struct ml_arch *a, const struct arch_tinfo *ti, size_t nti,
 			 const struct arch_row *r, size_t idx, bool big)
 {
 	struct ml_target t = { .is64 = a->is64, .big = big };
@@ -121,7 +121,7 @@ static void arch_run_row(const struct ml_arch *a, const struct arch_tinfo *ti, s
 }
 
 /* Names and widths of the arch's table match the psABI list, both ways. */
-static void arch_check_names(const struct ml_arch *a, const struct arch_tinfo *ti,
+static inline void arch_check_names(const struct ml_arch *a, const struct arch_tinfo *ti,
 			     size_t n)
 {
 	char buf[32];
@@ -140,7 +140,7 @@ static void arch_check_names(const struct ml_arch *a, const struct arch_tinfo *t
 }
 
 /* Every type of the arch's table has at least one row. */
-static void arch_check_covered(const struct ml_arch *a, const struct arch_row *rows,
+static inline void arch_check_covered(const struct ml_arch *a, const struct arch_row *rows,
 			       size_t n)
 {
 	for (size_t i = 0; i < a->nrelocs; i++) {
@@ -155,7 +155,7 @@ static void arch_check_covered(const struct ml_arch *a, const struct arch_row *r
 
 
 /* A CPU whose relocations all reach their targets directly: no GOT, no PLT. */
-static void arch_check_no_stubs(const struct ml_arch *a)
+static inline void arch_check_no_stubs(const struct ml_arch *a)
 {
 	for (size_t i = 0; i < a->nrelocs; i++) {
 		uint32_t ty = a->relocs[i].type;
@@ -166,7 +166,7 @@ static void arch_check_no_stubs(const struct ml_arch *a)
 }
 
 /* The hint for each of these types says what to do (contains 'needle'). */
-static void arch_check_hints(const struct ml_arch *a, const uint32_t *types, size_t n,
+static inline void arch_check_hints(const struct ml_arch *a, const uint32_t *types, size_t n,
 			     const char *needle)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -180,7 +180,7 @@ static void arch_check_hints(const struct ml_arch *a, const uint32_t *types, siz
 
 
 /* The descriptor's facts, and that the registry finds it by machine and by name. */
-static void arch_check_descriptor(const struct ml_arch *a, const char *name,
+static inline void arch_check_descriptor(const struct ml_arch *a, const char *name,
 				  uint16_t machine, bool rela, bool le, bool be,
 				  unsigned ex_entry_size)
 {
