@@ -151,6 +151,13 @@ static const struct ml_ksym *crc_mismatch(struct ml_ksymtab *kt, const char *nam
 	return k && strcmp(k->name, name) ? k : NULL;
 }
 
+/* Symbols only PIC code asks for: a kernel never exports them. */
+static bool pic_symbol(const char *name)
+{
+	return !strcmp(name, "_GLOBAL_OFFSET_TABLE_") || !strcmp(name, "_gp_disp") ||
+	       !strcmp(name, "__gnu_local_gp");
+}
+
 static int check_unresolved(const struct ml_insmod_opts *opt, struct ml_obj *o, bool gpl,
 			    const char *license, const struct ml_lookup *lk, struct ml_diags *d)
 {
@@ -177,6 +184,9 @@ static int check_unresolved(const struct ml_insmod_opts *opt, struct ml_obj *o, 
 			if (k)
 				ml_diag(d, ML_ERR, &loc, "unresolved symbol %s (the kernel exports %s: a different CRC, so this module was built for another kernel or configuration)",
 					s->name, k->name);
+			else if (pic_symbol(s->name))
+				ml_diag(d, ML_ERR, &loc, "unresolved symbol %s (the object was built as position-independent code; hint: rebuild with -fno-pic%s)",
+					s->name, o->arch->machine == EM_MIPS ? " -mno-abicalls -G 0" : "");
 			else
 				ml_diag(d, ML_ERR, &loc, "unresolved symbol %s", s->name);
 		} else {
