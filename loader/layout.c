@@ -182,6 +182,18 @@ int ml_size_stubs(struct ml_obj *o, struct ml_diags *d)
 			ml_hash_put(&o->stubidx, key, len, (void *)(uintptr_t)o->nstubs);
 		}
 	}
+	/*
+	 * PIC code finds its GOT through _GLOBAL_OFFSET_TABLE_ (i386 GOTPC
+	 * against it); as a static linker would, define it as the start of the
+	 * .got we build.  A kernel never exports it.
+	 */
+	{
+		long g = ml_obj_find_symbol(o, "_GLOBAL_OFFSET_TABLE_");
+
+		if (g >= 0 && o->syms[g].sec == ML_SEC_UNDEF && o->syms[g].referenced)
+			ml_obj_add_symbol(o, "_GLOBAL_OFFSET_TABLE_", (int)stub_section(o, ML_STUB_GOT), 0,
+					  STB_LOCAL, STT_OBJECT, 0);
+	}
 	return 0;
 }
 
