@@ -275,10 +275,16 @@ struct ka_layout {
 	uint64_t nsec, nsym, strsize;
 };
 
+/* ARM's mapping symbols ($a, $d, $t, $a.1 ...) mark code and data, not names. */
+static bool mapping_symbol(const struct ml_symbol *s)
+{
+	return s->name[0] == '$' && strchr("adtx", s->name[1]) && (!s->name[2] || s->name[2] == '.');
+}
+
 static bool ka_symbol_wanted(const struct ml_obj *o, const struct ml_symbol *s)
 {
 	return *s->name && s->type != STT_SECTION && s->type != STT_FILE && s->sec >= 0 &&
-	       o->secs[s->sec]->load;
+	       o->secs[s->sec]->load && !mapping_symbol(s);
 }
 
 static void ka_measure(const struct ml_obj *o, struct ka_layout *k)
@@ -634,15 +640,23 @@ void ml_write_map(const struct ml_obj *o, struct ml_buf *b)
 		ml_buf_printf(b, "%-15s %08" PRIx64 "  %0*" PRIx64 "  2**%d\n", s->name, s->size, w,
 			      s->addr, log2u(s->align));
 	}
+	/* Sections placed outside the image (a modern module's per-CPU data). */
+	for (size_t i = 0; i < o->nsecs; i++) {
+		const struct ml_section *s = o->secs[i];
+
+		if (!s->load && s->addr)
+			ml_buf_printf(b, "%-15s %08" PRIx64 "  %0*" PRIx64 "  2**%d\n", s->name, s->size, w,
+				      s->addr, log2u(s->align));
+	}
 	v = ml_xmalloc((o->nsyms + 1) * sizeof(*v));
 	for (size_t i = 1; i < o->nsyms; i++) {
 		const struct ml_symbol *s = &o->syms[i];
 
-		if (!*s->name || s->type == STT_SECTION || s->type == STT_FILE)
+		if (!*s->name || s->type == STT_SECTION || s->type == STT_FILE || mapping_symbol(s))
 			continue;
 		if (s->bind != STB_LOCAL && ml_obj_find_symbol(o, s->name) != (long)i)
 			continue;
-		if (s->sec == ML_SEC_ABS || (s->sec >= 0 && o->secs[s->sec]->load))
+		if (s->sec == ML_SEC_ABS || (s->sec >= 0 && (o->secs[s->sec]->load || o->secs[s->sec]->addr)))
 			v[n++] = (uint32_t)i;
 	}
 	sort_by(v, n, cmp_addr, (void *)o);

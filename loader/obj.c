@@ -12,15 +12,20 @@
 #include <errno.h>
 #include <gelf.h>
 #include <libelf.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static void sec_free(struct ml_section *s)
 {
 	if (!s)
 		return;
 	free(s->name);
-	free(s->data);
+	if (!s->borrowed)
+		free(s->data);
 	free(s->rels);
 	free(s->relname);
 	free(s);
@@ -33,7 +38,9 @@ void ml_obj_free(struct ml_obj *o)
 	for (size_t i = 0; i < o->nsecs; i++)
 		sec_free(o->secs[i]);
 	for (size_t i = 0; i < o->nsyms; i++)
-		free(o->syms[i].name);
+		if (!o->syms[i].name_borrowed)
+			free(o->syms[i].name);
+	free(o->canon);
 	free(o->secs);
 	free(o->syms);
 	for (size_t i = 0; i < o->nstubs; i++)
@@ -42,7 +49,10 @@ void ml_obj_free(struct ml_obj *o)
 	free(o->patches);
 	free(o->order);
 	free(o->modinfo);
-	free(o->file);
+	if (o->file_mapped)
+		munmap(o->file, o->filelen);
+	else
+		free(o->file);
 	free(o->path);
 	ml_hash_free(&o->names);
 	ml_hash_free(&o->locals);
@@ -97,6 +107,13 @@ uint64_t ml_obj_extend_section(struct ml_obj *o, size_t sec, uint64_t n)
 	struct ml_section *s = o->secs[sec];
 	uint64_t old = s->size;
 
+	if (s->borrowed) {
+		unsigned char *own = ml_xmalloc(old + n ? old + n : 1);
+
+		memcpy(own, s->data, old);
+		s->data = own;
+		s->borrowed = false;
+	}
 	s->data = ml_xrealloc(s->data, old + n ? old + n : 1);
 	memset(s->data + old, 0, n);
 	s->size = old + n;
@@ -154,6 +171,9 @@ uint32_t ml_obj_add_symbol(struct ml_obj *o, const char *name, int sec, uint64_t
 	long old = v ? (long)((uintptr_t)v - 1) : -1;
 	uint32_t idx;
 
+	free(o->canon); /* the name table changes */
+	o->canon = NULL;
+	o->ncanon = 0;
 	if (old >= 0 && o->syms[old].sec == ML_SEC_UNDEF) {
 		/* Defining a name the object left undefined. */
 		idx = (uint32_t)old;
@@ -228,6 +248,25 @@ uint64_t ml_obj_symbol_value(const struct ml_obj *o, const struct ml_symbol *s)
 	return 0; /* undefined weak */
 }
 
+void ml_obj_canon_build(struct ml_obj *o)
+{
+	free(o->canon);
+	o->canon = NULL; /* ml_reloc_symbol() must not read a half-built cache */
+	o->ncanon = 0;
+	uint32_t *c = ml_xmalloc((o->nsyms ? o->nsyms : 1) * sizeof(*c));
+
+	for (size_t i = 0; i < o->nsyms; i++)
+		c[i] = ml_reloc_symbol(o, (uint32_t)i);
+	o->canon = c;
+	o->ncanon = o->nsyms;
+}
+
+/* Is p a string inside the file image?  (Then it lives as long as the object.) */
+static bool in_file(const struct ml_obj *o, const void *p)
+{
+	return (const unsigned char *)p >= o->file && (const unsigned char *)p < o->file + o->filelen;
+}
+
 static bool check_elf_header(struct ml_obj *o, const unsigned char *b, size_t len,
 			     struct ml_diags *d)
 {
@@ -266,8 +305,8 @@ static bool check_elf_header(struct ml_obj *o, const unsigned char *b, size_t le
 		return false;
 	}
 	if ((o->tgt.big && !o->arch->allow_be) || (!o->tgt.big && !o->arch->allow_le)) {
-		ml_err(d, NULL, "ELF file %s not for this architecture: %s is never %s-endian", f,
-		       o->arch->name, o->tgt.big ? "big" : "little");
+		ml_err(d, NULL, "ELF file %s not for this architecture: %s-endian %s objects are not supported", f,
+		       o->tgt.big ? "big" : "little", o->arch->name);
 		return false;
 	}
 	if (type != ET_REL) {
@@ -305,18 +344,38 @@ static bool read_symbols(struct ml_obj *o, Elf *elf, size_t symidx, struct ml_di
 		ml_diag(d, ML_ERR, &loc, "sh_info %u (first global) exceeds the %zu symbols", sh.sh_info, n);
 		return false;
 	}
+	if (data->d_size < n * sh.sh_entsize) {
+		ml_diag(d, ML_ERR, &loc, "cannot read the symbol table: %zu bytes for %zu symbols", data->d_size, n);
+		return false;
+	}
 	o->nlocals = sh.sh_info;
-	ml_hash_init(&o->names, n);
+	ml_hash_init(&o->names, n - o->nlocals);
 	ml_hash_init(&o->locals, o->nlocals);
+	o->symcap = n ? n : 1;
+	o->syms = ml_xrealloc(o->syms, o->symcap * sizeof(*o->syms));
 	for (size_t i = 0; i < n; i++) {
 		GElf_Sym es;
 		uint32_t idx = push_symbol(o);
 		struct ml_symbol *s = &o->syms[idx];
 		const char *name;
 
-		if (!gelf_getsym(data, (int)i, &es)) {
-			ml_diag(d, ML_ERR, &loc, "cannot read symbol %zu: %s", i, elf_errmsg(-1));
-			return false;
+		/* elf_getdata() gave the table in host form: read it in place. */
+		if (o->tgt.is64) {
+			const Elf64_Sym *e = (const Elf64_Sym *)data->d_buf + i;
+
+			es.st_name = e->st_name;
+			es.st_info = e->st_info;
+			es.st_shndx = e->st_shndx;
+			es.st_value = e->st_value;
+			es.st_size = e->st_size;
+		} else {
+			const Elf32_Sym *e = (const Elf32_Sym *)data->d_buf + i;
+
+			es.st_name = e->st_name;
+			es.st_info = e->st_info;
+			es.st_shndx = e->st_shndx;
+			es.st_value = e->st_value;
+			es.st_size = e->st_size;
 		}
 		name = elf_strptr(elf, sh.sh_link, es.st_name);
 		if (!name) {
@@ -348,10 +407,12 @@ static bool read_symbols(struct ml_obj *o, Elf *elf, size_t symidx, struct ml_di
 				s->sec = es.st_shndx;
 			}
 		}
-		/* Unnamed symbols (sections) take their section's name. */
+		/* Unnamed symbols (sections) take a copy of their section's name. */
 		if (!*name && s->sec >= 0)
 			name = o->secs[s->sec]->name;
-		s->name = ml_xstrdup(name);
+		/* Names in the file's string table are used in place. */
+		s->name_borrowed = in_file(o, name);
+		s->name = s->name_borrowed ? (char *)name : ml_xstrdup(name);
 		if (i == 0)
 			continue;
 		if (i < o->nlocals && s->bind != STB_LOCAL) {
@@ -405,29 +466,30 @@ static void read_relocs(struct ml_obj *o, Elf *elf, size_t relidx, struct ml_dia
 		return;
 	}
 	n = sh.sh_size / esz;
+	if (data->d_size < n * esz)
+		n = data->d_size / esz;
 	target->rels = ml_xrealloc(target->rels, (target->nrels + n) * sizeof(*target->rels));
 	if (!target->relname)
 		target->relname = ml_xstrdup(rs->name);
 	for (size_t i = 0; i < n; i++) {
 		struct ml_reloc *r = &target->rels[target->nrels];
-		GElf_Rela ra;
-		GElf_Rel rl;
 
-		if (rela) {
-			if (!gelf_getrela(data, (int)i, &ra))
-				break;
+		/* elf_getdata() gave the entries in host form: read them in place. */
+		if (o->tgt.is64) {
+			const Elf64_Rela *ra = (const Elf64_Rela *)((const char *)data->d_buf + i * esz);
+
+			r->offset = ra->r_offset;
+			r->sym = (uint32_t)ELF64_R_SYM(ra->r_info);
+			r->type = (uint32_t)ELF64_R_TYPE(ra->r_info);
+			r->addend = rela ? ra->r_addend : 0;
 		} else {
-			if (!gelf_getrel(data, (int)i, &rl))
-				break;
-			ra.r_offset = rl.r_offset;
-			ra.r_info = rl.r_info;
-			ra.r_addend = 0;
+			const Elf32_Rela *ra = (const Elf32_Rela *)((const char *)data->d_buf + i * esz);
+
+			r->offset = ra->r_offset;
+			r->sym = ELF32_R_SYM(ra->r_info);
+			r->type = ELF32_R_TYPE(ra->r_info);
+			r->addend = rela ? ra->r_addend : 0;
 		}
-		r->offset = ra.r_offset;
-		/* libelf hands out r_info in the 64-bit encoding for both classes. */
-		r->sym = (uint32_t)GELF_R_SYM(ra.r_info);
-		r->type = (uint32_t)GELF_R_TYPE(ra.r_info);
-		r->addend = ra.r_addend;
 		if (r->sym >= o->nsyms) {
 			loc.offset = (long long)(i * esz);
 			ml_diag(d, ML_ERR, &loc, "Bad symbol index: %08x >= %08zx (relocation %zu for %s+0x%llx)",
@@ -449,6 +511,45 @@ static void read_modinfo(struct ml_obj *o)
 	o->modinfo = ml_xmalloc(o->modinfo_len + 1);
 	memcpy(o->modinfo, o->secs[mi]->data, o->modinfo_len);
 	o->modinfo[o->modinfo_len] = 0;
+}
+
+static int cmp_data(const void *a, const void *b)
+{
+	const unsigned char *x = (*(struct ml_section *const *)a)->data;
+	const unsigned char *y = (*(struct ml_section *const *)b)->data;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Sections used in place must not share bytes (a hostile file may make them
+ * overlap): relocating one would change the other.  Such sections get copies.
+ */
+static void unshare_overlaps(struct ml_obj *o)
+{
+	struct ml_section **v = ml_xmalloc((o->nsecs + 1) * sizeof(*v));
+	size_t n = 0;
+	const unsigned char *end = NULL;
+
+	for (size_t i = 0; i < o->nsecs; i++)
+		if (o->secs[i]->borrowed)
+			v[n++] = o->secs[i];
+	qsort(v, n, sizeof(*v), cmp_data);
+	for (size_t i = 0; i < n; i++) {
+		struct ml_section *s = v[i];
+		const unsigned char *e = s->data + s->size;
+
+		if (end && s->data < end) {
+			unsigned char *own = ml_xmalloc(s->size);
+
+			memcpy(own, s->data, s->size);
+			s->data = own;
+			s->borrowed = false; /* the earlier one keeps the file's bytes */
+		}
+		if (!end || e > end)
+			end = e;
+	}
+	free(v);
 }
 
 static bool read_sections(struct ml_obj *o, Elf *elf, struct ml_diags *d)
@@ -532,10 +633,18 @@ static bool read_sections(struct ml_obj *o, Elf *elf, struct ml_diags *d)
 			       data ? "truncated" : elf_errmsg(-1));
 			return false;
 		}
-		s->data = ml_xmalloc(s->size);
-		if (s->size)
-			memcpy(s->data, data->d_buf, s->size);
+		if (s->size && in_file(o, data->d_buf) &&
+		    (const unsigned char *)data->d_buf + s->size <= o->file + o->filelen) {
+			/* Used in place: the file image is ours (copy-on-write if mapped). */
+			s->data = data->d_buf;
+			s->borrowed = true;
+		} else {
+			s->data = ml_xmalloc(s->size ? s->size : 1);
+			if (s->size)
+				memcpy(s->data, data->d_buf, s->size);
+		}
 	}
+	unshare_overlaps(o);
 	if (!symidx) {
 		ml_err(d, NULL, "%s: no symbol table", o->fname);
 		return false;
@@ -550,8 +659,8 @@ static bool read_sections(struct ml_obj *o, Elf *elf, struct ml_diags *d)
 	return true;
 }
 
-int ml_obj_load_mem(const char *path, unsigned char *data, size_t len, struct ml_obj **out,
-		    struct ml_diags *d)
+static int load_image(const char *path, unsigned char *data, size_t len, bool mapped,
+		      struct ml_obj **out, struct ml_diags *d)
 {
 	struct ml_obj *o = ml_xcalloc(1, sizeof(*o));
 	unsigned nerr = d->nerr;
@@ -561,6 +670,7 @@ int ml_obj_load_mem(const char *path, unsigned char *data, size_t len, struct ml
 	o->fname = o->path;
 	o->file = data;
 	o->filelen = len;
+	o->file_mapped = mapped;
 	o->got_sec = o->plt_sec = o->this_sec = o->kstrtab_sec = -1;
 	*out = NULL;
 	if (!check_elf_header(o, data, len, d)) {
@@ -584,14 +694,56 @@ int ml_obj_load_mem(const char *path, unsigned char *data, size_t len, struct ml
 	return 0;
 }
 
+int ml_obj_load_mem(const char *path, unsigned char *data, size_t len, struct ml_obj **out,
+		    struct ml_diags *d)
+{
+	return load_image(path, data, len, false, out, d);
+}
+
+/*
+ * A plain (uncompressed) file is mapped privately rather than read: the
+ * sections the kernel never loads (debug info, BTF, symbol and relocation
+ * tables once parsed) are then never copied, and relocation writes only
+ * the pages it touches (copy-on-write).  Compressed files are read and
+ * decompressed whole.
+ */
+static unsigned char *map_plain(const char *path, size_t *len)
+{
+	static const unsigned char xz[] = { 0xfd, '7', 'z', 'X', 'Z', 0 }, zst[] = { 0x28, 0xb5, 0x2f, 0xfd };
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	unsigned char *p;
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size < 16) {
+		close(fd);
+		return NULL;
+	}
+	p = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED)
+		return NULL;
+	if (!memcmp(p, xz, sizeof(xz)) || !memcmp(p, zst, sizeof(zst)) || (p[0] == 0x1f && p[1] == 0x8b)) {
+		munmap(p, (size_t)st.st_size);
+		return NULL;
+	}
+	*len = (size_t)st.st_size;
+	return p;
+}
+
 int ml_obj_load(const char *path, struct ml_obj **out, struct ml_diags *d)
 {
 	unsigned char *data;
 	size_t len;
-	int err = ml_read_file(path, &data, &len, d);
+	int err;
 
 	*out = NULL;
+	data = map_plain(path, &len);
+	if (data)
+		return load_image(path, data, len, true, out, d);
+	err = ml_read_file(path, &data, &len, d);
 	if (err)
 		return err;
-	return ml_obj_load_mem(path, data, len, out, d);
+	return load_image(path, data, len, false, out, d);
 }
