@@ -10,7 +10,8 @@
  * Locking: one flock on DIR/lock plays the big kernel lock.  A system call
  * holds it exclusively; while a module's init or cleanup runs (in the
  * executor) it is held shared, as 2.4 drops the BKL when init sleeps, so
- * another process can read /proc/modules and see "(initializing)".
+ * another process can read /proc/modules and see "(initializing)", or ask
+ * query_module (which takes the lock shared: it only reads).
  */
 #include "kernel/model.h"
 #include "arch/arch.h"
@@ -50,6 +51,7 @@ struct ml_model {
 	struct ml_target t;
 	const struct ml_arch *arch;
 	char *cpu, *release, *exec;
+	bool persist; /* the persistent-data kernel patch is applied */
 	uint64_t modarea, modarea_size, kaddr;
 	struct region *regs;
 	size_t nregs;
@@ -282,6 +284,36 @@ static uint64_t find_module(const struct ml_model *m, const char *name)
 			return mod;
 	}
 	return 0;
+}
+
+/*
+ * A module_ref on mod's refs list is sound if it lies in kernel memory, its
+ * dep is mod and its ref is a module on module_list.  A failed init leaves
+ * its refs linked (2.4 does not unlink them); re-initialize that module
+ * without deps and delete it, and the dependency's refs list points into
+ * freed memory: 2.4 oopses at the next walk of it (NULL dereference reading
+ * ref->ref->name, golden24/init-module-errors.txt, second boot).  The model
+ * checks each ref before following it, and logs instead of oopsing.
+ */
+static bool ref_ok(const struct ml_model *m, uint64_t mod, uint64_t ref)
+{
+	unsigned ws = ml_wordsize(&m->t);
+	uint64_t who, q = module_list(m);
+	int n = 0;
+
+	if (!kp(m, ref, 3ULL * ws) || kword(m, ref) != mod)
+		return false;
+	who = kword(m, ref + ws);
+	for (; q && q != kernel_module(m) && n++ < WALK_MAX; q = mget(m, q, ML_MF_NEXT))
+		if (q == who)
+			return true;
+	return false;
+}
+
+static void stale_ref(struct ml_model *m, const char *where, uint64_t mod, uint64_t ref)
+{
+	kmsg(m, "<1>modlink: %s: %s's refs list holds a stale module_ref at 0x%" PRIx64 " (its module was freed); 2.4 would oops here, the list is cut\n",
+	     where, mname(m, mod), ref);
 }
 
 /* ---- the caller's memory ---- */
@@ -521,6 +553,32 @@ static const char *check_header(const struct ml_model *m, uint64_t mod, long nam
 	return NULL;
 }
 
+/*
+ * The persistent-data kernel patch: init_module with size_of_struct =
+ * -sizeof(struct module) reads [persist_start, persist_end) of the module's
+ * memory into the caller's buffer right after the header.  Mainline 2.4
+ * refuses it as an invalid header size; a model made with --persist has it.
+ */
+static long persist_read(struct ml_model *m, const struct ml_uaccess *u, uint64_t mod,
+			 uint64_t image)
+{
+	unsigned sz = sizeof_module(m);
+	unsigned char hdr[256]; /* sizeof(struct module): 96 or 184 */
+	uint64_t start, end;
+	unsigned char *src;
+
+	if (u->read(u->ctx, image, hdr, sz))
+		return -EFAULT;
+	start = ml_getword(&m->t, hdr + off(m, ML_MF_PERSIST_START));
+	end = ml_getword(&m->t, hdr + off(m, ML_MF_PERSIST_END));
+	if (end < start || start < mod || end > mod + mget(m, mod, ML_MF_SIZE))
+		return -EINVAL;
+	src = kp(m, start, end - start);
+	if (!src)
+		return -EINVAL;
+	return u->write(u->ctx, image + sz, src, end - start) ? -EFAULT : 0;
+}
+
 static long sys_init_module(struct ml_model *m, const struct ml_uaccess *u, uint64_t uname,
 			  uint64_t image)
 {
@@ -544,6 +602,10 @@ static long sys_init_module(struct ml_model *m, const struct ml_uaccess *u, uint
 		goto out;
 	}
 	usize = ml_getword(&m->t, wb);
+	if (m->persist && usize == (((uint64_t)0 - sz) & (ws == 8 ? ~0ULL : 0xffffffffULL))) {
+		err = persist_read(m, u, mod, image);
+		goto out;
+	}
 	if (usize < off(m, ML_MF_PERSIST_START) || usize > sz + 16ULL * ws) {
 		kmsg(m, "<3>init_module: Invalid module header size.\n<3>A new version of the modutils is likely needed.\n");
 		err = -EINVAL;
@@ -850,8 +912,13 @@ static long sys_query_module(struct ml_model *m, const struct ml_uaccess *u, uin
 		if (!mod)
 			return -ENOENT;
 	}
-	/* query_module holds a use of the module while it looks */
-	mset(m, mod, ML_MF_UC, (uint64_t)(usecount(m, mod) + 1));
+	/*
+	 * 2.4 holds a use of the module while it looks (atomic_inc ... atomic_dec
+	 * around the switch) and QM_INFO reports usecount - 1 to make up for it.
+	 * The model does not write kernel memory here, so that query_module can
+	 * run under the shared lock (see ml_model_query_module), and QM_INFO
+	 * reports the count itself: the same number.
+	 */
 	switch (which) {
 	case 0:
 		err = 0;
@@ -892,8 +959,13 @@ static long sys_query_module(struct ml_model *m, const struct ml_uaccess *u, uin
 			int n = 0;
 
 			err = 0;
-			for (; r && !err && n++ < WALK_MAX; r = kword(m, r + 2 * ws))
+			for (; r && !err && n++ < WALK_MAX; r = kword(m, r + 2 * ws)) {
+				if (!ref_ok(m, mod, r)) {
+					stale_ref(m, "query_module", mod, r);
+					break;
+				}
 				err = put_name(&l, mname(m, kword(m, r + ws)));
+			}
 			if (!err)
 				err = finish_names(&l, ret);
 		}
@@ -909,7 +981,7 @@ static long sys_query_module(struct ml_model *m, const struct ml_uaccess *u, uin
 		err = 0;
 		if (4 * ws <= bufsize) {
 			bool cu = member_present(m, mod, ML_MF_CAN_UNLOAD) && mget(m, mod, ML_MF_CAN_UNLOAD);
-			int64_t uc = cu ? -1 : (int64_t)usecount(m, mod) - 1;
+			int64_t uc = cu ? -1 : (int64_t)usecount(m, mod);
 
 			if (put_uword(m, u, buf, mod) || put_uword(m, u, buf + ws, mget(m, mod, ML_MF_SIZE)) ||
 			    put_uword(m, u, buf + 2 * ws, mget(m, mod, ML_MF_FLAGS)) ||
@@ -924,7 +996,6 @@ static long sys_query_module(struct ml_model *m, const struct ml_uaccess *u, uin
 	default:
 		err = -EINVAL;
 	}
-	mset(m, mod, ML_MF_UC, (uint64_t)(usecount(m, mod) - 1));
 	return err;
 }
 
@@ -1027,10 +1098,18 @@ static void proc_modules(struct ml_model *m, struct ml_buf *b)
 		} else if (!piece(b, &left, fl & ML_MOD_INITIALIZING ? " (initializing)" : " (uninitialized)")) {
 			return;
 		}
+		if (r && !ref_ok(m, mod, r)) {
+			stale_ref(m, "/proc/modules", mod, r);
+			r = 0;
+		}
 		if (r) {
 			if (!piece(b, &left, " ["))
 				return;
 			for (; r && k++ < WALK_MAX; r = kword(m, r + 2 * ws)) {
+				if (k > 1 && !ref_ok(m, mod, r)) {
+					stale_ref(m, "/proc/modules", mod, r);
+					break;
+				}
 				if (k > 1 && !piece(b, &left, " "))
 					return;
 				if (!piece(b, &left, mname(m, kword(m, r + ws))))
@@ -1304,8 +1383,9 @@ int ml_model_create(const char *dir, const struct ml_model_config *c, struct ml_
 		unmap_all(&m);
 		return err;
 	}
-	conf = ml_xasprintf("cpu=%s\nbig=%d\nrelease=%s\nexec=%s\nmodarea=0x%" PRIx64 "\nmodarea_size=0x%" PRIx64 "\nkernel=0x%" PRIx64 "\n",
-			    c->cpu, m.t.big, c->release, c->exec ? c->exec : "", m.modarea, m.modarea_size, m.kaddr);
+	conf = ml_xasprintf("cpu=%s\nbig=%d\nrelease=%s\nexec=%s\nmodarea=0x%" PRIx64 "\nmodarea_size=0x%" PRIx64 "\nkernel=0x%" PRIx64 "\npersist=%d\n",
+			    c->cpu, m.t.big, c->release, c->exec ? c->exec : "", m.modarea, m.modarea_size, m.kaddr,
+			    c->persist);
 	p = path(&m, "config");
 	err = write_file(p, conf, strlen(conf));
 	free(p);
@@ -1363,6 +1443,8 @@ struct ml_model *ml_model_open(const char *dir, struct ml_diags *d)
 			m->modarea_size = strtoull(eq, NULL, 0);
 		else if (!strcmp(line, "kernel"))
 			m->kaddr = strtoull(eq, NULL, 0);
+		else if (!strcmp(line, "persist"))
+			m->persist = atoi(eq) != 0;
 	}
 	free(text);
 	m->arch = m->cpu ? ml_arch_by_name(m->cpu) : NULL;
@@ -1415,6 +1497,24 @@ static bool bkl(struct ml_model *m)
 		return r_;               \
 	} while (0)
 
+/*
+ * query_module and get_kernel_syms only read kernel memory, so they take the
+ * lock shared, like a /proc read: 2.4 answers them while another process's
+ * init_module or delete_module sleeps in the module's code with the big
+ * kernel lock dropped (golden24/proc-modules.txt steps 13 and 14: QM_INFO,
+ * QM_MODULES and QM_SYMBOLS of "slow" while its init and its cleanup run).
+ * Under the exclusive lock they would wait for the module's code to return.
+ */
+#define UNDER_SHARED_LOCK(call)                                             \
+	do {                                                                \
+		long r_ = -EIO;                                             \
+		flock(m->lockfd, LOCK_SH);                                  \
+		if (sync_regions(m) == 0 && kp(m, m->kaddr, KOFF_MODULE))   \
+			r_ = (call);                                        \
+		flock(m->lockfd, LOCK_UN);                                  \
+		return r_;                                                  \
+	} while (0)
+
 long ml_model_create_module(struct ml_model *m, const struct ml_uaccess *u, uint64_t name,
 			    uint64_t size, uint64_t *addr)
 {
@@ -1435,10 +1535,10 @@ long ml_model_delete_module(struct ml_model *m, const struct ml_uaccess *u, uint
 long ml_model_query_module(struct ml_model *m, const struct ml_uaccess *u, uint64_t name,
 			   long which, uint64_t buf, uint64_t bufsize, uint64_t ret)
 {
-	UNDER_BKL(sys_query_module(m, u, name, which, buf, bufsize, ret));
+	UNDER_SHARED_LOCK(sys_query_module(m, u, name, which, buf, bufsize, ret));
 }
 
 long ml_model_get_kernel_syms(struct ml_model *m, const struct ml_uaccess *u, uint64_t table)
 {
-	UNDER_BKL(sys_get_kernel_syms(m, u, table));
+	UNDER_SHARED_LOCK(sys_get_kernel_syms(m, u, table));
 }

@@ -42,6 +42,7 @@ struct ml_model_config {
 	const char *ksyms;    /* extra kernel symbols (/proc/ksyms format), or NULL */
 	bool versioned;       /* CONFIG_MODVERSIONS: kernel symbols get _R<crc> */
 	bool smp;             /* ... with the smp_ prefix */
+	bool persist;         /* with the persistent-data patch (init_module read-back) */
 };
 
 struct ml_model;

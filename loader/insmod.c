@@ -303,6 +303,24 @@ static int apply_persist(struct ml_obj *o, const char *path, struct ml_diags *d)
 	return err;
 }
 
+static int write_blob(const char *path, const unsigned char *image, uint64_t size,
+		      struct ml_diags *d)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	ssize_t w = -1;
+
+	if (fd >= 0) {
+		w = write(fd, image, size);
+		if (close(fd))
+			w = -1;
+	}
+	if (w != (ssize_t)size) {
+		ml_err(d, NULL, "cannot write blob %s: %s", path, strerror(errno));
+		return -EIO;
+	}
+	return 0;
+}
+
 int ml_insmod(const struct ml_insmod_opts *opt, struct ml_insmod_result *r, struct ml_diags *d)
 {
 	struct ml_obj *o = NULL;
@@ -313,10 +331,12 @@ int ml_insmod(const struct ml_insmod_opts *opt, struct ml_insmod_result *r, stru
 	const char *persist;
 	bool mcrc, kcrc, created = false;
 	int err, kasec = -1, adsec = -1;
+	unsigned nerr0;
 	size_t ndeps;
 	struct stat st;
 
 	memset(r, 0, sizeof(*r));
+	nerr0 = d->nerr;
 	r->modname = opt->name ? ml_xstrdup(opt->name) : ml_module_name_from_path(opt->path);
 	if (!*r->modname) {
 		ml_err(d, NULL, "%s: cannot derive a module name; use -o", opt->path);
@@ -341,6 +361,18 @@ int ml_insmod(const struct ml_insmod_opts *opt, struct ml_insmod_result *r, stru
 		       o->fname, k->cpu, o->arch->name);
 		err = -ENOEXEC;
 		goto fail;
+	}
+	/*
+	 * A modern (2.6+) .ko leaves the 2.4 road here: the kernel's own layout,
+	 * no struct module to build, only -n/--base images (loader/modern.c).
+	 */
+	if (ml_obj_is_modern(o)) {
+		err = ml_modern_insmod(opt, o, r, d);
+		if (!err && opt->blob && !opt->probe)
+			err = write_blob(opt->blob, r->image, r->size, d);
+		if (err)
+			goto fail;
+		goto done;
 	}
 
 	/* Version and CRC state (modutils: check only if CRCs are not both used). */
@@ -403,7 +435,8 @@ int ml_insmod(const struct ml_insmod_opts *opt, struct ml_insmod_result *r, stru
 		if (opt->kallsyms || kernel_kallsyms)
 			kasec = ml_kallsyms_reserve(o);
 	}
-	if (d->nerr) {
+	if (d->nerr != nerr0) {
+		/* errors found so far (in this call: the list may hold older ones) */
 		err = -EINVAL;
 		goto fail;
 	}
@@ -451,19 +484,9 @@ int ml_insmod(const struct ml_insmod_opts *opt, struct ml_insmod_result *r, stru
 	if (opt->map)
 		ml_write_map(o, &r->map);
 	if (opt->blob) {
-		int fd = open(opt->blob, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		ssize_t w = -1;
-
-		if (fd >= 0) {
-			w = write(fd, r->image, o->size);
-			if (close(fd))
-				w = -1;
-		}
-		if (w != (ssize_t)o->size) {
-			ml_err(d, NULL, "cannot write blob %s: %s", opt->blob, strerror(errno));
-			err = -EIO;
+		err = write_blob(opt->blob, r->image, o->size, d);
+		if (err)
 			goto fail;
-		}
 	}
 	if (k && !opt->noload) {
 		int old = 0;

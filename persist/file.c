@@ -2,6 +2,7 @@
 #include "persist/persist.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -209,6 +210,32 @@ static int mkdirs(const char *dir)
 	return err;
 }
 
+/* Temporary files of writers that died: under the lock nobody else is writing. */
+static void remove_stale(const char *path)
+{
+	char *dup = ml_xstrdup(path), *dup2 = ml_xstrdup(path);
+	const char *dir = dirname(dup), *base = basename(dup2);
+	size_t bl = strlen(base);
+	DIR *dh = opendir(dir);
+	struct dirent *e;
+
+	while (dh && (e = readdir(dh))) {
+		size_t l = strlen(e->d_name);
+
+		if (l > bl + 5 && !strncmp(e->d_name, base, bl) && e->d_name[bl] == '.' &&
+		    !strcmp(e->d_name + l - 4, ".tmp")) {
+			char *p = ml_xasprintf("%s/%s", dir, e->d_name);
+
+			unlink(p);
+			free(p);
+		}
+	}
+	if (dh)
+		closedir(dh);
+	free(dup);
+	free(dup2);
+}
+
 int ml_persist_replace(const char *path, const char *text, size_t len, struct ml_diags *d)
 {
 	char *dup = ml_xstrdup(path), *dir = dirname(dup), *tmp = NULL;
@@ -226,6 +253,7 @@ int ml_persist_replace(const char *path, const char *text, size_t len, struct ml
 		ml_err(d, NULL, "cannot lock %s: %s", path, strerror(-err));
 		goto out;
 	}
+	remove_stale(path);
 	tmp = ml_xasprintf("%s.%ld.tmp", path, (long)getpid());
 	crash_point("open");
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);

@@ -69,6 +69,7 @@ static int kernel_create(int argc, char **argv)
 		{ "ksyms", required_argument, NULL, 'k' },
 		{ "versioned", no_argument, NULL, 'v' },
 		{ "smp", no_argument, NULL, 's' },
+		{ "persist", no_argument, NULL, 'p' },
 		{ "big-endian", no_argument, NULL, 'b' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -88,9 +89,10 @@ static int kernel_create(int argc, char **argv)
 		case 'k': c.ksyms = optarg; break;
 		case 'v': c.versioned = true; break;
 		case 's': c.smp = c.versioned = true; break;
+		case 'p': c.persist = true; break;
 		case 'b': c.big = true; break;
 		default:
-			fprintf(stderr, "Usage: modlink kernel create DIR [--cpu=CPU] [--release=R] [--exec=CMD | --no-exec] [--ksyms=FILE] [--versioned [--smp]] [--big-endian]\n");
+			fprintf(stderr, "Usage: modlink kernel create DIR [--cpu=CPU] [--release=R] [--exec=CMD | --no-exec] [--ksyms=FILE] [--versioned [--smp]] [--persist] [--big-endian]\n");
 			return 1;
 		}
 	}
