@@ -100,6 +100,8 @@ static uint32_t canon(const struct ml_obj *o, uint32_t idx)
 	const struct ml_symbol *s = &o->syms[idx];
 	long c;
 
+	if (o->canon && idx < o->ncanon)
+		return o->canon[idx];
 	if (idx < o->nlocals || s->bind == STB_LOCAL || !*s->name)
 		return idx;
 	c = ml_obj_find_symbol(o, s->name);
@@ -153,6 +155,7 @@ int ml_size_stubs(struct ml_obj *o, struct ml_diags *d)
 
 	if (!o->stubidx.nb)
 		ml_hash_init(&o->stubidx, 64);
+	ml_obj_canon_build(o);
 	for (size_t i = 0; i < o->nsecs; i++) {
 		struct ml_section *s = o->secs[i];
 

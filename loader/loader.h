@@ -29,7 +29,8 @@ struct ml_section {
 	uint64_t flags;
 	uint64_t size, align, entsize;
 	uint32_t link, info;
-	unsigned char *data; /* size bytes, owned; NULL for NOBITS until allocated */
+	unsigned char *data; /* size bytes; NULL for NOBITS until allocated */
+	bool borrowed;       /* data points into the object's file image (not freed) */
 	bool load;           /* part of the image */
 	int prio;            /* load order priority */
 	uint64_t offset;     /* from the image start, after layout */
@@ -41,7 +42,8 @@ struct ml_section {
 };
 
 struct ml_symbol {
-	char *name;
+	char *name;      /* owned, unless it points into the file image (name_borrowed) */
+	bool name_borrowed;
 	uint64_t value, size;
 	unsigned char bind, type;
 	int sec;        /* section index or ML_SEC_* */
@@ -74,6 +76,7 @@ struct ml_obj {
 	const char *fname; /* name used in messages */
 	unsigned char *file;
 	size_t filelen;
+	bool file_mapped; /* file is a private (copy-on-write) mapping, not malloc'd */
 	struct ml_target tgt;
 	const struct ml_arch *arch;
 	struct ml_section **secs;
@@ -81,7 +84,12 @@ struct ml_obj {
 	struct ml_symbol *syms;
 	size_t nsyms, symcap, nlocals;
 	struct ml_hash names;  /* non-local name -> symbol index + 1 */
-	struct ml_hash locals; /* named local (non-section) symbol -> index + 1, first wins */
+	uint32_t *canon;       /* cache of ml_reloc_symbol() per index (ml_obj_canon_build) */
+	size_t ncanon;
+	struct ml_hash locals; /* named local (non-section) symbol -> index + 1, first wins;
+				* built on first use, from the file's nfilesyms symbols */
+	size_t nfilesyms;
+	bool locals_built;
 	unsigned seq;
 	struct ml_stub *stubs;
 	size_t nstubs;
@@ -118,6 +126,9 @@ uint32_t ml_obj_add_symbol(struct ml_obj *o, const char *name, int sec, uint64_t
 uint64_t ml_obj_add_string(struct ml_obj *o, const char *s);
 void ml_obj_patch_string(struct ml_obj *o, size_t sec, uint64_t off, const char *s);
 void ml_obj_patch_symbol(struct ml_obj *o, size_t sec, uint64_t off, uint32_t sym);
+/* Cache the canonical symbol of every index (relocations look it up per entry);
+ * dropped whenever a symbol is added. */
+void ml_obj_canon_build(struct ml_obj *o);
 /* Final value of a symbol (after layout). */
 uint64_t ml_obj_symbol_value(const struct ml_obj *o, const struct ml_symbol *s);
 /* Location record for messages about a symbol/relocation. */
@@ -245,5 +256,70 @@ unsigned ml_module_struct_size(const struct ml_target *t);
 char *ml_module_name_from_path(const char *path);
 /* 2.4 version code a<<16|b<<8|c of "a.b.c...", -1 if unparseable. */
 long ml_kernel_version_code(const char *release);
+
+/* ---- modern.c: 2.6+ .ko objects, laid out as the kernel lays them out ---- */
+/* Sizes of the kernel's two allocations; each boundary is page aligned. */
+struct ml_modern_layout {
+	uint64_t text_size, ro_size, ro_after_init_size, core_size; /* ends, from core start */
+	uint64_t init_text_size, init_ro_size, init_size;           /* ends, from init start */
+	int percpu;                    /* .data..percpu (placed apart), or -1 */
+	uint64_t percpu_size, percpu_align;
+	size_t nrelocs;                /* relocation entries applied to the image */
+};
+/* A .gnu.linkonce.this_module section, or a vermagic= in .modinfo. */
+bool ml_obj_is_modern(const struct ml_obj *o);
+/* Where the CPU's module area starts without KASLR (x86_64: 0xffffffffc0000000). */
+uint64_t ml_modern_default_base(const struct ml_arch *a);
+/* The module's name: .modinfo name=, else the file name with '-' as '_'. */
+char *ml_modern_name(const struct ml_obj *o, const char *path);
+/* Drop what the kernel does not load, then order and size core and init;
+ * o->order/o->size then describe the image: core, then init. */
+int ml_modern_layout(struct ml_obj *o, struct ml_modern_layout *l, struct ml_diags *d);
+/* Final addresses: core and init allocations, the per-CPU copy. */
+void ml_modern_place(struct ml_obj *o, const struct ml_modern_layout *l, uint64_t core,
+		     uint64_t init, uint64_t percpu);
+/* Bind undefined symbols; every non-weak one left is an error (all listed). */
+int ml_modern_resolve(struct ml_obj *o, struct ml_ksymtab *kt, size_t *nunresolved,
+		      struct ml_diags *d);
+/* Add the module's __ksymtab/__ksymtab_gpl exports (after placement) to kt. */
+size_t ml_modern_exports(struct ml_obj *o, struct ml_ksymtab *kt, const char *modname);
+/* insmod -n/--base on a modern object (called by ml_insmod; takes no ownership). */
+int ml_modern_insmod(const struct ml_insmod_opts *opt, struct ml_obj *o,
+		     struct ml_insmod_result *r, struct ml_diags *d);
+
+/* Batch: many modules in one process, one after another in a module area. */
+struct ml_batch_place {
+	const char *name;     /* module name */
+	uint64_t core, init;  /* where the kernel put it (e.g. from /sys/module) */
+	bool have_init;
+};
+struct ml_batch_module {
+	const char *path, *name;
+	size_t index, total;  /* position in the load order */
+	int err;              /* 0, or -errno (diagnostics in the report's list) */
+	uint64_t core, init, core_size, init_size, percpu, percpu_size;
+	size_t nrelocs, nunresolved, nexports;
+};
+struct ml_batch_opts {
+	struct ml_ksymtab *ksyms;    /* kernel symbols; module exports are added */
+	const char *const *paths;
+	size_t npaths;
+	const char *modules_dep;     /* order from this file, else from symbols */
+	uint64_t base;               /* start of the module area */
+	uint64_t percpu;             /* start of the per-CPU area for modules */
+	const char *outdir;          /* NAME.img and NAME.map, or NULL */
+	const struct ml_batch_place *place;
+	size_t nplace;
+	/* called once per module, in load order, with its own diagnostics */
+	void (*report)(void *arg, const struct ml_batch_module *m, const struct ml_diags *d);
+	void *arg;
+};
+struct ml_batch_totals {
+	size_t modules, failed, relocs, unresolved, exports;
+	uint64_t bytes, area_end;
+};
+/* 0, or a negative errno when some module failed or the order could not be read. */
+int ml_batch_relocate(const struct ml_batch_opts *o, struct ml_batch_totals *t,
+		      struct ml_diags *d);
 
 #endif

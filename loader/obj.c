@@ -72,6 +72,20 @@ long ml_obj_find_symbol(const struct ml_obj *o, const char *name)
 {
 	void *v = ml_hash_get(&o->names, name, strlen(name));
 
+	if (!v && !o->locals_built) {
+		/* A cache: built once, on the first miss (most lookups are of globals). */
+		struct ml_obj *w = (struct ml_obj *)o;
+
+		ml_hash_init(&w->locals, o->nlocals);
+		for (size_t i = 1; i < o->nfilesyms; i++) {
+			const struct ml_symbol *s = &o->syms[i];
+
+			if (s->bind == STB_LOCAL && *s->name && s->type != STT_SECTION && s->type != STT_FILE &&
+			    !ml_hash_get(&w->locals, s->name, strlen(s->name)))
+				ml_hash_put(&w->locals, s->name, strlen(s->name), (void *)(uintptr_t)(i + 1));
+		}
+		w->locals_built = true;
+	}
 	if (!v && o->locals.nb)
 		v = ml_hash_get(&o->locals, name, strlen(name));
 	return v ? (long)((uintptr_t)v - 1) : -1;
@@ -250,6 +264,8 @@ uint64_t ml_obj_symbol_value(const struct ml_obj *o, const struct ml_symbol *s)
 
 void ml_obj_canon_build(struct ml_obj *o)
 {
+	if (o->canon && o->ncanon == o->nsyms)
+		return; /* still valid: adding a symbol drops it */
 	free(o->canon);
 	o->canon = NULL; /* ml_reloc_symbol() must not read a half-built cache */
 	o->ncanon = 0;
@@ -350,7 +366,7 @@ static bool read_symbols(struct ml_obj *o, Elf *elf, size_t symidx, struct ml_di
 	}
 	o->nlocals = sh.sh_info;
 	ml_hash_init(&o->names, n - o->nlocals);
-	ml_hash_init(&o->locals, o->nlocals);
+	o->nfilesyms = n;
 	o->symcap = n ? n : 1;
 	o->syms = ml_xrealloc(o->syms, o->symcap * sizeof(*o->syms));
 	for (size_t i = 0; i < n; i++) {
@@ -420,10 +436,7 @@ static bool read_symbols(struct ml_obj *o, Elf *elf, size_t symidx, struct ml_di
 			ml_diag(d, ML_ERR, &loc, "symbol %zu '%s' is global but precedes sh_info %zu", i, name, o->nlocals);
 		}
 		if (s->bind != STB_LOCAL && *name)
-			name_insert(o, idx, d);
-		else if (*name && s->type != STT_SECTION && s->type != STT_FILE &&
-			 !ml_hash_get(&o->locals, s->name, strlen(s->name)))
-			ml_hash_put(&o->locals, s->name, strlen(s->name), (void *)(uintptr_t)(idx + 1));
+			name_insert(o, idx, d); /* locals: on first use (ml_obj_find_symbol) */
 	}
 	return true;
 }

@@ -124,6 +124,7 @@ int ml_relocate(struct ml_obj *o, struct ml_buf *explain, struct ml_diags *d)
 	uint64_t got = o->got_sec >= 0 ? o->secs[o->got_sec]->addr : 0;
 	void *state = a->state_new ? a->state_new() : NULL;
 
+	ml_obj_canon_build(o); /* names are final: one lookup per symbol, not per entry */
 	for (size_t k = 0; k < o->norder; k++) {
 		struct ml_section *s = o->secs[o->order[k]];
 
@@ -133,7 +134,7 @@ int ml_relocate(struct ml_obj *o, struct ml_buf *explain, struct ml_diags *d)
 			const struct ml_symbol *sym = &o->syms[si];
 			const struct ml_reloc_type *rt = ml_arch_reloc(a, r->type);
 			char nbuf[32];
-			const char *rname = ml_arch_reloc_name(a, r->type, nbuf);
+			const char *rname = rt ? rt->name : ml_arch_reloc_name(a, r->type, nbuf);
 			struct ml_reloc_ctx c = { .t = &o->tgt, .type = r->type, .rela = a->rela, .got = got,
 						  .base = o->base, .state = state, .secname = s->name,
 						  .symname = sym->name, .offset = r->offset };

@@ -11,7 +11,7 @@ top=$(pwd)
 # Debian packages: build tools, libraries, the i386 cross compiler for fixtures, and the
 # cross compilers and qemu-user that build and run the other CPUs' executors and fixtures.
 PKGS="build-essential autoconf automake pkg-config libelf-dev zlib1g-dev liblzma-dev libzstd-dev check \
-binutils gcc-i686-linux-gnu gzip qemu-user \
+binutils gcc-i686-linux-gnu gzip qemu-user qemu-system-x86 busybox-static cpio \
 gcc-arm-linux-gnueabi gcc-mips-linux-gnu gcc-mipsel-linux-gnu gcc-powerpc-linux-gnu \
 gcc-sh4-linux-gnu gcc-m68k-linux-gnu gcc-sparc64-linux-gnu \
 libc6-dev-sparc-sparc64-cross lib32gcc-12-dev-sparc64-cross"

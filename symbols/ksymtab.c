@@ -28,6 +28,9 @@ void ml_ksymtab_free(struct ml_ksymtab *t)
 
 int ml_ksymtab_module(struct ml_ksymtab *t, const char *modname)
 {
+	/* Symbols of one module come together: try the last one first. */
+	if (t->nmods && !strcmp(t->mods[t->nmods - 1].name, modname))
+		return (int)t->nmods - 1;
 	for (size_t i = 0; i < t->nmods; i++)
 		if (!strcmp(t->mods[i].name, modname))
 			return (int)i;

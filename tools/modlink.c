@@ -20,6 +20,11 @@ static const struct {
 	{ "ksyms", ml_tool_ksyms, "list the symbols modules (and the kernel) export" },
 	{ "kernel", ml_tool_kernel, "create a model 2.4 kernel: kernel create DIR ..." },
 	{ "dmesg", ml_tool_dmesg, "print the model kernel's log" },
+	{ "modinfo", ml_tool_modinfo, "show a module's .modinfo (author, parameters, ...)" },
+	{ "depmod", ml_tool_depmod, "write modules.dep and the map files of a module tree" },
+	{ "modprobe", ml_tool_modprobe, "load or remove modules by name, with what they need" },
+	{ "k24emu", ml_tool_k24emu, "run a program with its 2.4 module calls served by the model" },
+	{ "relocate", ml_tool_relocate, "lay out and relocate a tree of modern .ko modules, as a kernel would" },
 };
 
 static bool use_syslog;

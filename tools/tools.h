@@ -11,6 +11,11 @@ int ml_tool_lsmod(int argc, char **argv);
 int ml_tool_ksyms(int argc, char **argv);
 int ml_tool_kernel(int argc, char **argv);
 int ml_tool_dmesg(int argc, char **argv);
+int ml_tool_modinfo(int argc, char **argv);
+int ml_tool_depmod(int argc, char **argv);
+int ml_tool_modprobe(int argc, char **argv);
+int ml_tool_k24emu(int argc, char **argv);
+int ml_tool_relocate(int argc, char **argv);
 
 /* Print diagnostics the modutils way: errors to stderr prefixed with the
  * file (or the program), warnings to stdout, notes only when verbose. */

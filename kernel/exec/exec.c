@@ -9,8 +9,8 @@
  *    and `modlink-exec ksyms` prints their addresses in /proc/ksyms format.  modlink
  *    relocates the module against that file, so the module's calls land in this very
  *    process.  The binary is static and not position independent, so those addresses are
- *    the same in every run and lie in the low 2 GiB, in reach of the 32-bit relocations
- *    of the x86_64 kernel code model.
+ *    the same in every run (and, on x86_64, lie in the low 2 GiB, in reach of the 32-bit
+ *    relocations of the kernel code model).
  *  - the module's memory: `run` maps each image at exactly its address (image.c), checks
  *    its struct module like 2.4's sys_init_module, and calls init_module through the
  *    struct's init pointer, then, after all modules are in, the cleanups in reverse
@@ -20,49 +20,65 @@
  *  - the module list for stacking: `exports` prints a module image's exported symbols
  *    (its struct module syms/nsyms) as /proc/ksyms module lines, to link a second module
  *    against the first.
+ *  - for the 2.4 model (kernel/model.c), one function call per process: `call DIR ADDR`
+ *    maps the model's module memory (DIR/mem/<hexaddr>, shared) and its persistent kernel
+ *    data (DIR/kdata, see kdata.c), appends printk output to DIR/kmsg, and calls the
+ *    int (*)(void) at ADDR -- an init_module, cleanup_module or can_unload -- printing
+ *    its return value.  `info` tells the model where it may put module images.
  *
- * What a module prints with printk goes to stdout, with the "<N>" log levels stripped,
- * and so do the lines `init_module(NAME) = RET` and `cleanup_module(NAME)`; the tests
- * compare that text.  Diagnostics go to stderr.  See exec.h for the exit statuses.
+ * With `run`, what a module prints with printk goes to stdout with the "<N>" log levels
+ * stripped, and so do the lines `init_module(NAME) = RET` and `cleanup_module(NAME)`; the
+ * tests compare that text.  Diagnostics go to stderr.  See exec.h for the exit statuses.
  *
- * The executor is built natively for each CPU whose modules it runs (x86_64, i386): it
- * needs to execute the module's code, and its word size is the module's.  Later it
- * becomes the part of the 2.4 kernel model that executes modules.
+ * The executor is built for each CPU whose modules it runs: natively for x86_64 and i386,
+ * with the cross compilers for the others, which run it under qemu-user (kernel/exec/
+ * local.mk; rt.h says which are built without a C library, and why).
  */
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE /* MAP_FIXED_NOREPLACE, REG_RIP/REG_EIP, strndup */
-#endif
 #include "exec.h"
 
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
 #define WIDTH ((int)(2 * sizeof(unsigned long)))
+#define MAX_IMAGES 64
 
-static void usage(FILE *f)
+static void usage(int fd)
 {
-	fprintf(f, "usage: modlink-exec ksyms\n"
-		   "       modlink-exec exports BLOB@ADDR...\n"
-		   "       modlink-exec run BLOB@ADDR...\n"
-		   "\n"
-		   "ksyms    print the stub kernel's symbols in /proc/ksyms format\n"
-		   "exports  print the symbols a module image exports, in /proc/ksyms format\n"
-		   "run      map each image at ADDR, call the init_module functions in order,\n"
-		   "         then the cleanup_module functions in reverse order\n"
-		   "\n"
-		   "Exit status: 0 every init returned 0, 1 an init failed, 2 usage or I/O error,\n"
-		   "3 an image 2.4's init_module would refuse, 128+N killed by signal N (a fault\n"
-		   "outside the exception tables).\n");
+	mlx_dprintf(fd,
+		    "usage: modlink-exec ksyms\n"
+		    "       modlink-exec exports BLOB@ADDR...\n"
+		    "       modlink-exec run BLOB@ADDR...\n"
+		    "       modlink-exec info\n"
+		    "       modlink-exec call DIR ADDR\n"
+		    "\n"
+		    "ksyms    print the stub kernel's symbols in /proc/ksyms format\n"
+		    "exports  print the symbols a module image exports, in /proc/ksyms format\n"
+		    "run      map each image at ADDR, call the init_module functions in order,\n"
+		    "         then the cleanup_module functions in reverse order\n"
+		    "info     print the module area and the kernel data area of this executor:\n"
+		    "         'modarea 0xSTART 0xSIZE' and 'kdata 0xADDR 0xSIZE'\n"
+		    "call     map every DIR/mem/<hexaddr> file shared at its address and DIR/kdata\n"
+		    "         at the kernel data area, log printk to DIR/kmsg, call the\n"
+		    "         int (*)(void) at ADDR and print what it returns\n"
+		    "\n"
+		    "Exit status: 0 every init returned 0 (call: the function returned), 1 an init\n"
+		    "failed, 2 usage or I/O error, 3 an image 2.4's init_module would refuse (call:\n"
+		    "an oops, appended to DIR/kmsg), 128+N killed by signal N (run: a fault outside\n"
+		    "the exception tables).\n");
 }
 
 static int cmd_ksyms(void)
 {
-	size_t i;
+	unsigned long i;
 
 	for (i = 0; i < mlx_nksyms; i++)
-		printf("%0*lx %s\n", WIDTH, mlx_ksyms[i].addr, mlx_ksyms[i].name);
-	return fflush(stdout) == 0 ? MLX_EXIT_OK : MLX_EXIT_USAGE;
+		if (mlx_printf("%0*lx %s\n", WIDTH, mlx_ksyms[i].addr, mlx_ksyms[i].name) < 0)
+			return MLX_EXIT_USAGE;
+	return MLX_EXIT_OK;
+}
+
+static int cmd_info(void)
+{
+	mlx_printf("modarea %#lx %#lx\n", MLX_MODAREA_ADDR, MLX_MODAREA_SIZE);
+	mlx_printf("kdata %#lx %#lx\n", MLX_KDATA_ADDR, MLX_KDATA_SIZE);
+	return MLX_EXIT_OK;
 }
 
 static int print_exports(const struct mlx_image *im)
@@ -76,11 +92,11 @@ static int print_exports(const struct mlx_image *im)
 		memcpy(&sym, im->bytes + (im->mod.syms - im->base) + i * sizeof(sym), sizeof(sym));
 		name = mlx_image_string(im, sym.name);
 		if (!name) {
-			fprintf(stderr, "modlink-exec: %s: symbol %u: name pointer %#lx is outside the image\n",
-				im->path, i, sym.name);
+			mlx_eprintf("modlink-exec: %s: symbol %u: name pointer %#lx is outside the image\n",
+				    im->path, i, sym.name);
 			return MLX_EXIT_INVALID;
 		}
-		printf("%0*lx %s\t[%s]\n", WIDTH, sym.value, name, im->name);
+		mlx_printf("%0*lx %s\t[%s]\n", WIDTH, sym.value, name, im->name);
 	}
 	return MLX_EXIT_OK;
 }
@@ -100,8 +116,6 @@ static int cmd_exports(int argc, char **argv)
 			status = print_exports(&im);
 		mlx_image_release(&im);
 	}
-	if (fflush(stdout) != 0 && status == MLX_EXIT_OK)
-		status = MLX_EXIT_USAGE;
 	return status;
 }
 
@@ -149,25 +163,25 @@ static void cleanup_one(const struct mlx_image *im)
 	if (!(mod->flags & MLX_MOD_RUNNING) || !mod->cleanup)
 		return;
 	((void (*)(void))mod->cleanup)();
-	printf("cleanup_module(%s)\n", im->name);
-	fflush(stdout);
+	mlx_printf("cleanup_module(%s)\n", im->name);
 }
 
 static int cmd_run(int argc, char **argv)
 {
-	struct mlx_image *ims = calloc((size_t)argc, sizeof(*ims));
+	static struct mlx_image ims[MAX_IMAGES];
 	int i, status = MLX_EXIT_OK;
 	size_t n = 0;
 
-	if (!ims) {
-		fprintf(stderr, "modlink-exec: out of memory\n");
+	if (argc > MAX_IMAGES) {
+		mlx_eprintf("modlink-exec: at most %d images\n", MAX_IMAGES);
 		return MLX_EXIT_USAGE;
 	}
-	if (mlx_fault_setup() < 0) {
-		perror("modlink-exec: cannot install the fault handler");
-		free(ims);
+	if (mlx_fault_setup(-1) < 0) {
+		mlx_eprintf("modlink-exec: cannot install the fault handler\n");
 		return MLX_EXIT_USAGE;
 	}
+	if (mlx_kdata_attach(NULL) < 0)
+		return MLX_EXIT_USAGE;
 
 	for (i = 0; i < argc; i++) {
 		struct mlx_image *im = &ims[n];
@@ -178,15 +192,14 @@ static int cmd_run(int argc, char **argv)
 			break;
 		}
 		if (mlx_image_check(im, ims, n) < 0) {
-			fprintf(stderr, "modlink-exec: %s: refused, as 2.4's init_module would refuse it (EINVAL)\n",
-				im->path);
+			mlx_eprintf("modlink-exec: %s: refused, as 2.4's init_module would refuse it (EINVAL)\n",
+				    im->path);
 			status = MLX_EXIT_INVALID;
 			break;
 		}
 		mlx_fault_add(im);
 		ret = init_one(im, n ? &ims[n - 1] : NULL);
-		printf("init_module(%s) = %d\n", im->name, ret);
-		fflush(stdout);
+		mlx_printf("init_module(%s) = %d\n", im->name, ret);
 		if (ret != 0) {
 			/* Like 2.4, the failed module stays allocated but never runs its cleanup. */
 			status = MLX_EXIT_INIT;
@@ -201,22 +214,124 @@ static int cmd_run(int argc, char **argv)
 	return status;
 }
 
+/* --- call ------------------------------------------------------------------------ */
+
+struct call_ctx {
+	const char *dir;
+	struct mlx_image ims[MAX_IMAGES];
+	size_t n;
+	char paths[MAX_IMAGES][4096];
+};
+
+/* A DIR/mem file name: the address in lower-case hex, without 0x. */
+static int parse_hexname(const char *name, unsigned long *addr)
+{
+	unsigned long a = 0;
+	const char *p;
+
+	if (!*name || strlen(name) > 2 * sizeof(long))
+		return -1;
+	for (p = name; *p; p++) {
+		if (*p >= '0' && *p <= '9')
+			a = (a << 4) | (unsigned long)(*p - '0');
+		else if (*p >= 'a' && *p <= 'f')
+			a = (a << 4) | (unsigned long)(*p - 'a' + 10);
+		else
+			return -1;
+	}
+	*addr = a;
+	return 0;
+}
+
+static int map_mem_file(void *arg, const char *name)
+{
+	struct call_ctx *c = arg;
+	struct mlx_image *im;
+	unsigned long addr;
+
+	if (name[0] == '.')
+		return 0;
+	if (parse_hexname(name, &addr) < 0) {
+		mlx_eprintf("modlink-exec: %s/mem/%s: not a module memory file (its name must be its address in lower-case hex)\n",
+			    c->dir, name);
+		return 1;
+	}
+	if (c->n == MAX_IMAGES) {
+		mlx_eprintf("modlink-exec: %s/mem: more than %d files\n", c->dir, MAX_IMAGES);
+		return 1;
+	}
+	mlx_snprintf(c->paths[c->n], sizeof(c->paths[c->n]), "%s/mem/%s", c->dir, name);
+	im = &c->ims[c->n];
+	if (mlx_image_map_shared(im, c->paths[c->n], addr) < 0)
+		return 1;
+	c->n++;
+	if (mlx_image_is_module(im))
+		mlx_fault_add(im);
+	return 0;
+}
+
+static int cmd_call(const char *dir, const char *addr_arg)
+{
+	static struct call_ctx c;
+	char path[4096], *end;
+	unsigned long addr;
+	int fd, ret;
+
+	addr = mlx_strtoul(addr_arg, &end, 0);
+	if (*end || !*addr_arg || addr == 0) {
+		mlx_eprintf("modlink-exec: call: bad address '%s'\n", addr_arg);
+		return MLX_EXIT_USAGE;
+	}
+	c.dir = dir;
+	mlx_snprintf(path, sizeof(path), "%s/kdata", dir);
+	if (mlx_kdata_attach(path) < 0)
+		return MLX_EXIT_USAGE;
+	/* Map every module memory file; those starting with a struct module join the
+	 * exception-table search. */
+	mlx_snprintf(path, sizeof(path), "%s/mem", dir);
+	ret = mlx_listdir(path, map_mem_file, &c);
+	if (ret != 0) {
+		if (ret < 0)
+			mlx_eprintf("modlink-exec: %s: %s\n", path, mlx_strerror(-ret));
+		return MLX_EXIT_USAGE;
+	}
+	mlx_snprintf(path, sizeof(path), "%s/kmsg", dir);
+	fd = mlx_open(path, MLX_OPEN_APPEND);
+	if (fd < 0) {
+		mlx_eprintf("modlink-exec: %s: %s\n", path, mlx_strerror(-fd));
+		return MLX_EXIT_USAGE;
+	}
+	mlx_printk_fd = fd;
+	if (mlx_fault_setup(fd) < 0) {
+		mlx_eprintf("modlink-exec: cannot install the fault handler\n");
+		return MLX_EXIT_USAGE;
+	}
+
+	ret = ((int (*)(void))addr)();
+	mlx_printf("%d\n", ret);
+	return MLX_EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
-		usage(stderr);
+		usage(2);
 		return MLX_EXIT_USAGE;
 	}
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-		usage(stdout);
+		usage(1);
 		return MLX_EXIT_OK;
 	}
 	if (!strcmp(argv[1], "ksyms") && argc == 2)
 		return cmd_ksyms();
+	if (!strcmp(argv[1], "info") && argc == 2)
+		return cmd_info();
 	if (!strcmp(argv[1], "exports") && argc > 2)
 		return cmd_exports(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "run") && argc > 2)
 		return cmd_run(argc - 2, argv + 2);
-	usage(stderr);
+	if (!strcmp(argv[1], "call") && argc == 4)
+		return cmd_call(argv[2], argv[3]);
+	usage(2);
 	return MLX_EXIT_USAGE;
 }

@@ -1,178 +1,102 @@
 /*
  * kernel/exec/image.c -- reading, mapping and checking module images.
  *
- * An image is what `modlink insmod -O` writes: the module exactly as insmod would hand it
- * to 2.4's init_module, relocated for one address, starting with struct module.  To run
- * it the executor maps it at that very address (MAP_FIXED_NOREPLACE, so an occupied range
- * is an error instead of a silent overwrite of the executor itself).
+ * An image is what `modlink insmod -O` writes (or what the 2.4 model keeps in DIR/mem):
+ * the module exactly as insmod would hand it to 2.4's init_module, relocated for one
+ * address, starting with struct module.  To run it the executor maps it at that very
+ * address, never over an existing mapping (so an occupied range is an error instead of
+ * a silent overwrite of the executor itself):
+ *  - `run` maps fresh private memory there and reads the file into it;
+ *  - `call` maps the file itself, shared, so that what the module writes into its own
+ *    memory (its variables, the use count in its struct module) is in the file for the
+ *    model and for the next call.
  *
  * mlx_image_check() makes the checks 2.4's sys_init_module makes, in the same order and
  * with the same console messages, so a header that a 2.4 kernel would refuse is refused
- * here too.  The blob's size plays the size given to create_module.  Two deliberate
+ * here too.  The file's size plays the size given to create_module.  Two deliberate
  * differences: the name must be NUL-terminated inside the image (the kernel compared it
  * with the name given to create_module, which the executor does not have), and a header
- * the blob is too short to hold is an error (the kernel would read past the image in user
+ * the file is too short to hold is an error (the kernel would read past the image in user
  * memory).
  */
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE /* MAP_FIXED_NOREPLACE, REG_RIP/REG_EIP, strndup */
-#endif
 #include "exec.h"
 
-#include <errno.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
-
-#ifndef MAP_FIXED_NOREPLACE
-/* Linux 4.17; older kernels ignore the flag, which map_at() detects. */
-#define MAP_FIXED_NOREPLACE 0x100000
-#endif
-
-_Static_assert(offsetof(struct mlx_module, persist_start) ==
+_Static_assert(__builtin_offsetof(struct mlx_module, persist_start) ==
 		       (sizeof(long) == 8 ? 112 : 60),
 	       "struct module: persist_start");
-_Static_assert(offsetof(struct mlx_module, kernel_data) ==
+_Static_assert(__builtin_offsetof(struct mlx_module, kernel_data) ==
 		       (sizeof(long) == 8 ? 176 : 92),
 	       "struct module: kernel_data");
 _Static_assert(sizeof(struct mlx_module) == (sizeof(long) == 8 ? 184 : 96),
 	       "struct module: size");
-
-/* 2.4 accepts headers from its own size down to persist_start, up to 16 words bigger. */
-#define SOS_MIN offsetof(struct mlx_module, persist_start)
-#define SOS_MAX (sizeof(struct mlx_module) + 16 * sizeof(void *))
+/* Exception table sizes are checked with a mask: no division on CPUs without one. */
+#define EX_MASK (sizeof(struct mlx_extable_entry) - 1)
+_Static_assert((sizeof(struct mlx_extable_entry) & EX_MASK) == 0,
+	       "exception table entry size is a power of two");
 
 /* Whether the member ending at `end` (offsetof + sizeof) is in a header of this size. */
 #define MEMBER_PRESENT(im, member)                                                       \
-	(offsetof(struct mlx_module, member) + sizeof((im)->mod.member) <=               \
+	(__builtin_offsetof(struct mlx_module, member) + sizeof((im)->mod.member) <=    \
 	 (im)->mod.size_of_struct)
 
-static int read_file(const char *path, unsigned char **bytes, size_t *len)
+static unsigned long page_round(unsigned long n)
 {
-	FILE *f = fopen(path, "rb");
-	unsigned char *buf = NULL;
-	size_t cap = 0, n = 0;
+	return (n + MLX_PAGE - 1) & ~(MLX_PAGE - 1);
+}
 
-	if (!f) {
-		fprintf(stderr, "modlink-exec: %s: %s\n", path, strerror(errno));
+/* "BLOB@ADDR": the last '@' separates, so a path may contain '@'.  Cuts arg there. */
+static int parse_arg(char *arg, unsigned long *base)
+{
+	char *at = strrchr(arg, '@'), *end, *p;
+
+	if (!at || at == arg || !at[1]) {
+		mlx_eprintf("modlink-exec: '%s': expected BLOB@ADDR\n", arg);
 		return -1;
 	}
-	for (;;) {
-		size_t got;
-
-		if (n == cap) {
-			unsigned char *nbuf;
-
-			cap = cap ? cap * 2 : 65536;
-			nbuf = realloc(buf, cap);
-			if (!nbuf) {
-				fprintf(stderr, "modlink-exec: %s: out of memory\n", path);
-				goto fail;
-			}
-			buf = nbuf;
-		}
-		got = fread(buf + n, 1, cap - n, f);
-		n += got;
-		if (got == 0)
-			break;
+	p = at + 1;
+	*base = mlx_strtoul(p, &end, 0);
+	if (*end || *base == 0 || *p == '-') {
+		mlx_eprintf("modlink-exec: '%s': bad address '%s'\n", arg, at + 1);
+		return -1;
 	}
-	if (ferror(f)) {
-		fprintf(stderr, "modlink-exec: %s: read error\n", path);
-		goto fail;
-	}
-	fclose(f);
-	*bytes = buf;
-	*len = n;
+	*at = '\0';
 	return 0;
-fail:
-	free(buf);
-	fclose(f);
+}
+
+static int map_error(const struct mlx_image *im, int err)
+{
+	mlx_eprintf("modlink-exec: %s: cannot map %lu bytes at %#lx: %s\n", im->path, im->len,
+		    im->base,
+		    err == -EEXIST ? "the range is already in use" : mlx_strerror(-err));
 	return -1;
 }
 
-/* "BLOB@ADDR": the last '@' separates, so a path may contain '@'. */
-static int parse_arg(const char *arg, char **path, unsigned long *base)
+static int check_placement(const struct mlx_image *im)
 {
-	const char *at = strrchr(arg, '@');
-	char *end;
-
-	if (!at || at == arg || !at[1]) {
-		fprintf(stderr, "modlink-exec: '%s': expected BLOB@ADDR\n", arg);
+	if (im->base & (MLX_PAGE - 1)) {
+		mlx_eprintf("modlink-exec: %s: address %#lx is not page aligned\n", im->path,
+			    im->base);
 		return -1;
 	}
-	errno = 0;
-	*base = strtoul(at + 1, &end, 0);
-	if (errno || *end || *base == 0) {
-		fprintf(stderr, "modlink-exec: '%s': bad address '%s'\n", arg, at + 1);
+	if (im->base + page_round(im->len) < im->base) {
+		mlx_eprintf("modlink-exec: %s: %lu bytes at %#lx wrap around\n", im->path,
+			    im->len, im->base);
 		return -1;
 	}
-	*path = strndup(arg, at - arg);
-	if (!*path) {
-		fprintf(stderr, "modlink-exec: out of memory\n");
-		return -1;
-	}
-	return 0;
-}
-
-static int map_at(struct mlx_image *im)
-{
-	unsigned long page = (unsigned long)sysconf(_SC_PAGESIZE);
-	size_t maplen = (im->len + page - 1) & ~(page - 1);
-	void *want = (void *)im->base;
-	void *p;
-
-	if (im->base & (page - 1)) {
-		fprintf(stderr, "modlink-exec: %s: address %#lx is not page aligned\n", im->path,
-			im->base);
-		return -1;
-	}
-	if (im->base + maplen < im->base) {
-		fprintf(stderr, "modlink-exec: %s: %zu bytes at %#lx wrap around\n", im->path,
-			im->len, im->base);
-		return -1;
-	}
-	p = mmap(want, maplen, PROT_READ | PROT_WRITE | PROT_EXEC,
-		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
-	if (p == MAP_FAILED) {
-		fprintf(stderr, "modlink-exec: %s: cannot map %zu bytes at %#lx: %s\n", im->path,
-			im->len, im->base,
-			errno == EEXIST ? "the range is already in use" : strerror(errno));
-		return -1;
-	}
-	if (p != want) {
-		/* A kernel without MAP_FIXED_NOREPLACE took the address as a hint. */
-		munmap(p, maplen);
-		fprintf(stderr, "modlink-exec: %s: cannot map at %#lx (the range is in use)\n",
-			im->path, im->base);
-		return -1;
-	}
-	memcpy(p, im->bytes, im->len);
-	free(im->bytes);
-	im->bytes = p;
-	im->mapped = 1;
 	return 0;
 }
 
 /*
- * Read BLOB@ADDR; with map, place it at ADDR.  Copies the header the way 2.4 does: only
- * size_of_struct bytes of it, the members beyond left zero.
+ * Copy the header the way 2.4 does: only size_of_struct bytes of it, the members beyond
+ * left zero.  The image must hold at least that much.
  */
-int mlx_image_load(struct mlx_image *im, const char *arg, int map)
+static int read_header(struct mlx_image *im)
 {
-	char *path;
-	size_t sos;
+	unsigned long sos;
 
-	memset(im, 0, sizeof(*im));
-	if (parse_arg(arg, &path, &im->base) < 0)
-		return -1;
-	im->path = path;
-	if (read_file(path, &im->bytes, &im->len) < 0)
-		return -1;
 	if (im->len < sizeof(im->mod.size_of_struct)) {
-		fprintf(stderr, "modlink-exec: %s: %zu bytes, too short for a module image\n", path,
-			im->len);
+		mlx_eprintf("modlink-exec: %s: %lu bytes, too short for a module image\n",
+			    im->path, im->len);
 		return -1;
 	}
 	memcpy(&im->mod.size_of_struct, im->bytes, sizeof(im->mod.size_of_struct));
@@ -180,26 +104,114 @@ int mlx_image_load(struct mlx_image *im, const char *arg, int map)
 	if (sos > sizeof(im->mod))
 		sos = sizeof(im->mod);
 	if (sos > im->len) {
-		fprintf(stderr, "modlink-exec: %s: %zu bytes, shorter than its %lu-byte header\n",
-			path, im->len, im->mod.size_of_struct);
+		mlx_eprintf("modlink-exec: %s: %lu bytes, shorter than its %lu-byte header\n",
+			    im->path, im->len, im->mod.size_of_struct);
 		return -1;
 	}
 	memcpy(&im->mod, im->bytes, sos);
-	if (map && map_at(im) < 0)
+	return 0;
+}
+
+/*
+ * Read BLOB@ADDR (arg is cut at the '@'); with map, place it at ADDR, else anywhere.
+ */
+int mlx_image_load(struct mlx_image *im, char *arg, int map)
+{
+	unsigned char *dst;
+	unsigned long got = 0;
+	long size;
+	int fd, err;
+
+	memset(im, 0, sizeof(*im));
+	if (parse_arg(arg, &im->base) < 0)
 		return -1;
+	im->path = arg;
+	fd = mlx_open(arg, MLX_OPEN_READ);
+	if (fd < 0) {
+		mlx_eprintf("modlink-exec: %s: %s\n", arg, mlx_strerror(-fd));
+		return -1;
+	}
+	size = mlx_fdsize(fd);
+	if (size < 0) {
+		mlx_eprintf("modlink-exec: %s: %s\n", arg, mlx_strerror((int)-size));
+		mlx_close(fd);
+		return -1;
+	}
+	im->len = (unsigned long)size;
+	if (map && check_placement(im) < 0) {
+		mlx_close(fd);
+		return -1;
+	}
+	if (map) {
+		err = im->len ? mlx_map_fixed(im->base, page_round(im->len), -1) : 0;
+		if (err < 0) {
+			mlx_close(fd);
+			return map_error(im, err);
+		}
+		dst = (unsigned char *)im->base;
+		im->mapped = 1;
+	} else {
+		dst = mlx_map_any(page_round(im->len ? im->len : 1));
+		if (!dst) {
+			mlx_eprintf("modlink-exec: %s: out of memory\n", arg);
+			mlx_close(fd);
+			return -1;
+		}
+	}
+	im->bytes = dst;
+	while (got < im->len) {
+		long r = mlx_read(fd, dst + got, im->len - got);
+
+		if (r <= 0) {
+			mlx_eprintf("modlink-exec: %s: read error\n", arg);
+			mlx_close(fd);
+			return -1;
+		}
+		got += (unsigned long)r;
+	}
+	mlx_close(fd);
+	return read_header(im);
+}
+
+/* Map the file at path shared at base (the model's DIR/mem/<base>). */
+int mlx_image_map_shared(struct mlx_image *im, const char *path, unsigned long base)
+{
+	long size;
+	int fd, err;
+
+	memset(im, 0, sizeof(*im));
+	im->path = path;
+	im->base = base;
+	fd = mlx_open(path, MLX_OPEN_RDWR);
+	if (fd < 0) {
+		mlx_eprintf("modlink-exec: %s: %s\n", path, mlx_strerror(-fd));
+		return -1;
+	}
+	size = mlx_fdsize(fd);
+	if (size <= 0) {
+		mlx_eprintf("modlink-exec: %s: %s\n", path,
+			    size < 0 ? mlx_strerror((int)-size) : "empty file");
+		mlx_close(fd);
+		return -1;
+	}
+	im->len = (unsigned long)size;
+	if (check_placement(im) < 0) {
+		mlx_close(fd);
+		return -1;
+	}
+	err = mlx_map_fixed(base, page_round(im->len), fd);
+	mlx_close(fd);
+	if (err < 0)
+		return map_error(im, err);
+	im->bytes = (unsigned char *)base;
+	im->mapped = 1;
 	return 0;
 }
 
 void mlx_image_release(struct mlx_image *im)
 {
-	if (im->mapped) {
-		unsigned long page = (unsigned long)sysconf(_SC_PAGESIZE);
-
-		munmap(im->bytes, (im->len + page - 1) & ~(page - 1));
-	} else {
-		free(im->bytes);
-	}
-	free((char *)im->path);
+	if (im->bytes)
+		mlx_unmap(im->bytes, page_round(im->len ? im->len : 1));
 	memset(im, 0, sizeof(*im));
 }
 
@@ -215,13 +227,13 @@ static int bound(const struct mlx_image *im, unsigned long p, unsigned long n,
 
 	if (p < lo || p > hi)
 		return 0;
-	return elsize == 0 || n <= (hi - p) / elsize;
+	return elsize == 0 || n <= mlx_udiv(hi - p, elsize);
 }
 
 /* The NUL-terminated string at a module address, or NULL if it runs out of the image. */
 const char *mlx_image_string(const struct mlx_image *im, unsigned long addr)
 {
-	size_t off;
+	unsigned long off;
 
 	if (addr < im->base || addr - im->base >= im->len)
 		return NULL;
@@ -233,7 +245,7 @@ const char *mlx_image_string(const struct mlx_image *im, unsigned long addr)
 
 static int invalid(const char *msg)
 {
-	fprintf(stderr, "init_module: %s\n", msg);
+	mlx_eprintf("init_module: %s\n", msg);
 	return -1;
 }
 
@@ -256,13 +268,12 @@ int mlx_image_check(struct mlx_image *im, const struct mlx_image *loaded, size_t
 {
 	const struct mlx_module *m = &im->mod;
 	unsigned long sos = m->size_of_struct;
-	unsigned long ex_size = sizeof(struct mlx_extable_entry);
 	const char *name;
 	unsigned int i;
 
-	if (sos < SOS_MIN || sos > SOS_MAX) {
-		fprintf(stderr, "init_module: Invalid module header size.\n"
-				"A new version of the modutils is likely needed.\n");
+	if (sos < MLX_SOS_MIN || sos > MLX_SOS_MAX) {
+		mlx_eprintf("init_module: Invalid module header size.\n"
+			    "A new version of the modutils is likely needed.\n");
 		return -1;
 	}
 	if (m->size > im->len)
@@ -282,7 +293,7 @@ int mlx_image_check(struct mlx_image *im, const struct mlx_image *loaded, size_t
 	if (m->ex_table_start > m->ex_table_end ||
 	    (m->ex_table_start &&
 	     (m->ex_table_start < im->base + sos || m->ex_table_end >= im->base + m->size)) ||
-	    (m->ex_table_end - m->ex_table_start) % ex_size != 0)
+	    ((m->ex_table_end - m->ex_table_start) & EX_MASK) != 0)
 		return invalid("mod->ex_table_* invalid.");
 	if (m->flags & ~MLX_MOD_AUTOCLEAN)
 		return invalid("mod->flags invalid.");
@@ -318,4 +329,37 @@ int mlx_image_check(struct mlx_image *im, const struct mlx_image *loaded, size_t
 	}
 	im->name = name;
 	return 0;
+}
+
+/*
+ * For `call`: whether a mapped file starts with a usable struct module -- a header size
+ * 2.4 accepts, and an exception table (possibly empty) inside the file.  Quietly: the
+ * model's memory may hold images that are not (yet) modules.  Sets the name ("?" when it
+ * is not a string inside the image).
+ */
+int mlx_image_is_module(struct mlx_image *im)
+{
+	const struct mlx_module *m = &im->mod;
+	unsigned long end = im->base + im->len;
+	unsigned long sos, n;
+
+	if (im->len < sizeof(m->size_of_struct))
+		return 0;
+	memcpy(&im->mod.size_of_struct, im->bytes, sizeof(im->mod.size_of_struct));
+	sos = m->size_of_struct;
+	if (sos < MLX_SOS_MIN || sos > MLX_SOS_MAX || sos > im->len)
+		return 0;
+	n = sos < sizeof(im->mod) ? sos : sizeof(im->mod);
+	memset(&im->mod, 0, sizeof(im->mod));
+	memcpy(&im->mod, im->bytes, n);
+	if (m->ex_table_start > m->ex_table_end ||
+	    ((m->ex_table_end - m->ex_table_start) & EX_MASK) != 0)
+		return 0;
+	if (m->ex_table_start &&
+	    (m->ex_table_start < im->base + sos || m->ex_table_end > end))
+		return 0;
+	im->name = mlx_image_string(im, m->name);
+	if (!im->name)
+		im->name = "?";
+	return 1;
 }

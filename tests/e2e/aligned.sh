@@ -5,7 +5,7 @@
 require_modlink
 
 t_aligned() {
-	ml_insmod "$W/a.blob" "$BASE" "$FIX/aligned.o"
+	ml_insmod "$W/a.blob" "$BASE" "$FIX/aligned$O"
 	ml_run 0 "$W/a.blob@$BASE" <<'EOT'
 aligned: data64 is 64-aligned: yes
 aligned: ro64 is 64-aligned: yes

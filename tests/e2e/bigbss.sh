@@ -5,7 +5,7 @@
 require_modlink
 
 t_bigbss() {
-	ml_insmod "$W/b.blob" "$BASE" "$FIX/bigbss.o"
+	ml_insmod "$W/b.blob" "$BASE" "$FIX/bigbss$O"
 	size=$(wc -c <"$W/b.blob")
 	[ "$size" -gt 1052675 ] || fail "the image ($size bytes) cannot hold the 1052675-byte .bss"
 	[ "$(ml_word "$W/b.blob" 3)" -eq "$size" ] ||

@@ -6,16 +6,12 @@
 require_modlink
 
 t_common() {
-	ml_insmod "$W/c.blob" "$BASE" "$FIX/common.o"
-	case $ARCH in
-	x86_64) long=8 ;;
-	i386) long=4 ;;
-	esac
+	ml_insmod "$W/c.blob" "$BASE" "$FIX/common$O"
 	ml_run 0 "$W/c.blob@$BASE" <<EOT
 common: common_c1 size 1: zero, aligned
 common: common_s2 size 2: zero, aligned
 common: common_i4 size 4: zero, aligned
-common: common_l size $long: zero, aligned
+common: common_l size $WS: zero, aligned
 common: common_buf3 size 3: zero, aligned
 common: common_ll size 8: zero, aligned
 common: common_arr size 148: zero, aligned

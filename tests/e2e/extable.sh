@@ -7,7 +7,7 @@
 require_modlink
 
 t_extable() {
-	ml_insmod "$W/x.blob" "$BASE" "$FIX/extable.o"
+	ml_insmod "$W/x.blob" "$BASE" "$FIX/extable$O"
 	ml_run 0 "$W/x.blob@$BASE" <<'EOT'
 extable: get_user(good) = 0, value 777
 extable: get_user(0x10) = -14, value 0
@@ -19,7 +19,7 @@ cleanup_module(extable)
 EOT
 	ml_run_stderr </dev/null
 
-	ml_insmod "$W/x.blob" "$BASE" "$FIX/extable.o" bad_addr=0xfff0
+	ml_insmod "$W/x.blob" "$BASE" "$FIX/extable$O" bad_addr=0xfff0
 	ml_run 0 "$W/x.blob@$BASE" <<'EOT'
 extable: get_user(good) = 0, value 777
 extable: get_user(0xfff0) = -14, value 0
@@ -31,7 +31,7 @@ cleanup_module(extable)
 EOT
 
 	# oops=1: a load outside the exception table.  Killed by SIGSEGV, no cleanup.
-	ml_insmod "$W/x.blob" "$BASE" "$FIX/extable.o" oops=1
+	ml_insmod "$W/x.blob" "$BASE" "$FIX/extable$O" oops=1
 	ml_run 139 "$W/x.blob@$BASE" <<'EOT'
 extable: get_user(good) = 0, value 777
 extable: get_user(0x10) = -14, value 0

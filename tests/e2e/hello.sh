@@ -18,7 +18,7 @@ EOT
 }
 
 t_hello() {
-	ml_insmod "$W/hello.blob" "$BASE" "$FIX/hello.o"
+	ml_insmod "$W/hello.blob" "$BASE" "$FIX/hello$O"
 
 	# The image is the module's whole memory, starting with struct module.
 	size=$(wc -c <"$W/hello.blob")
@@ -30,14 +30,14 @@ t_hello() {
 	ml_run_stderr </dev/null
 
 	# Relocated for another address: a different image, the same behaviour there.
-	ml_insmod "$W/hello2.blob" "$BASE2" "$FIX/hello.o"
+	ml_insmod "$W/hello2.blob" "$BASE2" "$FIX/hello$O"
 	if cmp -s "$W/hello.blob" "$W/hello2.blob"; then
 		fail "the images for $BASE and $BASE2 are identical"
 	fi
 	expected hello | ml_run 0 "$W/hello2.blob@$BASE2"
 
 	# -o renames the module: struct module's name changes.
-	ml_insmod "$W/hi.blob" "$BASE" -o hi "$FIX/hello.o"
+	ml_insmod "$W/hi.blob" "$BASE" -o hi "$FIX/hello$O"
 	expected hi | ml_run 0 "$W/hi.blob@$BASE"
 }
 

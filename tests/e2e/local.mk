@@ -17,7 +17,8 @@ E2E_RUN_TESTS = \
 	tests/e2e/aligned.sh \
 	tests/e2e/extable.sh \
 	tests/e2e/weak.sh \
-	tests/e2e/gzip.sh
+	tests/e2e/gzip.sh \
+	tests/e2e/call.sh
 
 TESTS += $(E2E_RUN_TESTS)
 EXTRA_DIST += tests/e2e/lib.sh $(E2E_RUN_TESTS)

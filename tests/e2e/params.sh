@@ -6,7 +6,7 @@
 require_modlink
 
 t_params() {
-	obj=$FIX/params.o
+	obj=$FIX/params$O
 
 	# Defaults: nothing given, the initial values in .data (and pointers to .rodata).
 	ml_insmod "$W/p.blob" "$BASE" "$obj"

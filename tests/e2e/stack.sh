@@ -9,7 +9,7 @@ require_modlink
 
 # stack_at A B: exporter at A, user at B.
 stack_at() {
-	ml_insmod "$W/a.blob" "$1" "$FIX/exporter.o"
+	ml_insmod "$W/a.blob" "$1" "$FIX/exporter$O"
 	ml_exports "$W/a.blob@$1" >"$W/a.ksyms"
 
 	# exporter's own exports (the __insmod_* ksymoops symbols aside), each inside it.
@@ -26,7 +26,7 @@ stack_at() {
 	grep -q "^$(ml_hex "$1") __insmod_exporter_O.*[[:space:]]\[exporter\]\$" "$W/a.ksyms" ||
 		fail "no __insmod_exporter_O symbol at $1"
 
-	ml_insmod "$W/b.blob" "$2" --ksyms="$W/a.ksyms" "$FIX/user.o"
+	ml_insmod "$W/b.blob" "$2" --ksyms="$W/a.ksyms" "$FIX/user$O"
 	ml_run 0 "$W/a.blob@$1" "$W/b.blob@$2" <<'EOT'
 exporter: ready, exp_counter=100
 init_module(exporter) = 0
@@ -61,9 +61,9 @@ t_stack() {
 
 	# Without exporter's symbols: every unresolved symbol is reported, nothing is
 	# written.
-	ml_insmod_fails 1 "$FIX/user.o"
+	ml_insmod_fails 1 "$FIX/user$O"
 	for sym in exp_add exp_mul exp_fnptr exp_greet exp_banner exp_counter; do
-		ml_stderr_has "$FIX/user.o: unresolved symbol $sym"
+		ml_stderr_has "$FIX/user$O: unresolved symbol $sym"
 	done
 }
 

@@ -7,7 +7,7 @@
 require_modlink
 
 t_tables() {
-	ml_insmod "$W/t.blob" "$BASE" "$FIX/tables.o"
+	ml_insmod "$W/t.blob" "$BASE" "$FIX/tables$O"
 	ml_run 0 "$W/t.blob@$BASE" <<'EOT'
 tables: add(12, 3) = 15
 tables: sub(12, 3) = 9

@@ -6,7 +6,7 @@
 require_modlink
 
 t_weak() {
-	ml_insmod "$W/w.blob" "$BASE" "$FIX/weak.o"
+	ml_insmod "$W/w.blob" "$BASE" "$FIX/weak$O"
 	ml_run 0 "$W/w.blob@$BASE" <<'EOT'
 weak: ml_missing_function is NULL
 weak: ml_missing_variable is NULL

@@ -1,0 +1,91 @@
+#!/bin/bash
+# bench/relocate-tree.sh [MODLINK]: how fast modlink relocates Debian's whole module tree.
+#
+# Prints, from one run on this machine:
+#   floor      the time just to read every module file (cat, from the page cache)
+#   modlink    `modlink relocate` on the whole tree in one process (best of 3), and its
+#              peak memory (/usr/bin/time -v)
+#   GNU ld     the same work done as a user would script it: one `ld -T` per module,
+#              with linker scripts placing the sections where modlink did and giving the
+#              undefined symbols their values (written beforehand, not timed)
+#   ratio      GNU ld time / modlink time
+#   amdgpu.ko  `modlink insmod -n` on the largest module alone, minus the same command on
+#              a tiny module (the fixed cost of reading the kallsyms file and starting)
+# Targets (issue 7): whole tree <= 1.0 s, >= 25x faster than GNU ld, amdgpu.ko <= 20 ms.
+# Needs what tests/e2e/debian-corpus.sh needs (scripts/debian-kernel.sh, qemu for the
+# kallsyms capture).  Takes a few minutes, mostly GNU ld.
+set -eu
+here=$(cd "$(dirname "$0")/.." && pwd)
+MODLINK=${1:-${MODLINK:-$here/modlink}}
+[ -x "$MODLINK" ] || { echo "usage: $0 [path/to/modlink]" >&2; exit 2; }
+eval "$("$here/scripts/debian-kernel.sh")"
+cap=${MODLINK_QEMU_CAPTURE:-$KDIR/qemu}
+"$here/scripts/qemu-kallsyms.sh" "$cap"
+K=$cap/kallsyms
+. "$here/tests/e2e/ld-modern.sh"
+T=$(mktemp -d "${TMPDIR:-/tmp}/ml-bench.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+
+secs() { perl -MTime::HiRes=time -e 'printf "%.3f", time'; }
+elapsed() { perl -e 'printf "%.3f", $ARGV[1] - $ARGV[0]' "$1" "$2"; }
+
+find "$MODDIR/kernel" -name '*.ko*' | sort >"$T/files"
+bytes=$(xargs cat <"$T/files" | wc -c)
+xargs cat <"$T/files" >/dev/null # warm the page cache
+t0=$(secs); xargs cat <"$T/files" >/dev/null; t1=$(secs)
+floor=$(elapsed "$t0" "$t1")
+
+best=
+for i in 1 2 3; do
+	t0=$(secs)
+	"$MODLINK" relocate -q --kallsyms="$K" --tree="$MODDIR" >"$T/rel.out"
+	t1=$(secs)
+	e=$(elapsed "$t0" "$t1")
+	if [ -z "$best" ] || perl -e 'exit !($ARGV[0] < $ARGV[1])' "$e" "$best"; then best=$e; fi
+done
+summary=$(tail -1 "$T/rel.out")
+rss=n/a
+if [ -x /usr/bin/time ]; then
+	/usr/bin/time -v "$MODLINK" relocate -q --kallsyms="$K" --tree="$MODDIR" >/dev/null 2>"$T/time.v"
+	rss=$(sed -n 's/^\tMaximum resident set size (kbytes): //p' "$T/time.v")" KiB"
+fi
+
+# GNU ld: scripts and objects prepared (not timed), then one ld per module.
+"$MODLINK" relocate -q --kallsyms="$K" --tree="$MODDIR" --out="$T/out" >/dev/null
+LDM_KEEP=1 ldm_compare "$T/out" "$K" "$T/ld" >"$T/ldm.out" || { cat "$T/ldm.out"; exit 1; }
+cat "$T"/ld/*/ld.cmd >"$T/ld.cmds"
+t0=$(secs)
+while read -r cmd; do eval "$cmd"; done <"$T/ld.cmds"
+t1=$(secs)
+ldt=$(elapsed "$t0" "$t1")
+
+# amdgpu.ko alone: its dependencies' exports as a symbol file, then insmod -n.
+amd=$(grep '/amdgpu\.ko' "$T/files" | head -1)
+for m in "$T"/out/*.map; do
+	perl -ne '$e{$1} = 1 if /^[0-9a-f]+ \S __ksymtab_(\S+)$/; $v{$2} //= $1 if /^([0-9a-f]+) [A-Z] (\S+)$/;
+		END { print "$v{$_} $_\n" for grep { defined $v{$_} } sort keys %e }' "$m"
+done >"$T/exports.ksyms"
+small=$(grep '/dummy\.ko' "$T/files" | head -1)
+run_insmod() {
+	"$MODLINK" insmod -n --kallsyms="$K" --ksyms="$T/exports.ksyms" --base=0xffffffffc1000000 -O "$T/x.img" "$1" >/dev/null
+}
+best_of() {
+	local b= e t0 t1
+	for i in 1 2 3 4 5; do
+		t0=$(secs); run_insmod "$1"; t1=$(secs)
+		e=$(elapsed "$t0" "$t1")
+		if [ -z "$b" ] || perl -e 'exit !($ARGV[0] < $ARGV[1])' "$e" "$b"; then b=$e; fi
+	done
+	echo "$b"
+}
+ta=$(best_of "$amd")
+ts=$(best_of "$small")
+
+echo "corpus:        $NMODULES modules of linux-image-$KVER, $((bytes / 1048576)) MiB"
+echo "modlink:       $summary"
+echo "floor (read):  $floor s"
+echo "modlink:       $best s (best of 3, one process), peak memory $rss"
+echo "GNU ld:        $ldt s ($(wc -l <"$T/ld.cmds") ld runs)"
+echo "ratio:         $(perl -e 'printf "%.1f", $ARGV[0] / $ARGV[1]' "$ldt" "$best")x faster than GNU ld"
+echo "amdgpu.ko:     $(perl -e 'printf "%.1f", 1000 * ($ARGV[0] - $ARGV[1])' "$ta" "$ts") ms (insmod -n: $ta s; dummy.ko: $ts s, the fixed cost)"
+echo "targets:       tree <= 1.0 s, >= 25x GNU ld, amdgpu.ko <= 20 ms"

@@ -1,0 +1,735 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Modern (2.6 and later) .ko objects, laid out and relocated the way the
+ * kernel's own module loader places them in memory, for forensics, teaching
+ * and crash analysis: a modern kernel links its modules itself, so nothing
+ * here ever hands an image to a kernel.
+ *
+ * What the kernel (6.1, kernel/module/main.c) does, and we reproduce:
+ *  - .modinfo and __versions are read but never loaded (their SHF_ALLOC is
+ *    dropped); .data..percpu is not loaded into the module either: it is
+ *    copied to a per-CPU allocation, and its relocations are never applied.
+ *  - Sections are grouped by flags into two allocations, core and init
+ *    (init = names starting ".init"; .exit.* stays in core because Debian
+ *    builds with CONFIG_MODULE_UNLOAD).  Within each, the groups are: code
+ *    (SHF_EXECINSTR), read-only data (SHF_ALLOC without SHF_WRITE),
+ *    ro_after_init (.data..ro_after_init and __jump_table, marked with the
+ *    kernel-internal SHF_RO_AFTER_INIT), then writable data.  Sections keep
+ *    their index order inside a group, each aligned to its sh_addralign, and
+ *    every group boundary is page aligned (CONFIG_STRICT_MODULE_RWX), so
+ *    text, rodata and data get separate page permissions.
+ *  - Undefined symbols bind to what the kernel and the modules loaded
+ *    before export; every undefined symbol must bind (the kernel refuses a
+ *    module with any unknown symbol, referenced or not) except weak ones,
+ *    which become 0.  COMMON symbols are refused (-fno-common).
+ *  - A module's exports are its __ksymtab (and __ksymtab_gpl) entries:
+ *    struct kernel_symbol, either absolute {value, name, namespace} words or,
+ *    on CPUs with CONFIG_HAVE_ARCH_PREL32_RELOCATIONS (x86_64, arm64, ...),
+ *    32-bit place-relative offsets.  Either way each field is written by one
+ *    relocation, so the exported value is that relocation's S + A and the
+ *    name is the string its second field's relocation points at: read that
+ *    way, both forms need no knowledge of the struct's size.
+ *
+ * The image modlink writes for a module is its core allocation from the base
+ * address followed by its init allocation, page aligned: what the kernel
+ * holds in two vmalloc areas, side by side.  What we do not reproduce: the
+ * kernel's own additions after the sections (the core copy of the symbol
+ * table for kallsyms, mod_kallsyms), and the instruction patching done after
+ * relocation (alternatives, paravirt, jump labels, static calls, ftrace call
+ * sites, return thunks): see tests/e2e/debian-corpus.sh for how .text differs.
+ */
+#include "loader/loader-int.h"
+
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <inttypes.h>
+#include <libelf.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* The kernel's internal flag for ro_after_init sections (include/linux/moduleloader.h). */
+#define ML_SHF_RO_AFTER_INIT 0x00200000ULL
+#define ML_PAGE 4096ULL
+
+static uint64_t align_up(uint64_t v, uint64_t a)
+{
+	return a > 1 ? (v + a - 1) & ~(a - 1) : v;
+}
+
+bool ml_obj_is_modern(const struct ml_obj *o)
+{
+	const char *vm;
+
+	if (ml_obj_find_section(o, ".gnu.linkonce.this_module") >= 0)
+		return true;
+	vm = ml_modinfo_get(o, "vermagic");
+	return vm && *vm;
+}
+
+uint64_t ml_modern_default_base(const struct ml_arch *a)
+{
+	/* x86_64: MODULES_VADDR, the module area right above the kernel image
+	 * (without KASLR, as under nokaslr). */
+	if (a->machine == EM_X86_64)
+		return 0xffffffffc0000000ULL;
+	return a->is64 ? 0xffffffffc0000000ULL : 0xbf000000ULL;
+}
+
+char *ml_modern_name(const struct ml_obj *o, const char *path)
+{
+	const char *n = ml_modinfo_get(o, "name");
+	char *s;
+
+	if (n && *n)
+		return ml_xstrdup(n);
+	/* The kernel's name is KBUILD_MODNAME: the file name with '-' as '_'. */
+	s = ml_module_name_from_path(path);
+	for (char *p = s; *p; p++)
+		if (*p == '-')
+			*p = '_';
+	return s;
+}
+
+static bool is_init_section(const char *name)
+{
+	return !strncmp(name, ".init", 5);
+}
+
+int ml_modern_layout(struct ml_obj *o, struct ml_modern_layout *l, struct ml_diags *d)
+{
+	static const uint64_t masks[][2] = {
+		{ SHF_EXECINSTR | SHF_ALLOC, 0 },
+		{ SHF_ALLOC, SHF_WRITE },
+		{ ML_SHF_RO_AFTER_INIT | SHF_ALLOC, 0 },
+		{ SHF_WRITE | SHF_ALLOC, 0 },
+		{ SHF_ALLOC, 0 },
+	};
+	unsigned nerr = d->nerr;
+	uint64_t *flags;
+	bool *placed;
+	size_t n = 0;
+	int err;
+
+	memset(l, 0, sizeof(*l));
+	l->percpu = -1;
+	for (size_t i = 1; i < o->nsyms; i++)
+		if (o->syms[i].sec == ML_SEC_COMMON) {
+			struct ml_loc loc = { .file = o->fname, .offset = -1, .symbol = o->syms[i].name };
+
+			ml_diag(d, ML_ERR, &loc, "COMMON symbol %s: the kernel refuses COMMON symbols; build with -fno-common",
+				o->syms[i].name);
+		}
+	if (d->nerr != nerr)
+		return -ENOEXEC;
+	for (size_t i = 0; i < o->nsecs; i++) {
+		struct ml_section *s = o->secs[i];
+
+		if (!s->load)
+			continue;
+		if (!strcmp(s->name, "__versions") || !strcmp(s->name, ".modinfo")) {
+			s->load = false;
+		} else if (!strcmp(s->name, ".data..percpu")) {
+			s->load = false;
+			l->percpu = (int)i;
+			l->percpu_size = s->size;
+			l->percpu_align = s->align;
+			if (s->type == SHT_NOBITS && !s->data) {
+				s->data = ml_xcalloc(1, s->size ? s->size : 1);
+				s->type = SHT_PROGBITS;
+			}
+		}
+	}
+	ml_allocate_commons(o); /* no COMMONs: gives NOBITS sections zeroed bytes */
+	err = ml_size_stubs(o, d);
+	if (err)
+		return err;
+
+	flags = ml_xcalloc(o->nsecs + 1, sizeof(*flags));
+	placed = ml_xcalloc(o->nsecs + 1, sizeof(*placed));
+	for (size_t i = 0; i < o->nsecs; i++) {
+		flags[i] = o->secs[i]->flags;
+		if (!strcmp(o->secs[i]->name, ".data..ro_after_init") ||
+		    !strcmp(o->secs[i]->name, "__jump_table"))
+			flags[i] |= ML_SHF_RO_AFTER_INIT;
+	}
+	free(o->order);
+	o->order = ml_xmalloc((o->nsecs + 1) * sizeof(*o->order));
+	for (int init = 0; init < 2; init++) {
+		uint64_t size = 0;
+
+		for (size_t m = 0; m < ML_ARRAY_SIZE(masks); m++) {
+			for (size_t i = 0; i < o->nsecs; i++) {
+				struct ml_section *s = o->secs[i];
+
+				if (!s->load || placed[i] || is_init_section(s->name) != init ||
+				    (flags[i] & masks[m][0]) != masks[m][0] || (flags[i] & masks[m][1]))
+					continue;
+				size = align_up(size, s->align);
+				s->offset = size; /* from the start of its allocation, for now */
+				size += s->size;
+				placed[i] = true;
+				o->order[n++] = i;
+			}
+			if (m == 0) {
+				size = align_up(size, ML_PAGE);
+				*(init ? &l->init_text_size : &l->text_size) = size;
+			} else if (m == 1) {
+				size = align_up(size, ML_PAGE);
+				*(init ? &l->init_ro_size : &l->ro_size) = size;
+			} else if (m == 2 && !init) {
+				size = align_up(size, ML_PAGE);
+				l->ro_after_init_size = size;
+			} else if (m == 4) {
+				size = align_up(size, ML_PAGE);
+			}
+		}
+		*(init ? &l->init_size : &l->core_size) = size;
+	}
+	o->norder = n;
+	/* The image: core, then init. */
+	for (size_t k = 0; k < n; k++) {
+		struct ml_section *s = o->secs[o->order[k]];
+
+		if (is_init_section(s->name))
+			s->offset += l->core_size;
+		l->nrelocs += s->nrels;
+	}
+	o->size = l->core_size + l->init_size;
+	free(flags);
+	free(placed);
+	return 0;
+}
+
+void ml_modern_place(struct ml_obj *o, const struct ml_modern_layout *l, uint64_t core,
+		     uint64_t init, uint64_t percpu)
+{
+	ml_set_base(o, core);
+	for (size_t k = 0; k < o->norder; k++) {
+		struct ml_section *s = o->secs[o->order[k]];
+
+		if (is_init_section(s->name))
+			s->addr = init + (s->offset - l->core_size);
+	}
+	if (l->percpu >= 0)
+		o->secs[l->percpu]->addr = percpu;
+}
+
+/* The licences kernel 6.1 treats as GPL-compatible (license_is_gpl_compatible). */
+static bool modern_gpl(const char *license)
+{
+	return ml_license_is_gpl(license) || (license && !strcmp(license, "Dual MIT/GPL"));
+}
+
+int ml_modern_resolve(struct ml_obj *o, struct ml_ksymtab *kt, size_t *nunresolved,
+		      struct ml_diags *d)
+{
+	struct ml_lookup lk = { .prefix = "", .gpl = modern_gpl(ml_modinfo_get(o, "license")) };
+	size_t bad = 0;
+
+	for (size_t i = 1; i < o->nsyms; i++) {
+		struct ml_symbol *s = &o->syms[i];
+		const struct ml_ksym *k;
+
+		if (s->sec != ML_SEC_UNDEF || s->bind == STB_LOCAL || !*s->name)
+			continue;
+		if (ml_reloc_symbol(o, (uint32_t)i) != i)
+			continue; /* another entry of the same name stands for it */
+		lk.gplonly_refused = false;
+		k = ml_ksymtab_lookup(kt, s->name, &lk);
+		if (k) {
+			s->sec = ML_SEC_EXTERN;
+			s->ext = k;
+			if (k->mod >= 0)
+				kt->mods[k->mod].used = true;
+			continue;
+		}
+		if (s->bind == STB_WEAK) {
+			s->weak_zero = true;
+			continue;
+		}
+		struct ml_loc loc = { .file = o->fname, .offset = -1, .symbol = s->name };
+
+		bad++;
+		if (lk.gplonly_refused)
+			ml_diag(d, ML_ERR, &loc, "unresolved symbol %s (exported GPL-only; this module's license is '%s')",
+				s->name, ml_modinfo_get(o, "license") ? ml_modinfo_get(o, "license") : "none");
+		else
+			ml_diag(d, ML_ERR, &loc, "unresolved symbol %s", s->name);
+	}
+	if (nunresolved)
+		*nunresolved = bad;
+	return bad ? -ENOENT : 0;
+}
+
+/* The relocation that writes offset off of section s, or NULL. */
+static const struct ml_reloc *reloc_at(const struct ml_section *s, uint64_t off, size_t *hint)
+{
+	size_t i = *hint < s->nrels ? *hint : 0;
+
+	/* Entries come in offset order in practice: start where the last search ended. */
+	for (size_t k = 0; k < s->nrels; k++, i = i + 1 < s->nrels ? i + 1 : 0)
+		if (s->rels[i].offset == off) {
+			*hint = i + 1;
+			return &s->rels[i];
+		}
+	return NULL;
+}
+
+static uint64_t reloc_target(const struct ml_obj *o, const struct ml_reloc *r)
+{
+	return ml_obj_symbol_value(o, &o->syms[ml_reloc_symbol(o, r->sym)]) + (uint64_t)r->addend;
+}
+
+/* The NUL-terminated string a relocation's target S + A points at, or NULL. */
+static const char *reloc_string(const struct ml_obj *o, const struct ml_reloc *r)
+{
+	const struct ml_symbol *s = &o->syms[ml_reloc_symbol(o, r->sym)];
+	const struct ml_section *sec;
+	uint64_t off;
+
+	if (s->sec < 0)
+		return NULL;
+	sec = o->secs[s->sec];
+	off = s->value + (uint64_t)r->addend;
+	if (!sec->data || off >= sec->size || !memchr(sec->data + off, 0, sec->size - off))
+		return NULL;
+	return (const char *)sec->data + off;
+}
+
+size_t ml_modern_exports(struct ml_obj *o, struct ml_ksymtab *kt, const char *modname)
+{
+	const struct ml_arch *a = o->arch;
+	size_t n = 0, hint = 0;
+	struct ml_buf name = { 0 };
+
+	for (size_t i = 1; i < o->nsyms; i++) {
+		const struct ml_symbol *s = &o->syms[i];
+		const struct ml_section *sec;
+		const struct ml_reloc *rv, *rn;
+		const struct ml_reloc_type *rt;
+		const char *nm;
+		bool gpl;
+
+		if (s->sec < 0 || strncmp(s->name, "__ksymtab_", 10) || s->type == STT_SECTION)
+			continue;
+		sec = o->secs[s->sec];
+		if (strncmp(sec->name, "__ksymtab", 9) || !sec->load)
+			continue;
+		gpl = !strcmp(sec->name, "__ksymtab_gpl");
+		rv = reloc_at(sec, s->value, &hint);
+		if (!rv || !(rt = ml_arch_reloc(a, rv->type)) || !rt->width)
+			continue;
+		/* The name field follows the value field, of the same width. */
+		rn = reloc_at(sec, s->value + rt->width, &hint);
+		nm = rn ? reloc_string(o, rn) : NULL;
+		if (!nm || !*nm)
+			nm = s->name + 10;
+		name.len = 0;
+		ml_buf_printf(&name, "%s%s", gpl ? "GPLONLY_" : "", nm);
+		ml_ksymtab_add(kt, name.p, reloc_target(o, rv), modname);
+		n++;
+	}
+	ml_buf_free(&name);
+	return n;
+}
+
+int ml_modern_insmod(const struct ml_insmod_opts *opt, struct ml_obj *o,
+		     struct ml_insmod_result *r, struct ml_diags *d)
+{
+	struct ml_modern_layout l;
+	uint64_t percpu;
+	int err;
+
+	if (opt->kernel && !opt->noload) {
+		ml_err(d, NULL, "%s is a modern (2.6 or later) module, which its kernel links itself; use -n or --base to write its image",
+		       o->fname);
+		return -ENOEXEC;
+	}
+	err = ml_modern_layout(o, &l, d);
+	if (err)
+		return err;
+	err = ml_modern_resolve(o, opt->ksyms, NULL, d);
+	if (err || opt->probe)
+		return err;
+	r->base = opt->have_base ? opt->base : ml_modern_default_base(o->arch);
+	r->size = o->size;
+	/* Per-CPU data goes where the kernel's reserved per-CPU chunk starts. */
+	if (!ml_ksymtab_value(opt->ksyms, "__per_cpu_end", &percpu))
+		percpu = r->base + o->size;
+	percpu = align_up(percpu, l.percpu_align);
+	ml_modern_place(o, &l, r->base, r->base + l.core_size, percpu);
+	err = ml_relocate(o, opt->explain ? &r->explain : NULL, d);
+	if (err)
+		return err;
+	r->image = ml_build_image(o);
+	if (opt->map)
+		ml_write_map(o, &r->map);
+	return 0;
+}
+
+/* ---- batch: a whole tree in one process ---- */
+
+struct bmod {
+	char *path, *name;
+	char **undef, **exports; /* names */
+	size_t nundef, nexports;
+	size_t *deps;
+	size_t ndeps;
+	int state; /* 0 new, 1 visiting, 2 done */
+};
+
+static void bmod_free(struct bmod *m)
+{
+	for (size_t i = 0; i < m->nundef; i++)
+		free(m->undef[i]);
+	for (size_t i = 0; i < m->nexports; i++)
+		free(m->exports[i]);
+	free(m->undef);
+	free(m->exports);
+	free(m->deps);
+	free(m->path);
+	free(m->name);
+}
+
+static void push_str(char ***v, size_t *n, const char *s)
+{
+	/* capacity: 4, then doubled each time n reaches a power of two */
+	if (*n == 0 || (*n >= 4 && !(*n & (*n - 1))))
+		*v = ml_xrealloc(*v, (*n ? 2 * *n : 4) * sizeof(**v));
+	(*v)[(*n)++] = ml_xstrdup(s);
+}
+
+/*
+ * What ordering needs of a module, read straight from its file: its name,
+ * the names it leaves undefined and the names it exports (__ksymtab_*).
+ */
+static int scan_module(struct bmod *m, struct ml_diags *d)
+{
+	unsigned char *data = NULL;
+	size_t len = 0, shnum, shstrndx;
+	bool mapped = false;
+	Elf *elf;
+	Elf_Scn *scn = NULL;
+	int fd, err = 0;
+	struct stat st;
+
+	fd = open(m->path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0 && !fstat(fd, &st) && st.st_size >= 16) {
+		data = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (data == MAP_FAILED)
+			data = NULL;
+		else if (data[0] != 0x7f) {
+			munmap(data, (size_t)st.st_size); /* compressed */
+			data = NULL;
+		} else {
+			len = (size_t)st.st_size;
+			mapped = true;
+		}
+	}
+	if (fd >= 0)
+		close(fd);
+	if (!data && (err = ml_read_file(m->path, &data, &len, d)))
+		return err;
+	elf_version(EV_CURRENT);
+	elf = elf_memory((char *)data, len);
+	if (!elf || elf_kind(elf) != ELF_K_ELF || elf_getshdrnum(elf, &shnum) ||
+	    elf_getshdrstrndx(elf, &shstrndx)) {
+		ml_err(d, NULL, "%s: not an ELF object", m->path);
+		err = -ENOEXEC;
+		goto out;
+	}
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *ed;
+		const char *sn;
+
+		if (!gelf_getshdr(scn, &sh))
+			continue;
+		sn = elf_strptr(elf, shstrndx, sh.sh_name);
+		if (sn && !strcmp(sn, ".modinfo") && sh.sh_type == SHT_PROGBITS && !m->name &&
+		    (ed = elf_rawdata(scn, NULL)) && ed->d_buf) {
+			const char *p = ed->d_buf, *e = p + ed->d_size;
+
+			for (; p < e; p += strnlen(p, (size_t)(e - p)) + 1)
+				if (!strncmp(p, "name=", 5) && memchr(p, 0, (size_t)(e - p)))
+					m->name = ml_xstrdup(p + 5);
+		}
+		if (sh.sh_type != SHT_SYMTAB || !(ed = elf_getdata(scn, NULL)) || !sh.sh_entsize)
+			continue;
+		for (size_t i = 1; i < sh.sh_size / sh.sh_entsize; i++) {
+			GElf_Sym es;
+			const char *nm;
+
+			if (!gelf_getsym(ed, (int)i, &es) || !es.st_name)
+				continue;
+			if (GELF_ST_BIND(es.st_info) == STB_LOCAL && es.st_shndx == SHN_UNDEF)
+				continue;
+			nm = elf_strptr(elf, sh.sh_link, es.st_name);
+			if (!nm)
+				continue;
+			if (es.st_shndx == SHN_UNDEF && GELF_ST_BIND(es.st_info) != STB_WEAK)
+				push_str(&m->undef, &m->nundef, nm);
+			else if (es.st_shndx != SHN_UNDEF && !strncmp(nm, "__ksymtab_", 10))
+				push_str(&m->exports, &m->nexports, nm + 10);
+		}
+	}
+out:
+	if (elf)
+		elf_end(elf);
+	if (mapped)
+		munmap(data, len);
+	else
+		free(data);
+	return err;
+}
+
+static char *name_from_path(const char *path)
+{
+	char *s = ml_module_name_from_path(path);
+
+	for (char *p = s; *p; p++)
+		if (*p == '-')
+			*p = '_';
+	return s;
+}
+
+static void add_dep(struct bmod *m, size_t dep)
+{
+	for (size_t i = 0; i < m->ndeps; i++)
+		if (m->deps[i] == dep)
+			return;
+	m->deps = ml_xrealloc(m->deps, (m->ndeps + 1) * sizeof(*m->deps));
+	m->deps[m->ndeps++] = dep;
+}
+
+/* modules.dep: "path: dep dep ...", paths relative to the tree's root. */
+static int read_modules_dep(struct bmod *v, size_t n, const struct ml_hash *byname,
+			    const char *path, struct ml_diags *d)
+{
+	unsigned char *text;
+	size_t len;
+	int err = ml_read_file(path, &text, &len, d);
+	char *p, *save = NULL;
+
+	if (err)
+		return err;
+	text = ml_xrealloc(text, len + 1);
+	text[len] = 0;
+	for (p = strtok_r((char *)text, "\n", &save); p; p = strtok_r(NULL, "\n", &save)) {
+		char *colon = strchr(p, ':'), *tok, *s2 = NULL, *name;
+		void *mi;
+
+		if (!colon)
+			continue;
+		*colon = 0;
+		name = name_from_path(p);
+		mi = ml_hash_get(byname, name, strlen(name));
+		free(name);
+		if (!mi)
+			continue;
+		for (tok = strtok_r(colon + 1, " \t", &s2); tok; tok = strtok_r(NULL, " \t", &s2)) {
+			void *di;
+
+			name = name_from_path(tok);
+			di = ml_hash_get(byname, name, strlen(name));
+			free(name);
+			if (di && di != mi)
+				add_dep(&v[(uintptr_t)mi - 1], (uintptr_t)di - 1);
+		}
+	}
+	free(text);
+	(void)n;
+	return 0;
+}
+
+static void visit(struct bmod *v, size_t i, size_t *order, size_t *n)
+{
+	if (v[i].state)
+		return; /* done, or a cycle: broken here */
+	v[i].state = 1;
+	for (size_t k = 0; k < v[i].ndeps; k++)
+		visit(v, v[i].deps[k], order, n);
+	v[i].state = 2;
+	order[(*n)++] = i;
+}
+
+static int write_file(const char *dir, const char *name, const char *ext, const void *p,
+		      size_t n, struct ml_diags *d)
+{
+	char *path = ml_xasprintf("%s/%s%s", dir, name, ext);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	ssize_t w = -1;
+	int err = 0;
+
+	if (fd >= 0) {
+		w = n ? write(fd, p, n) : 0;
+		if (close(fd))
+			w = -1;
+	}
+	if (w != (ssize_t)n) {
+		ml_err(d, NULL, "cannot write %s: %s", path, strerror(errno));
+		err = -EIO;
+	}
+	free(path);
+	return err;
+}
+
+static const struct ml_batch_place *find_place(const struct ml_batch_opts *bo, const char *name)
+{
+	for (size_t i = 0; i < bo->nplace; i++)
+		if (!strcmp(bo->place[i].name, name))
+			return &bo->place[i];
+	return NULL;
+}
+
+/* One module: load, lay out at the area's cursor, resolve, relocate, export. */
+static void batch_one(const struct ml_batch_opts *bo, struct bmod *m, uint64_t *cursor,
+		      uint64_t *pcpu, struct ml_batch_module *res, struct ml_diags *d)
+{
+	struct ml_obj *o = NULL;
+	struct ml_modern_layout l;
+	const struct ml_batch_place *pl;
+	uint64_t core, init, pc = 0;
+	int err;
+
+	err = ml_obj_load(m->path, &o, d);
+	if (err)
+		goto out;
+	if (!ml_obj_is_modern(o)) {
+		ml_err(d, NULL, "%s: not a modern (2.6 or later) module: no .gnu.linkonce.this_module and no vermagic", m->path);
+		err = -ENOEXEC;
+		goto out;
+	}
+	err = ml_modern_layout(o, &l, d);
+	if (err)
+		goto out;
+	pl = find_place(bo, res->name);
+	if (pl) {
+		core = pl->core;
+		init = pl->have_init ? pl->init : core + l.core_size;
+	} else {
+		core = *cursor;
+		init = core + l.core_size;
+		*cursor = align_up(init + l.init_size, ML_PAGE);
+	}
+	if (l.percpu >= 0) {
+		pc = align_up(*pcpu, l.percpu_align);
+		*pcpu = pc + l.percpu_size;
+	}
+	res->core = core;
+	res->init = init;
+	res->core_size = l.core_size;
+	res->init_size = l.init_size;
+	res->percpu = pc;
+	res->percpu_size = l.percpu_size;
+	res->nrelocs = l.nrelocs;
+	ml_modern_place(o, &l, core, init, pc);
+	err = ml_modern_resolve(o, bo->ksyms, &res->nunresolved, d);
+	if (err)
+		goto out;
+	err = ml_relocate(o, NULL, d);
+	if (err)
+		goto out;
+	res->nexports = ml_modern_exports(o, bo->ksyms, res->name);
+	if (bo->outdir) {
+		unsigned char *img = ml_build_image(o);
+		struct ml_buf map = { 0 };
+
+		ml_write_map(o, &map);
+		err = write_file(bo->outdir, res->name, ".img", img, o->size, d);
+		if (!err)
+			err = write_file(bo->outdir, res->name, ".map", map.p, map.len, d);
+		free(img);
+		ml_buf_free(&map);
+	}
+out:
+	res->err = err;
+	ml_obj_free(o);
+}
+
+int ml_batch_relocate(const struct ml_batch_opts *bo, struct ml_batch_totals *t,
+		      struct ml_diags *d)
+{
+	size_t n = bo->npaths, *order, norder = 0;
+	struct bmod *v = ml_xcalloc(n + 1, sizeof(*v));
+	struct ml_hash byname, provider;
+	uint64_t cursor = bo->base, pcpu = bo->percpu;
+	int err = 0;
+
+	memset(t, 0, sizeof(*t));
+	ml_hash_init(&byname, n);
+	ml_hash_init(&provider, 4 * n);
+	/* What each module needs and offers, for the order. */
+	for (size_t i = 0; i < n; i++) {
+		struct ml_diags md = { 0 };
+
+		v[i].path = ml_xstrdup(bo->paths[i]);
+		if (scan_module(&v[i], &md))
+			v[i].state = -1; /* reported when its turn comes */
+		ml_diags_free(&md);
+		if (!v[i].name)
+			v[i].name = name_from_path(v[i].path);
+		if (!ml_hash_get(&byname, v[i].name, strlen(v[i].name)))
+			ml_hash_put(&byname, v[i].name, strlen(v[i].name), (void *)(uintptr_t)(i + 1));
+		for (size_t k = 0; k < v[i].nexports; k++)
+			if (!ml_hash_get(&provider, v[i].exports[k], strlen(v[i].exports[k])))
+				ml_hash_put(&provider, v[i].exports[k], strlen(v[i].exports[k]),
+					    (void *)(uintptr_t)(i + 1));
+	}
+	if (bo->modules_dep) {
+		err = read_modules_dep(v, n, &byname, bo->modules_dep, d);
+		if (err)
+			goto out;
+	} else {
+		/* Computed from symbols: a module needs the modules that export what it
+		 * leaves undefined, unless the kernel proper has it. */
+		for (size_t i = 0; i < n; i++)
+			for (size_t k = 0; k < v[i].nundef; k++) {
+				const char *s = v[i].undef[k];
+				void *p = ml_hash_get(&provider, s, strlen(s));
+				uint64_t val;
+
+				if (p && (uintptr_t)p - 1 != i && !ml_ksymtab_value(bo->ksyms, s, &val))
+					add_dep(&v[i], (uintptr_t)p - 1);
+			}
+	}
+	order = ml_xmalloc((n + 1) * sizeof(*order));
+	for (size_t i = 0; i < n; i++) {
+		if (v[i].state < 0) {
+			v[i].state = 0;
+			v[i].nexports = 0;
+		}
+		visit(v, i, order, &norder);
+	}
+	for (size_t k = 0; k < norder; k++) {
+		struct bmod *m = &v[order[k]];
+		struct ml_batch_module res = { .path = m->path, .name = m->name, .index = k, .total = n };
+		struct ml_diags md = { 0 };
+
+		batch_one(bo, m, &cursor, &pcpu, &res, &md);
+		t->modules++;
+		if (res.err)
+			t->failed++;
+		t->relocs += res.err ? 0 : res.nrelocs;
+		t->unresolved += res.nunresolved;
+		t->exports += res.nexports;
+		t->bytes += res.core_size + res.init_size;
+		if (bo->report)
+			bo->report(bo->arg, &res, &md);
+		ml_diags_free(&md);
+	}
+	t->area_end = cursor;
+	free(order);
+out:
+	for (size_t i = 0; i < n; i++)
+		bmod_free(&v[i]);
+	free(v);
+	ml_hash_free(&byname);
+	ml_hash_free(&provider);
+	return err ? err : t->failed ? -ENOEXEC : 0;
+}

@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * depmod: modules.dep and the map files for a 2.4 module tree (modutils 2.4's
+ * options, messages and exit codes).
+ */
+#include "tools/tools.h"
+#include "kernel/kernel.h"
+#include "modconf/modconf.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+enum { OPT_KERNEL = 256 };
+
+static const struct option longopts[] = {
+	{ "all", no_argument, NULL, 'a' },
+	{ "quick", no_argument, NULL, 'A' },
+	{ "basedir", required_argument, NULL, 'b' },
+	{ "config", required_argument, NULL, 'C' },
+	{ "errsyms", no_argument, NULL, 'e' },
+	{ "filesyms", required_argument, NULL, 'F' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "show", no_argument, NULL, 'n' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "root", no_argument, NULL, 'r' },
+	{ "syslog", no_argument, NULL, 's' },
+	{ "unresolved-error", no_argument, NULL, 'u' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "kernel", required_argument, NULL, OPT_KERNEL },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void usage(void)
+{
+	fputs("depmod (modlink " PACKAGE_VERSION ", modutils 2.4 compatible)\n"
+	      "depmod -[aA] [-n -e -v -q -V -r -u]\n"
+	      "      [-C configfile] [-F kernelsyms] [-b basedirectory] [forced_version]\n"
+	      "depmod [-n -e -v -q -r -u] [-F kernelsyms] module1.o module2.o ...\n"
+	      "If no arguments (except options) are given, \"depmod -a\" is assumed\n"
+	      "\n"
+	      "depmod will output a dependency list suitable for the modprobe utility.\n"
+	      "depmod -a will find the list of modules to probe from the file\n"
+	      "/etc/modules.conf. It will output the result into the depfile specified\n"
+	      "in this configuration file\n"
+	      "\n"
+	      "depmod -A is the same as depmod -a, but will first compare the timestamps\n"
+	      "of the files involved to see if the depfile needs updating.\n"
+	      "\n"
+	      "Normally depmod operates silently, reporting only the list of modules that\n"
+	      "won't load properly (missing symbols).\n"
+	      "\n"
+	      "Options:\n"
+	      "\t-a, --all            Probe modules listed in /etc/modules.conf\n"
+	      "\t-A                   Like -a, compares timestamps first\n"
+	      "\t-q, --quiet          Don't report missing symbols\n"
+	      "\t-e, --errsyms        List unresolved symbols for the given module\n"
+	      "\t-s, --syslog         Report errors using syslog\n"
+	      "\t-v, --verbose        Print all visited modules\n"
+	      "\t-n, --show           Write the dependency file on stdout only\n"
+	      "\t-r, --root           Allow root to allow modules not owned by root\n"
+	      "\t-V, --version        Print the release version\n"
+	      "\t-u, --unresolved-error Set an error return code for unresolved symbols\n"
+	      "\t-h, --help           Print this usage message\n"
+	      "\n"
+	      "The following options are useful for people managing distributions:\n"
+	      "\t-b basedirectory\n"
+	      "\t    --basedir basedirectory    Use an image of a module tree.\n"
+	      "\t-C configfile\n"
+	      "\t    --config configfile        Use the file instead of\n"
+	      "\t                               /etc/modules.conf.\n"
+	      "\t-F kernelsyms\n"
+	      "\t    --filesyms kernelsyms      Use the file instead of the\n"
+	      "\t                               current kernel symbols.\n"
+	      "\t    --kernel=SPEC              Kernel whose symbols to use: live or\n"
+	      "\t                               sim:DIR (default $MODLINK_KERNEL, else live)\n",
+	      stderr);
+}
+
+/* -A: is every generated file there and newer than the config and every module? */
+static bool up_to_date(const struct ml_modconf *c, const struct ml_words *mods)
+{
+	struct stat st;
+	time_t oldest = 0;
+
+	for (int i = 0; i < ML_GEN_COUNT; i++) {
+		if (stat(c->genfile[i], &st))
+			return false;
+		if (!oldest || st.st_mtime < oldest)
+			oldest = st.st_mtime;
+	}
+	if (c->file && c->mtime > oldest)
+		return false;
+	for (size_t i = 0; i < mods->n; i++)
+		if (stat(mods->v[i], &st) || st.st_mtime > oldest)
+			return false;
+	return true;
+}
+
+static int write_file(const char *path, const struct ml_buf *b, struct ml_diags *d)
+{
+	char *tmp = ml_xasprintf("%s.%d", path, (int)getpid());
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	ssize_t w = -1;
+
+	if (fd >= 0) {
+		w = b->len ? write(fd, b->p, b->len) : 0;
+		if (close(fd))
+			w = -1;
+	}
+	if (w != (ssize_t)b->len || rename(tmp, path)) {
+		ml_err(d, NULL, "Can't open %s for writing", path);
+		unlink(tmp);
+		free(tmp);
+		return -EIO;
+	}
+	free(tmp);
+	return 0;
+}
+
+int ml_tool_depmod(int argc, char **argv)
+{
+	const char *conf = NULL, *base = "", *filesyms = NULL, *kspec = NULL,
+		   *release = NULL;
+	bool stdmode = false, quick = false, showerr = false, nflag = false,
+	     quiet = false;
+	bool verbose = false, rootcheck = true, unres_error = false, bad_opt = false;
+	struct ml_diags d = { 0 };
+	struct ml_modconf *c = NULL;
+	struct ml_kernel *k = NULL;
+	struct ml_depmod dm;
+	struct ml_words mods = { 0 };
+	struct utsname u;
+	char relbuf[128], *ownrel = NULL;
+	size_t skip;
+	unsigned nerr = 0;
+	int o, ret = 0;
+
+	optind = 1;
+	opterr = 1;
+	while ((o = getopt_long(argc, argv, "aAb:C:eF:hnqsvVru", longopts, NULL)) != -1) {
+		switch (o) {
+		case 'A':
+		case 'a':
+			quick = o == 'A';
+			stdmode = true;
+			break;
+		case 'b': base = optarg; break;
+		case 'C': conf = optarg; break;
+		case 'e': showerr = true; break;
+		case 'F': filesyms = optarg; break;
+		case 'n': nflag = true; break;
+		case 'q': quiet = true; break;
+		case 's': ml_use_syslog("depmod"); break;
+		case 'v': verbose = true; break;
+		case 'V':
+			printf("depmod version %s (modlink, modutils 2.4 compatible)\n",
+			       PACKAGE_VERSION);
+			break;
+		case 'r': rootcheck = false; break;
+		case 'u': unres_error = true; break;
+		case OPT_KERNEL: kspec = optarg; break;
+		case 'h': usage(); return 0;
+		default: bad_opt = true; break;
+		}
+	}
+	if (bad_opt) {
+		ml_err(&d, NULL, "Aborting");
+		ml_print_diags("depmod", &d, false);
+		ml_diags_free(&d);
+		return 1;
+	}
+	/* a trailing slash on the base would double the one of every path */
+	{
+		size_t bl = strlen(base);
+
+		while (bl > 1 && base[bl - 1] == '/')
+			bl--;
+		base = ml_xstrndup(base, bl);
+	}
+	ml_depmod_init(&dm);
+	stdmode = stdmode || optind >= argc;
+	if (stdmode && optind < argc)
+		release = argv[optind];
+	if (!filesyms) {
+		if (ml_kernel_open(kspec, &k, &d))
+			goto out;
+		if (!release && k->ops->release &&
+		    k->ops->release(k, relbuf, sizeof(relbuf)) == 0)
+			release = relbuf;
+		if (ml_depmod_kernel(&dm, k, &d))
+			goto out;
+	} else if (ml_depmod_kernel_file(&dm, filesyms, &d)) {
+		goto out;
+	}
+	if (!release && uname(&u) == 0)
+		release = ownrel = ml_xstrdup(u.release);
+	if (stdmode) {
+		struct ml_modconf_opts co = { .file = conf,
+					      .base = base,
+					      .release = release };
+		struct ml_find f = { .rootcheck = rootcheck && geteuid() == 0 };
+
+		if (ml_modconf_read(&co, &c, &d))
+			goto out;
+		ml_modconf_find(c, &f, &mods, &d);
+		if (quick && up_to_date(c, &mods))
+			goto out;
+	} else {
+		for (int i = optind; i < argc; i++)
+			ml_words_add(&mods, argv[i]);
+	}
+	for (size_t i = 0; i < mods.n; i++)
+		ml_depmod_add(&dm, mods.v[i], &d);
+	ml_depmod_resolve(&dm);
+
+	/* the report, in module order: unresolved symbols, then the module (-v) */
+	ml_print_diags("depmod", &d, verbose);
+	nerr = d.nerr;
+	ml_diags_free(&d);
+	memset(&d, 0, sizeof(d));
+	skip = strlen(base);
+	for (size_t i = 0; i < dm.n; i++) {
+		const struct ml_depmod_mod *m = &dm.v[i];
+		struct ml_diags r = { 0 };
+
+		if (!m->loaded)
+			continue;
+		if (m->unresolved.n) {
+			if (!quiet) {
+				ml_err(&r, NULL, "*** Unresolved symbols in %s", m->path);
+				for (size_t j = 0; showerr && j < m->unresolved.n; j++)
+					ml_err(&r, NULL, "\t%s", m->unresolved.v[j]);
+			}
+			if (unres_error)
+				ret = 1;
+		}
+		if (verbose)
+			ml_info(&r, NULL, "%s",
+				strlen(m->path) >= skip ? m->path + skip : m->path);
+		ml_print_diags("depmod", &r, verbose);
+		ml_diags_free(&r);
+	}
+	for (size_t i = 0; i < dm.loops.n; i++)
+		ml_err(&d, NULL, "*** Dependency loop: %s", dm.loops.v[i]);
+	ml_print_diags("depmod", &d, verbose);
+	nerr += d.nerr;
+	ml_diags_free(&d);
+	memset(&d, 0, sizeof(d));
+	for (int g = -1; g < ML_GEN_DEP; g++) {
+		/* modules.dep, then the maps; the dependency file is written last, as
+		 * modutils did: its time stamp is what -A compares */
+		enum ml_genfile which = g < 0 ? ML_GEN_DEP : (enum ml_genfile)g;
+		struct ml_buf b = { 0 };
+
+		ml_depmod_write(&dm, which, skip, &b);
+		if (!stdmode || nflag) {
+			if (b.p)
+				fwrite(b.p, 1, b.len, stdout);
+		} else if (which != ML_GEN_DEP && write_file(c->genfile[which], &b, &d)) {
+			nerr++;
+		}
+		ml_buf_free(&b);
+	}
+	if (stdmode && !nflag) {
+		struct ml_buf b = { 0 };
+
+		ml_depmod_write(&dm, ML_GEN_DEP, skip, &b);
+		if (write_file(c->genfile[ML_GEN_DEP], &b, &d))
+			nerr++;
+		ml_buf_free(&b);
+	}
+out:
+	fflush(stdout);
+	ml_print_diags("depmod", &d, verbose);
+	if (nerr || d.nerr)
+		ret = 1;
+	ml_words_free(&mods);
+	ml_depmod_free(&dm);
+	ml_modconf_free(c);
+	ml_kernel_close(k);
+	ml_diags_free(&d);
+	free(ownrel);
+	free((char *)base);
+	return ret;
+}

@@ -1,0 +1,277 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * relocate: a whole tree of modern .ko modules (or a list of them) laid out
+ * one after another in a module area and relocated in dependency order, in
+ * one process, against kernel symbol files plus the exports of the modules
+ * before; one line per module, a summary, optional images and maps.
+ */
+#include "tools/tools.h"
+#include "loader/loader.h"
+
+#include <dirent.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+enum { OPT_KSYMS = 256, OPT_KALLSYMS, OPT_SYSMAP, OPT_TREE, OPT_DEP, OPT_BASE, OPT_PERCPU, OPT_OUT, OPT_AT };
+
+static const struct option longopts[] = {
+	{ "ksyms", required_argument, NULL, OPT_KSYMS },
+	{ "kallsyms", required_argument, NULL, OPT_KALLSYMS },
+	{ "system-map", required_argument, NULL, OPT_SYSMAP },
+	{ "tree", required_argument, NULL, OPT_TREE },
+	{ "modules-dep", required_argument, NULL, OPT_DEP },
+	{ "base", required_argument, NULL, OPT_BASE },
+	{ "percpu", required_argument, NULL, OPT_PERCPU },
+	{ "out", required_argument, NULL, OPT_OUT },
+	{ "at", required_argument, NULL, OPT_AT },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void usage(void)
+{
+	fputs("Usage: modlink relocate [--kallsyms=FILE|--system-map=FILE|--ksyms=FILE]...\n"
+	      "                        (--tree=DIR | MODULE...) [--modules-dep=FILE] [--base=ADDR]\n"
+	      "                        [--percpu=ADDR] [--at=NAME=CORE[,INIT]]... [--out=DIR] [-q]\n"
+	      "\n"
+	      "Relocate modern (2.6+) .ko modules (.ko.gz/.ko.xz/.ko.zst too) as the kernel lays\n"
+	      "them out, one after another in a module area, in dependency order.\n"
+	      "\n"
+	      "  --kallsyms=FILE      kernel symbols, /proc/kallsyms format (repeatable)\n"
+	      "  --system-map=FILE    kernel symbols from a System.map (repeatable)\n"
+	      "  --ksyms=FILE         kernel symbols, ADDR NAME lines (repeatable)\n"
+	      "  --tree=DIR           every module below DIR\n"
+	      "  --modules-dep=FILE   load order from modules.dep (default: from the symbols)\n"
+	      "  --base=ADDR          start of the module area (default 0xffffffffc0000000)\n"
+	      "  --percpu=ADDR        per-CPU area for modules (default: __per_cpu_end)\n"
+	      "  --at=NAME=CORE[,INIT]  place module NAME where a kernel put it\n"
+	      "  --out=DIR            write NAME.img (core, then init) and NAME.map there, and\n"
+	      "                       modules.index: NAME PATH CORE CORE_SIZE INIT INIT_SIZE\n"
+	      "  -q, --quiet          print failures and the summary only\n",
+	      stderr);
+}
+
+struct paths {
+	char **v;
+	size_t n, cap;
+};
+
+static void paths_add(struct paths *p, char *s)
+{
+	if (p->n == p->cap) {
+		p->cap = p->cap ? 2 * p->cap : 256;
+		p->v = ml_xrealloc(p->v, p->cap * sizeof(*p->v));
+	}
+	p->v[p->n++] = s;
+}
+
+static bool is_module_name(const char *n)
+{
+	static const char *const sfx[] = { ".ko", ".ko.gz", ".ko.xz", ".ko.zst" };
+	size_t l = strlen(n);
+
+	for (size_t i = 0; i < ML_ARRAY_SIZE(sfx); i++) {
+		size_t sl = strlen(sfx[i]);
+
+		if (l > sl && !strcmp(n + l - sl, sfx[i]))
+			return true;
+	}
+	return false;
+}
+
+static int walk(const char *dir, struct paths *p, struct ml_diags *d)
+{
+	DIR *dp = opendir(dir);
+	struct dirent *e;
+
+	if (!dp) {
+		ml_err(d, NULL, "%s: cannot read the directory", dir);
+		return -1;
+	}
+	while ((e = readdir(dp))) {
+		char *path;
+		struct stat st;
+
+		if (e->d_name[0] == '.')
+			continue;
+		path = ml_xasprintf("%s/%s", dir, e->d_name);
+		if (e->d_type == DT_DIR || (e->d_type == DT_UNKNOWN && !stat(path, &st) && S_ISDIR(st.st_mode))) {
+			walk(path, p, d);
+			free(path);
+		} else if (is_module_name(e->d_name)) {
+			paths_add(p, path);
+		} else {
+			free(path);
+		}
+	}
+	closedir(dp);
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+struct run {
+	bool quiet, progress;
+	double last;
+	FILE *index; /* --out: DIR/modules.index */
+};
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void report(void *arg, const struct ml_batch_module *m, const struct ml_diags *d)
+{
+	struct run *r = arg;
+
+	if (r->progress) {
+		double t = now();
+
+		if (t - r->last > 0.1 || m->index + 1 == m->total || m->err) {
+			fprintf(stderr, "\r\033[K[%zu/%zu] %s", m->index + 1, m->total, m->name);
+			r->last = t;
+		}
+		if (m->err || !r->quiet)
+			fprintf(stderr, "\r\033[K");
+	}
+	if (r->index && !m->err)
+		fprintf(r->index, "%s %s 0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64 "\n", m->name,
+			m->path, m->core, m->core_size, m->init, m->init_size);
+	if (!m->err && r->quiet)
+		return;
+	printf("%-4s %-28s core 0x%016" PRIx64 " size 0x%07" PRIx64 " init 0x%016" PRIx64
+	       " size 0x%06" PRIx64 " relocs %7zu exports %4zu unresolved %zu\n",
+	       m->err ? "FAIL" : "ok", m->name, m->core, m->core_size, m->init, m->init_size,
+	       m->nrelocs, m->nexports, m->nunresolved);
+	if (d->n) {
+		fflush(stdout);
+		ml_print_diags("relocate", d, false);
+	}
+}
+
+int ml_tool_relocate(int argc, char **argv)
+{
+	struct ml_batch_opts bo = { .base = 0xffffffffc0000000ULL };
+	struct ml_batch_totals t;
+	struct ml_ksymtab kt;
+	struct ml_diags d = { 0 };
+	struct paths paths = { 0 };
+	struct ml_batch_place *place = NULL;
+	struct run run = { 0 };
+	bool have_percpu = false;
+	const char *tree = NULL;
+	int c, rc = 1;
+
+	ml_ksymtab_init(&kt);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+qh", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_KSYMS:
+		case OPT_KALLSYMS:
+		case OPT_SYSMAP:
+			ml_ksyms_load(&kt, c == OPT_KSYMS ? ML_SRC_KSYMS : c == OPT_KALLSYMS ? ML_SRC_KALLSYMS : ML_SRC_SYSMAP,
+				      optarg, &d);
+			break;
+		case OPT_TREE: tree = optarg; break;
+		case OPT_DEP: bo.modules_dep = optarg; break;
+		case OPT_OUT: bo.outdir = optarg; break;
+		case OPT_BASE:
+		case OPT_PERCPU:
+			if (!ml_parse_ulong(optarg, c == OPT_BASE ? &bo.base : &bo.percpu)) {
+				fprintf(stderr, "relocate: bad address '%s'\n", optarg);
+				goto out;
+			}
+			have_percpu |= c == OPT_PERCPU;
+			break;
+		case OPT_AT: {
+			char *eq = strrchr(optarg, '='), *comma;
+			struct ml_batch_place *p;
+
+			place = ml_xrealloc(place, (bo.nplace + 1) * sizeof(*place));
+			p = &place[bo.nplace];
+			memset(p, 0, sizeof(*p));
+			comma = eq ? strchr(eq, ',') : NULL;
+			if (comma)
+				*comma = 0;
+			if (!eq || eq == optarg || !ml_parse_ulong(eq + 1, &p->core) ||
+			    (comma && !ml_parse_ulong(comma + 1, &p->init))) {
+				fprintf(stderr, "relocate: bad --at (NAME=CORE[,INIT])\n");
+				goto out;
+			}
+			*eq = 0;
+			p->name = optarg;
+			p->have_init = comma != NULL;
+			bo.nplace++;
+			break;
+		}
+		case 'q': run.quiet = true; break;
+		default:
+			usage();
+			goto out;
+		}
+	}
+	if (d.nerr)
+		goto out;
+	if (tree && walk(tree, &paths, &d))
+		goto out;
+	qsort(paths.v, paths.n, sizeof(*paths.v), cmp_str);
+	for (int i = optind; i < argc; i++)
+		paths_add(&paths, ml_xstrdup(argv[i]));
+	if (!paths.n) {
+		fprintf(stderr, "relocate: no modules (give --tree=DIR or module files)\n");
+		usage();
+		goto out;
+	}
+	if (!have_percpu && !ml_ksymtab_value(&kt, "__per_cpu_end", &bo.percpu))
+		bo.percpu = 0;
+	if (bo.outdir) {
+		char *ip = ml_xasprintf("%s/modules.index", bo.outdir);
+
+		mkdir(bo.outdir, 0755);
+		run.index = fopen(ip, "w");
+		if (!run.index)
+			ml_err(&d, NULL, "cannot write %s", ip);
+		free(ip);
+		if (!run.index)
+			goto out;
+	}
+	run.progress = isatty(STDERR_FILENO) && (run.quiet || !isatty(STDOUT_FILENO));
+	bo.ksyms = &kt;
+	bo.paths = (const char *const *)paths.v;
+	bo.npaths = paths.n;
+	bo.place = place;
+	bo.report = report;
+	bo.arg = &run;
+	ml_batch_relocate(&bo, &t, &d);
+	if (run.index && fclose(run.index))
+		ml_err(&d, NULL, "cannot write %s/modules.index", bo.outdir);
+	if (run.progress)
+		fprintf(stderr, "\r\033[K");
+	printf("%zu modules: %zu ok, %zu failed; %zu relocations, %zu unresolved symbols, %zu exports; %" PRIu64 " bytes in the module area up to 0x%016" PRIx64 "\n",
+	       t.modules, t.modules - t.failed, t.failed, t.relocs, t.unresolved, t.exports, t.bytes,
+	       t.area_end);
+	rc = t.failed || d.nerr ? 1 : 0;
+out:
+	fflush(stdout);
+	ml_print_diags("relocate", &d, false);
+	for (size_t i = 0; i < paths.n; i++)
+		free(paths.v[i]);
+	free(paths.v);
+	free(place);
+	ml_ksymtab_free(&kt);
+	ml_diags_free(&d);
+	return rc;
+}
