@@ -56,7 +56,7 @@ ld_compare() {
 		else
 			$objcopy_ -O binary --only-section="$sec" "$w/ld.out" "$w/ld.bin" 2>/dev/null
 		fi
-		dd if="$w/blob" of="$w/ml.bin" bs=1 skip=$((0x$addr - base)) count=$((0x$osize)) 2>/dev/null
+		tail -c +$((0x$addr - base + 1)) "$w/blob" | head -c $((0x$osize)) >"$w/ml.bin"
 		head -c $((0x$osize)) "$w/ld.bin" >"$w/ld.cut"
 		n=$((n + 1))
 		if ! cmp -s "$w/ld.cut" "$w/ml.bin"; then

@@ -61,7 +61,7 @@ run() { # ARCH CC FLAGS... -- BASE TYPES-REGEX
 	cd ..
 }
 run i386 "${CC_I386:-i686-linux-gnu-gcc}" -mpreferred-stack-boundary=2 -- 0x40000000 'R_386_GOTPC.*_GLOBAL_OFFSET_TABLE_'
-run x86_64 gcc -fno-plt -mno-red-zone -fcf-protection=none -- 0x20000000 'R_X86_64_(REX_)?GOTPCRELX'
+run x86_64 gcc -fno-plt -mno-red-zone -fcf-protection=none -- 0x50000000 'R_X86_64_(REX_)?GOTPCRELX'
 echo "$ok passed, $fail failed"
 [ "$ran" -gt 0 ] || exit 77
 [ "$fail" -eq 0 ]
