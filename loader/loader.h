@@ -291,7 +291,8 @@ int ml_modern_insmod(const struct ml_insmod_opts *opt, struct ml_obj *o,
 struct ml_batch_place {
 	const char *name;     /* module name */
 	uint64_t core, init;  /* where the kernel put it (e.g. from /sys/module) */
-	bool have_init;
+	uint64_t percpu;      /* its .data..percpu copy (e.g. from /proc/kallsyms) */
+	bool have_init, have_percpu;
 };
 struct ml_batch_module {
 	const char *path, *name;

@@ -617,7 +617,9 @@ static void batch_one(const struct ml_batch_opts *bo, struct bmod *m, uint64_t *
 		init = core + l.core_size;
 		*cursor = align_up(init + l.init_size, ML_PAGE);
 	}
-	if (l.percpu >= 0) {
+	if (l.percpu >= 0 && pl && pl->have_percpu) {
+		pc = pl->percpu;
+	} else if (l.percpu >= 0) {
 		pc = align_up(*pcpu, l.percpu_align);
 		*pcpu = pc + l.percpu_size;
 	}

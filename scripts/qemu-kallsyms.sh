@@ -6,6 +6,10 @@
 #   OUTDIR/loaded         the guest modules insmod loaded, in load order
 #   OUTDIR/modules        /proc/modules after loading them
 #   OUTDIR/sections       "MODULE SECTION ADDRESS" from /sys/module/*/sections/*
+#   OUTDIR/percpu         "MODULE ADDRESS": where the kernel put each loaded module's
+#                         .data..percpu (not in /sys/module): the /proc/kallsyms value of
+#                         a symbol of that section (CONFIG_KALLSYMS_ALL lists them, type
+#                         d/D/b/B) minus its offset in the section (the .ko's symtab)
 #   OUTDIR/dump/MOD/SEC   hex of each loaded module's core sections as the kernel holds
 #                         them, read from /proc/kcore by a tiny static helper (kread)
 #   OUTDIR/serial.log     the whole serial console
@@ -29,7 +33,7 @@ DUMP_MAX=262144
 
 env=$("$here/debian-kernel.sh") || exit 1
 eval "$env"
-if [ -f "$out/.done" ] && [ "$(cat "$out/.done")" = "$KDIR" ]; then
+if [ -f "$out/.done" ] && [ "$(cat "$out/.done")" = "$KDIR" ] && [ -f "$out/percpu" ]; then
 	exit 0
 fi
 command -v qemu-system-x86_64 >/dev/null || { say "qemu-system-x86_64 not installed (apt-get install qemu-system-x86)"; exit 1; }
@@ -43,6 +47,7 @@ trap 'rm -rf "$work"' EXIT
 root=$work/root
 mkdir -p "$root/bin" "$root/proc" "$root/sys" "$root/dev" "$root/m" "$root/tmp"
 cp "$BUSYBOX" "$root/bin/busybox"
+: >"$root/percpu"
 
 # kread ADDR LEN: LEN bytes of kernel virtual memory at ADDR, from /proc/kcore, as hex
 # lines of 32 bytes (unmapped bytes read as what kcore gives: zeros).
@@ -112,6 +117,10 @@ for m in $GUEST_MODULES; do
 			case $sec in .init* | .modinfo | __versions | .data..percpu) continue ;; esac
 			[ $((0x$size)) -gt 0 ] && [ $((0x$size)) -le $DUMP_MAX ] && echo "$m $sec $((0x$size))"
 		done >>"$root/dumps"
+	# One named symbol of .data..percpu and its offset there: "MODULE SYMBOL OFFSET".
+	pi=$(readelf -SW "$f" | sed -n 's/^ *\[ *\([0-9]*\)\] \.data\.\.percpu .*/\1/p')
+	[ -z "$pi" ] || readelf -sW "$f" | awk -v m="$m" -v i="$pi" \
+		'$7 == i && $4 != "SECTION" && $8 != "" { print m, $8, $2; exit }' >>"$root/percpu"
 done
 echo "$GUEST_MODULES" >"$root/modules.list"
 
@@ -140,6 +149,12 @@ for d in /sys/module/*/sections; do
 	done
 done
 echo "@@@ END sections"
+echo "@@@ BEGIN percpu"
+while read -r m sym off; do
+	a=$(grep " $sym	\[$m\]\$" /proc/kallsyms | head -1)
+	[ -n "$a" ] && printf '%s 0x%x\n' "$m" $((0x${a%% *} - 0x$off))
+done </percpu
+echo "@@@ END percpu"
 while read -r m sec size; do
 	a=$(cat "/sys/module/$m/sections/$sec" 2>/dev/null) || continue
 	echo "@@@ BEGIN dump $m $sec $a $size"
@@ -170,8 +185,9 @@ awk -v o="$out" '
 	/^@@@ BEGIN kallsyms/ { f = o "/kallsyms"; next }
 	/^@@@ BEGIN modules/ { f = o "/modules"; next }
 	/^@@@ BEGIN sections/ { f = o "/sections"; next }
+	/^@@@ BEGIN percpu/ { f = o "/percpu"; printf "" > f; next }
 	/^@@@ BEGIN dump / { system("mkdir -p \"" o "/dump/" $4 "\""); f = o "/dump/" $4 "/" $5; next }
-	/^@@@ loaded / { print $3 >> (o "/loaded"); next }
+	/^@@@ loaded / { print $3 > (o "/loaded"); next }
 	/^@@@ failed / { print > (o "/failed"); next }
 	/^@@@ END/ { f = ""; next }
 	f != "" { print > f }

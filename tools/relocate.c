@@ -38,7 +38,7 @@ static void usage(void)
 {
 	fputs("Usage: modlink relocate [--kallsyms=FILE|--system-map=FILE|--ksyms=FILE]...\n"
 	      "                        (--tree=DIR | MODULE...) [--modules-dep=FILE] [--base=ADDR]\n"
-	      "                        [--percpu=ADDR] [--at=NAME=CORE[,INIT]]... [--out=DIR] [-q]\n"
+	      "                        [--percpu=ADDR] [--at=NAME=CORE[,INIT[,PERCPU]]]... [--out=DIR] [-q]\n"
 	      "\n"
 	      "Relocate modern (2.6+) .ko modules (.ko.gz/.ko.xz/.ko.zst too) as the kernel lays\n"
 	      "them out, one after another in a module area, in dependency order.\n"
@@ -50,7 +50,8 @@ static void usage(void)
 	      "  --modules-dep=FILE   load order from modules.dep (default: from the symbols)\n"
 	      "  --base=ADDR          start of the module area (default 0xffffffffc0000000)\n"
 	      "  --percpu=ADDR        per-CPU area for modules (default: __per_cpu_end)\n"
-	      "  --at=NAME=CORE[,INIT]  place module NAME where a kernel put it\n"
+	      "  --at=NAME=CORE[,INIT[,PERCPU]]  place module NAME (and its .data..percpu) where\n"
+	      "                       a kernel put it; an empty INIT keeps the default\n"
 	      "  --out=DIR            write NAME.img (core, then init) and NAME.map there, and\n"
 	      "                       modules.index: NAME PATH CORE CORE_SIZE INIT INIT_SIZE\n"
 	      "  -q, --quiet          print failures and the summary only\n",
@@ -197,23 +198,31 @@ int ml_tool_relocate(int argc, char **argv)
 			have_percpu |= c == OPT_PERCPU;
 			break;
 		case OPT_AT: {
-			char *eq = strrchr(optarg, '='), *comma;
+			/* NAME=CORE[,INIT[,PERCPU]]; an empty INIT keeps the default. */
+			char *eq = strrchr(optarg, '='), *comma, *comma2 = NULL;
 			struct ml_batch_place *p;
 
 			place = ml_xrealloc(place, (bo.nplace + 1) * sizeof(*place));
 			p = &place[bo.nplace];
 			memset(p, 0, sizeof(*p));
 			comma = eq ? strchr(eq, ',') : NULL;
-			if (comma)
+			if (comma) {
 				*comma = 0;
+				comma2 = strchr(comma + 1, ',');
+				if (comma2)
+					*comma2 = 0;
+			}
+			p->have_init = comma && comma[1];
+			p->have_percpu = comma2 != NULL;
 			if (!eq || eq == optarg || !ml_parse_ulong(eq + 1, &p->core) ||
-			    (comma && !ml_parse_ulong(comma + 1, &p->init))) {
-				fprintf(stderr, "relocate: bad --at (NAME=CORE[,INIT])\n");
+			    (p->have_init && !ml_parse_ulong(comma + 1, &p->init)) ||
+			    (comma && !p->have_init && !comma2) ||
+			    (comma2 && !ml_parse_ulong(comma2 + 1, &p->percpu))) {
+				fprintf(stderr, "relocate: bad --at (NAME=CORE[,INIT[,PERCPU]])\n");
 				goto out;
 			}
 			*eq = 0;
 			p->name = optarg;
-			p->have_init = comma != NULL;
 			bo.nplace++;
 			break;
 		}

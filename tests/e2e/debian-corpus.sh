@@ -12,8 +12,9 @@
 #    taken from kallsyms and the exporting modules, must equal modlink's image byte for
 #    byte.  Any difference fails the test.
 # 3. The modules the guest loaded with its own insmod are relocated again at the
-#    addresses the kernel chose (/proc/modules and /sys/module/*/sections), and compared
-#    with the kernel's memory (read from /proc/kcore in the guest):
+#    addresses the kernel chose (/proc/modules, /sys/module/*/sections and, for
+#    .data..percpu, which sysfs lacks, the module's per-CPU symbols in /proc/kallsyms),
+#    and compared with the kernel's memory (read from /proc/kcore in the guest):
 #    - every section address modlink computes equals the kernel's (the layout);
 #    - read-only data (.rodata*, __ksymtab*, __param, .note*, ...) is identical;
 #    - in writable data, a word may differ only as run-time state: bits the kernel or the
@@ -89,7 +90,8 @@ at=() files=()
 while read -r m; do
 	core=$(awk -v m="$m" '$1 == m { print $6 }' "$cap/modules")
 	init=$(awk -v m="$m" '$1 == m && $2 == ".init.text" { print $3 }' "$cap/sections")
-	at+=("--at=$m=$core${init:+,$init}")
+	pcpu=$(awk -v m="$m" '$1 == m { print $2 }' "$cap/percpu" 2>/dev/null)
+	if [ -n "$pcpu" ]; then at+=("--at=$m=$core,$init,$pcpu"); else at+=("--at=$m=$core${init:+,$init}"); fi
 	files+=("$(find "$MODDIR/kernel" -name "$m.ko" | head -1)")
 done <"$cap/loaded"
 [ ${#files[@]} -gt 0 ] || fail "the guest loaded no module"
@@ -104,6 +106,9 @@ open(my $f, '<', "$cap/modules") or die;
 while (<$f>) { my @w = split; $core{$w[0]} = hex($w[5]) }
 open($f, '<', "$cap/sections") or die;
 while (<$f>) { my @w = split; $sec{$w[0]}{$w[1]} = hex($w[2]) }
+# .data..percpu is not in /sys/module: its base comes from the module's kallsyms.
+my $npcpu = 0;
+if (open($f, '<', "$cap/percpu")) { while (<$f>) { my @w = split; $sec{$w[0]}{'.data..percpu'} = hex($w[1]) } }
 open($f, '<', "$out/modules.index") or die;
 while (<$f>) { my @w = split; $idx{$w[0]} = { path => $w[1], core => hex($w[2]), csize => hex($w[3]) } }
 sub slurp { open(my $h, '<:raw', $_[0]) or return undef; local $/; my $d = <$h>; return $d // '' }
@@ -127,6 +132,11 @@ for my $m (sort keys %idx) {
 		my @w = split;
 		next if @w < 4 || $w[0] eq 'Sections:';
 		$addr{$w[0]} = hex($w[2]);
+		if ($w[0] eq '.data..percpu' && !exists $sec{$m}{$w[0]}) {
+			print "FAIL $m .data..percpu: the capture has no per-CPU base for it (kallsyms)\n";
+			$fail++;
+		}
+		$npcpu++ if $w[0] eq '.data..percpu';
 		next unless exists $sec{$m}{$w[0]};
 		$naddr++;
 		if ($sec{$m}{$w[0]} != hex($w[2])) {
@@ -225,7 +235,7 @@ for my $m (sort keys %idx) {
 		}
 	}
 }
-print "kernel memory: $naddr section addresses equal to the kernel's; $nexact read-only sections identical;",
+print "kernel memory: $naddr section addresses equal to the kernel's ($npcpu .data..percpu from kallsyms); $nexact read-only sections identical;",
       " $nwords words of writable data, $nruntime of them run-time state, no relocated address differing\n";
 print "kernel memory: .text: $ntext bytes compared, $ntextdiff differ: ",
       join(', ', map { "$textwhy{$_} $_" } sort keys %textwhy), "\n";
