@@ -87,7 +87,8 @@ static void walk_dir(struct walk *w, const char *dir, int depth)
 		names[n++] = ml_xstrdup(de->d_name);
 	}
 	closedir(dp);
-	qsort(names, n, sizeof(*names), cmp_names);
+	if (n)
+		qsort(names, n, sizeof(*names), cmp_names);
 	for (size_t i = 0; i < n; i++) {
 		char *path = ml_xasprintf("%s/%s", dir, names[i]);
 		struct stat st, lst;

@@ -236,7 +236,8 @@ int ml_tool_relocate(int argc, char **argv)
 		goto out;
 	if (tree && walk(tree, &paths, &d))
 		goto out;
-	qsort(paths.v, paths.n, sizeof(*paths.v), cmp_str);
+	if (paths.n) /* qsort wants a non-NULL array even for 0 items */
+		qsort(paths.v, paths.n, sizeof(*paths.v), cmp_str);
 	for (int i = optind; i < argc; i++)
 		paths_add(&paths, ml_xstrdup(argv[i]));
 	if (!paths.n) {
