@@ -16,7 +16,8 @@
 # whose cross compiler is installed.  Needs the Debian archive (apt-get download and
 # apt-get source, through a private apt state in DIR/apt with deb-src and the target
 # architectures added: the system's apt set-up is not changed, and root is not needed).
-# A second run reuses what the first one fetched and built; rm -rf DIR starts afresh.
+# A second run reuses what the first one fetched and built; rm -rf DIR starts afresh
+# (rm -rf DIR/apt alone when downloads fail because the archive has moved on).
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -63,9 +64,9 @@ run() {
 # files in its packages, the triple we configure for, and code generation flags.  i386:
 # Debian's musl is built for the i486 (no cmov), and so is everything of ours; libgcc
 # comes from an i686 compiler, which is checked below.  Debian 12 also builds musl for
-# armhf, arm64, mips64el, ppc64el, riscv64 and s390x, none of them a CPU that ran
-# Linux 2.4, and its ports (m68k, sh4, powerpc, mips big-endian) are not in the
-# archive this script reads: docs/retro.md says more.
+# armhf, arm64, mips64el, ppc64el and s390x, none of them a CPU that ran Linux 2.4;
+# musl for m68k, sh4 or big-endian MIPS is at most in Debian's ports, not in the archive
+# this script reads, and there is none for 32-bit PowerPC or SPARC: docs/retro.md.
 cpu_info() {
 	case $1 in
 	i386) echo "i686-linux-gnu i386-linux-musl i686-linux-musl -march=i486 -mtune=i686" ;;
@@ -76,6 +77,7 @@ cpu_info() {
 }
 if [ -z "$arches" ]; then
 	for a in i386 armel mipsel; do
+		# shellcheck disable=SC2046 # the fields, split
 		set -- $(cpu_info $a)
 		if command -v "$1-gcc" >/dev/null; then
 			arches="$arches $a"
@@ -87,6 +89,7 @@ if [ -z "$arches" ]; then
 fi
 for a in $arches; do
 	info=$(cpu_info "$a") || die "unknown CPU '$a' (i386, armel or mipsel)"
+	# shellcheck disable=SC2086 # the fields, split
 	set -- $info
 	command -v "$1-gcc" >/dev/null || die "$a needs $1-gcc (Debian package gcc-$1)"
 done
@@ -96,7 +99,7 @@ done
 
 # The libraries configure.ac asks pkg-config for, and how each is built here.
 libs=$(sed -n 's/^PKG_CHECK_MODULES(\[[A-Z_0-9]*\], *\[\([a-z0-9]*\)[^]]*\])$/\1/p' \
-	"$srcdir/configure.ac")
+	"$srcdir/configure.ac" | tr '\n' ' ')
 for l in $libs; do
 	case $l in
 	libelf | zlib | liblzma | libzstd) ;;
@@ -167,13 +170,14 @@ msrc=$out/src/modlink
 if git -C "$srcdir" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
 	mkdir -p "$msrc"
 	# tar keeps modification times: make rebuilds only what changed since the last run
-	(cd "$srcdir" && git ls-files -co --exclude-standard -z | xargs -0 tar -cf - --) |
+	(cd "$srcdir" && git ls-files -co --exclude-standard -z | tar --null -T - -cf -) |
 		tar -C "$msrc" -xf -
 elif [ ! -f "$srcdir/config.status" ]; then
 	msrc=$srcdir
 else
 	die "$srcdir is configured in place and is not a git checkout: run make distclean there first"
 fi
+# shellcheck disable=SC3013 # -nt: dash and bash have it
 if [ ! -x "$msrc/configure" ] || [ "$msrc/configure.ac" -nt "$msrc/configure" ]; then
 	say "autoreconf in $msrc"
 	(cd "$msrc" && run "$out/src/autoreconf.log" autoreconf -fi)
@@ -197,7 +201,9 @@ toolchain() {
 	fi
 	lib=$d/sysroot/usr/lib/$mdir
 	inc=$d/sysroot/usr/include/$mdir
-	[ -f "$lib/libc.a" ] && [ -f "$inc/stdio.h" ] || die "musl-dev:$1 has no $mdir files"
+	if [ ! -f "$lib/libc.a" ] || [ ! -f "$inc/stdio.h" ]; then
+		die "musl-dev:$1 has no $mdir files"
+	fi
 	gcclib=$(dirname "$("$gnu-gcc" -print-libgcc-file-name)")
 	gccinc=$("$gnu-gcc" -print-file-name=include)
 	mkdir -p "$d/bin"
@@ -295,20 +301,36 @@ build_libelf() {
 	install -m 644 "$d/elfutils/config/libelf.pc" "$pfx/lib/pkgconfig/"
 }
 
+# modlink, with the retro build's compatibility layer (common/compat24.c: glibc's words
+# for strerror, through --wrap) linked in as LIBS.
 build_modlink() {
 	b=$d/build
+	compat=$d/compat24.o
+	ldflags="-Wl,--gc-sections -Wl,-Map=modlink.map -Wl,--wrap=strerror"
+	# a build directory configured otherwise (another source tree, other flags) starts afresh
+	conf="$msrc|$CFLAGS_RETRO|$ldflags|$compat"
+	[ "$(cat "$d/build.config" 2>/dev/null)" = "$conf" ] || rm -rf "$b"
 	mkdir -p "$b"
+	# shellcheck disable=SC3013,SC2086 # -nt: dash and bash have it; CFLAGS_RETRO, split
+	if [ ! -f "$compat" ] || [ "$msrc/common/compat24.c" -nt "$compat" ]; then
+		run "$d/compat24.log" "$host-gcc" -std=gnu11 $CFLAGS_RETRO -Wall -Wextra \
+			-Wmissing-prototypes -c -o "$compat" "$msrc/common/compat24.c"
+		rm -f "$b/modlink"
+	fi
 	if [ ! -f "$b/Makefile" ]; then
 		say "$arch: configure modlink"
 		(cd "$b" && run "$d/configure.log" "$msrc/configure" --host="$host" \
 			--prefix=/usr --sbindir=/sbin --bindir=/sbin PKG_CONFIG=pkg-config \
 			PKG_CONFIG_LIBDIR="$pfx/lib/pkgconfig" CFLAGS="$CFLAGS_RETRO" \
-			LDFLAGS="-Wl,--gc-sections -Wl,-Map=modlink.map")
+			LDFLAGS="$ldflags" LIBS="$compat")
+		echo "$conf" >"$d/build.config"
 	fi
 	say "$arch: modlink"
 	run "$d/make.log" make -C "$b" -j"$jobs" modlink
 	rm -rf "$d/root"
 	run "$d/install.log" make -C "$b" install-strip DESTDIR="$d/root"
+	# k24emu supervises programs on x86_64 hosts: no tool for the retro system itself
+	rm -f "$d/root/sbin/k24emu" "$d/root/usr/share/man/man1/k24emu.1"
 	tar -C "$d/root" -czf "$out/modlink-retro-$version-$arch.tar.gz" .
 }
 
@@ -330,7 +352,7 @@ check_binary() {
 # they came from.  mawk has no strtonum, hence hex().
 sizes() {
 	f=$d/root/sbin/modlink
-	parts=$(awk -v pfx="$pfx/lib/" -v musl="$lib/" '
+	parts=$(awk '
 	function hex(s,   n, i) {
 		s = tolower(substr(s, 3))
 		n = 0
@@ -342,11 +364,11 @@ sizes() {
 		if (name ~ /^\.(debug|comment|bss|tbss|sbss|note|gnu|stab|MIPS|reginfo|pdr|mdebug|ARM\.attr)/)
 			return
 		w = "modlink"
-		if (index(file, pfx "libelf.a")) w = "libelf"
-		else if (index(file, pfx "libz.a")) w = "zlib"
-		else if (index(file, pfx "liblzma.a")) w = "liblzma"
-		else if (index(file, pfx "libzstd.a")) w = "libzstd"
-		else if (index(file, musl)) w = "musl"
+		if (file ~ /\/libelf\.a\(/) w = "libelf"
+		else if (file ~ /\/libz\.a\(/) w = "zlib"
+		else if (file ~ /\/liblzma\.a\(/) w = "liblzma"
+		else if (file ~ /\/libzstd\.a\(/) w = "libzstd"
+		else if (file ~ /-linux-musl[a-z]*\//) w = "musl"
 		else if (file ~ /libgcc|crtbegin|crtend/) w = "libgcc"
 		s[w] += size
 	}
@@ -365,6 +387,7 @@ sizes() {
 
 : >"$out/sizes.txt.new"
 for arch in $arches; do
+	# shellcheck disable=SC2046 # the fields, split
 	set -- $(cpu_info "$arch")
 	gnu=$1 mdir=$2 host=$3
 	shift 3
@@ -376,7 +399,7 @@ for arch in $arches; do
 	toolchain "$arch"
 	# zlib first: libelf links with it
 	for l in zlib liblzma libzstd libelf; do
-		case " $(echo $libs) " in
+		case " $libs " in
 		*" $l "*) ;;
 		*) continue ;;
 		esac

@@ -3,6 +3,8 @@
 #   scripts/run.sh demo    install what is missing, build, run the bundled example
 #   scripts/run.sh check   install what is missing, build with -Werror, run the whole
 #                          test suite, then build again with ASan+UBSan and run it again
+#   scripts/run.sh retro   install what is missing, build the static binaries for 2.2/2.4
+#                          systems (make retro) and test them (make check-retro)
 #   scripts/run.sh deps    only install the Debian packages the project needs
 set -eu
 cd "$(dirname "$0")/.."
@@ -55,8 +57,17 @@ check)
 	make -C build-san -j"$(nproc)" check || { cat build-san/test-suite.log; exit 1; }
 	echo "all test suites passed (normal and ASan+UBSan builds)"
 	;;
+retro)
+	# Static binaries for 2.2/2.4 systems (docs/retro.md): built in build-retro/retro,
+	# then tested under the syscall-era guard against this build.
+	deps
+	autoreconf -fi >/dev/null 2>&1
+	build build-retro
+	make -C build-retro -j"$(nproc)" check-retro || { cat build-retro/test-suite.log; exit 1; }
+	cat build-retro/retro/sizes.txt
+	;;
 *)
-	echo "usage: scripts/run.sh demo|check|deps" >&2
+	echo "usage: scripts/run.sh demo|check|retro|deps" >&2
 	exit 2
 	;;
 esac

@@ -18,7 +18,7 @@ tests_retro_seccomp_24_LDFLAGS =
 
 TESTS += tests/retro/retro.sh
 EXTRA_DIST += tests/retro/retro.sh tests/retro/syscalls-2.4-i386.txt \
-	tests/retro/fallbacks-i386.txt scripts/retro.sh docs/retro.md
+	tests/retro/fallbacks-i386.txt scripts/retro.sh docs/retro.md common/compat24.c
 
 retro:
 	$(SHELL) $(srcdir)/scripts/retro.sh --out=$(abs_top_builddir)/retro \
