@@ -59,22 +59,6 @@ static const char *module_version(const struct ml_obj *o)
 	return NULL;
 }
 
-static bool module_uses_crcs(const struct ml_obj *o)
-{
-	const char *v = ml_modinfo_get(o, "using_checksums");
-
-	if (o->has_modinfo)
-		return v && atoi(v);
-	return ml_obj_find_symbol(o, "Using_Versions") >= 0;
-}
-
-static bool kernel_uses_crcs(const struct ml_ksymtab *kt)
-{
-	uint64_t v;
-
-	return ml_ksymtab_value(kt, "Using_Versions", &v) && v;
-}
-
 static bool numeric_equal(const char *a, const char *b)
 {
 	return ml_kernel_version_code(a) >= 0 && ml_kernel_version_code(a) == ml_kernel_version_code(b);
@@ -376,8 +360,8 @@ int ml_insmod(const struct ml_insmod_opts *opt, struct ml_insmod_result *r, stru
 	}
 
 	/* Version and CRC state (modutils: check only if CRCs are not both used). */
-	mcrc = module_uses_crcs(o);
-	kcrc = kernel_uses_crcs(opt->ksyms);
+	mcrc = ml_module_uses_crcs(o);
+	kcrc = ml_kernel_uses_crcs(opt->ksyms);
 	err = check_version(opt, o, krel, !(mcrc && kcrc), r, d);
 	if (err)
 		goto fail;

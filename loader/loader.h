@@ -139,6 +139,9 @@ const char *ml_modinfo_get(const struct ml_obj *o, const char *key);
 /* Iterate: *pos starts at 0; returns the next "key=value" string or NULL. */
 const char *ml_modinfo_next(const struct ml_obj *o, size_t *pos);
 bool ml_license_is_gpl(const char *license);
+/* CONFIG_MODVERSIONS state (modutils' rules) of a module and of a kernel's symbols. */
+bool ml_module_uses_crcs(const struct ml_obj *o);
+bool ml_kernel_uses_crcs(const struct ml_ksymtab *kt);
 
 /* ---- layout.c ---- */
 /* Allocate COMMON symbols into the first NOBITS section; NOBITS become data. */

@@ -2,6 +2,7 @@
 /* .modinfo: NUL-separated "key=value" strings written by MODULE_* macros. */
 #include "loader/loader.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 const char *ml_modinfo_next(const struct ml_obj *o, size_t *pos)
@@ -48,4 +49,22 @@ bool ml_license_is_gpl(const char *license)
 		if (!strcmp(license, gpl[i]))
 			return true;
 	return false;
+}
+
+/* CONFIG_MODVERSIONS state of a module: .modinfo using_checksums, else (2.2) Using_Versions. */
+bool ml_module_uses_crcs(const struct ml_obj *o)
+{
+	const char *v = ml_modinfo_get(o, "using_checksums");
+
+	if (o->has_modinfo)
+		return v && atoi(v);
+	return ml_obj_find_symbol(o, "Using_Versions") >= 0;
+}
+
+/* ... and of a kernel: a non-zero Using_Versions export. */
+bool ml_kernel_uses_crcs(const struct ml_ksymtab *kt)
+{
+	uint64_t v;
+
+	return ml_ksymtab_value(kt, "Using_Versions", &v) && v;
 }

@@ -62,11 +62,9 @@ void ml_depmod_free(struct ml_depmod *dm)
 /* insmod's helpers give every module these two. */
 static void kernel_fakes(struct ml_depmod *dm)
 {
-	uint64_t v;
-
 	ml_ksymtab_add(&dm->kernel, "mod_use_count_", 0, NULL);
 	ml_ksymtab_add(&dm->kernel, "__this_module", 0, NULL);
-	dm->kernel_crcs = ml_ksymtab_value(&dm->kernel, "Using_Versions", &v) && v;
+	dm->kernel_crcs = ml_kernel_uses_crcs(&dm->kernel);
 }
 
 static char *tok(char **p)
@@ -181,15 +179,6 @@ int ml_depmod_kernel(struct ml_depmod *dm, struct ml_kernel *k, struct ml_diags 
 }
 
 /* ---- one object ---- */
-
-static bool module_uses_crcs(const struct ml_obj *o)
-{
-	const char *v = ml_modinfo_get(o, "using_checksums");
-
-	if (o->has_modinfo)
-		return v && atoi(v);
-	return ml_obj_find_symbol(o, "Using_Versions") >= 0;
-}
 
 static bool canonical(const struct ml_obj *o, size_t i)
 {
@@ -531,7 +520,7 @@ int ml_depmod_add(struct ml_depmod *dm, const char *path, struct ml_diags *d)
 	if (err)
 		return err;
 	m->loaded = true;
-	m->crcs = module_uses_crcs(o);
+	m->crcs = ml_module_uses_crcs(o);
 	collect_symbols(m, o);
 	device_tables(m, o, d);
 	ml_obj_free(o);
