@@ -50,3 +50,22 @@ const char *ml_arch_reloc_name(const struct ml_arch *a, uint32_t type, char buf[
 	snprintf(buf, 32, "relocation type %u", type);
 	return buf;
 }
+
+void ml_rtc_init(struct ml_rtc *c, const struct ml_arch *a)
+{
+	c->a = a;
+	for (size_t i = 0; i < ML_RTC_TYPES; i++)
+		c->e[i].known = 0;
+}
+
+const struct ml_rtc_entry *ml_rtc_fill(struct ml_rtc *c, uint32_t type)
+{
+	struct ml_rtc_entry *e = type < ML_RTC_TYPES ? &c->e[type] : &c->big;
+	const struct ml_arch *a = c->a;
+
+	e->rt = ml_arch_reloc(a, type);
+	e->kind = (unsigned char)(a->stub_kind ? a->stub_kind(type) : ML_STUB_NONE);
+	e->needs_got = a->needs_got && a->needs_got(type);
+	e->known = type < ML_RTC_TYPES;
+	return e;
+}

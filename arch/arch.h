@@ -118,4 +118,29 @@ extern const struct ml_arch ml_arch_sh;
 extern const struct ml_arch ml_arch_m68k;
 extern const struct ml_arch ml_arch_sparc;
 
+/*
+ * What the driver asks of a relocation type for every entry (its table
+ * row, its stub kind, whether it needs a .got), answered once per type: a
+ * linear table search and two hook calls per entry cost more than the
+ * relocation itself on a large module.  Lives on the caller's stack.
+ */
+#define ML_RTC_TYPES 256
+struct ml_rtc_entry {
+	const struct ml_reloc_type *rt; /* NULL: the arch does not know this type */
+	unsigned char known, kind, needs_got;
+};
+struct ml_rtc {
+	const struct ml_arch *a;
+	struct ml_rtc_entry e[ML_RTC_TYPES];
+	struct ml_rtc_entry big; /* scratch for types past the table */
+};
+void ml_rtc_init(struct ml_rtc *c, const struct ml_arch *a);
+const struct ml_rtc_entry *ml_rtc_fill(struct ml_rtc *c, uint32_t type);
+static inline const struct ml_rtc_entry *ml_rtc_get(struct ml_rtc *c, uint32_t type)
+{
+	if (type < ML_RTC_TYPES && c->e[type].known)
+		return &c->e[type];
+	return ml_rtc_fill(c, type);
+}
+
 #endif

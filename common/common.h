@@ -105,30 +105,58 @@ static inline int64_t ml_sext(uint64_t v, unsigned bits)
 	return (int64_t)((v ^ m) - m);
 }
 
-/* ---- string hash table (open hashing, ELF hash) ---- */
+/* ---- string hash table ---- */
+/* The System V ELF hash (modutils' symbol-table order depends on it). */
 unsigned long ml_elf_hash(const char *s, size_t n);
 
+/*
+ * Chained hashing with the entries in one array (no allocation per entry)
+ * and each entry's full hash kept, so a chain walk compares keys only when
+ * the hashes agree.  Entries of equal key stay in insertion order.
+ */
 struct ml_hent {
 	const char *key;
-	size_t klen;
 	void *val;
-	struct ml_hent *next;
+	uint32_t klen, hash;
+	uint32_t next; /* index + 1 of the next entry in the chain, 0 at the end */
 };
 struct ml_hash {
-	struct ml_hent **b;
-	size_t nb, n;
+	struct ml_hent *e;
+	uint32_t *b; /* index + 1 of each chain's first entry */
+	size_t nb, n, cap;
 };
 void ml_hash_init(struct ml_hash *h, size_t hint);
 /* The key is not copied: it must outlive the table. */
 void ml_hash_put(struct ml_hash *h, const char *key, size_t klen, void *val);
 void *ml_hash_get(const struct ml_hash *h, const char *key, size_t klen);
-/* First entry with this key, for callers that keep several per key. */
+/* First entry with this key, for callers that keep several per key; valid until the next put. */
 struct ml_hent *ml_hash_find(const struct ml_hash *h, const char *key, size_t klen);
+/* The next entry with the same key as e, in insertion order, or NULL. */
+struct ml_hent *ml_hash_next(const struct ml_hash *h, const struct ml_hent *e);
 void ml_hash_free(struct ml_hash *h);
+
+/* ---- string pool: many small strings, freed together ---- */
+struct ml_strpool {
+	char *cur;      /* free space in the newest block */
+	size_t left;
+	char **blocks;
+	size_t nblocks;
+};
+/* A NUL-terminated copy of s[0..n), valid until ml_strpool_free(). */
+char *ml_strpool_add(struct ml_strpool *p, const char *s, size_t n);
+void ml_strpool_free(struct ml_strpool *p);
 
 /* ---- files ---- */
 /* Read a whole file, transparently gunzipping (zlib).  0 or -errno. */
 int ml_read_file(const char *path, unsigned char **data, size_t *len, struct ml_diags *d);
+/*
+ * The same, reading into raw (its storage reused from call to call): a plain
+ * file's bytes are left in raw (*data points there, *owned false); a
+ * compressed file is decompressed into a new buffer the caller frees
+ * (*owned true).
+ */
+int ml_read_file_into(const char *path, struct ml_buf *raw, unsigned char **data, size_t *len,
+		      bool *owned, struct ml_diags *d);
 /* Parse an address/number: decimal, 0x hex or 0 octal.  false if malformed. */
 bool ml_parse_ulong(const char *s, uint64_t *out);
 

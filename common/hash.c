@@ -19,68 +19,113 @@ unsigned long ml_elf_hash(const char *s, size_t n)
 	return h;
 }
 
+/*
+ * The table's own hash: eight bytes at a time, multiplied and folded, then
+ * a final avalanche.  Only this process ever sees its values.
+ */
+static uint32_t key_hash(const char *s, size_t n)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
+
+	for (; n >= 8; s += 8, n -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
+	if (n) {
+		w = 0;
+		for (size_t i = 0; i < n; i++)
+			w |= (uint64_t)(unsigned char)s[i] << (8 * i);
+		h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+	}
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	return (uint32_t)h;
+}
+
 void ml_hash_init(struct ml_hash *h, size_t hint)
 {
 	size_t nb = 64;
 
 	while (nb < hint)
 		nb <<= 1;
+	memset(h, 0, sizeof(*h));
 	h->nb = nb;
-	h->n = 0;
 	h->b = ml_xcalloc(nb, sizeof(*h->b));
+	h->cap = hint;
+	h->e = hint ? ml_xmalloc(hint * sizeof(*h->e)) : NULL;
 }
 
-static void grow(struct ml_hash *h)
+/* Rebuild the chains for nb buckets, keeping insertion order within each. */
+static void rechain(struct ml_hash *h, size_t nb)
 {
-	size_t nb = h->nb * 2;
-	struct ml_hent **b = ml_xcalloc(nb, sizeof(*b));
-
-	for (size_t i = 0; i < h->nb; i++) {
-		struct ml_hent *e = h->b[i], *next;
-
-		for (; e; e = next) {
-			size_t k = ml_elf_hash(e->key, e->klen) & (nb - 1);
-
-			next = e->next;
-			e->next = b[k];
-			b[k] = e;
-		}
-	}
 	free(h->b);
-	h->b = b;
+	h->b = ml_xcalloc(nb, sizeof(*h->b));
 	h->nb = nb;
+	/* Entries pushed on the front newest first leave each chain oldest first. */
+	for (size_t i = h->n; i-- > 0;) {
+		uint32_t *head = &h->b[h->e[i].hash & (nb - 1)];
+
+		h->e[i].next = *head;
+		*head = (uint32_t)(i + 1);
+	}
 }
 
 void ml_hash_put(struct ml_hash *h, const char *key, size_t klen, void *val)
 {
-	struct ml_hent *e = ml_xmalloc(sizeof(*e)), **tail;
-	size_t k;
+	struct ml_hent *e;
+	uint32_t *link;
 
-	if (h->n + 1 > h->nb)
-		grow(h);
-	k = ml_elf_hash(key, klen) & (h->nb - 1);
+	if (!h->nb)
+		ml_hash_init(h, 0);
+	if (h->n == h->cap) {
+		h->cap = h->cap ? 2 * h->cap : 64;
+		h->e = ml_xrealloc(h->e, h->cap * sizeof(*h->e));
+	}
+	e = &h->e[h->n];
 	e->key = key;
-	e->klen = klen;
+	e->klen = (uint32_t)klen;
 	e->val = val;
-	e->next = NULL;
-	/* Append, so that entries with the same key keep insertion order. */
-	for (tail = &h->b[k]; *tail; tail = &(*tail)->next)
-		;
-	*tail = e;
+	e->hash = key_hash(key, klen);
+	e->next = 0;
 	h->n++;
+	if (h->n > h->nb) {
+		rechain(h, h->nb * 2);
+		return;
+	}
+	/* Append, so that entries with the same key keep insertion order. */
+	for (link = &h->b[e->hash & (h->nb - 1)]; *link; link = &h->e[*link - 1].next)
+		;
+	*link = (uint32_t)h->n;
+}
+
+static struct ml_hent *walk(const struct ml_hash *h, uint32_t i, const char *key, size_t klen,
+			    uint32_t hash)
+{
+	while (i) {
+		struct ml_hent *e = &h->e[i - 1];
+
+		if (e->hash == hash && e->klen == klen && !memcmp(e->key, key, klen))
+			return e;
+		i = e->next;
+	}
+	return NULL;
 }
 
 struct ml_hent *ml_hash_find(const struct ml_hash *h, const char *key, size_t klen)
 {
-	struct ml_hent *e;
+	uint32_t hash;
 
-	if (!h->nb)
+	if (!h->n)
 		return NULL;
-	e = h->b[ml_elf_hash(key, klen) & (h->nb - 1)];
-	for (; e; e = e->next)
-		if (e->klen == klen && !memcmp(e->key, key, klen))
-			return e;
-	return NULL;
+	hash = key_hash(key, klen);
+	return walk(h, h->b[hash & (h->nb - 1)], key, klen, hash);
+}
+
+struct ml_hent *ml_hash_next(const struct ml_hash *h, const struct ml_hent *e)
+{
+	return walk(h, e->next, e->key, e->klen, e->hash);
 }
 
 void *ml_hash_get(const struct ml_hash *h, const char *key, size_t klen)
@@ -92,14 +137,7 @@ void *ml_hash_get(const struct ml_hash *h, const char *key, size_t klen)
 
 void ml_hash_free(struct ml_hash *h)
 {
-	for (size_t i = 0; i < h->nb; i++) {
-		struct ml_hent *e = h->b[i], *next;
-
-		for (; e; e = next) {
-			next = e->next;
-			free(e);
-		}
-	}
+	free(h->e);
 	free(h->b);
 	memset(h, 0, sizeof(*h));
 }

@@ -7,28 +7,85 @@
 
 #include <string.h>
 
+/* Does the target's byte order differ from this host's? */
+static inline bool swapped(const struct ml_target *t)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	return !t->big;
+#else
+	return t->big;
+#endif
+}
+
 uint64_t ml_getn(const struct ml_target *t, const void *p, unsigned n)
 {
-	const unsigned char *b = p;
-	uint64_t v = 0;
+	bool sw = swapped(t);
 
-	for (unsigned i = 0; i < n; i++) {
-		unsigned k = t->big ? i : n - 1 - i;
+	switch (n) {
+	case 1:
+		return *(const unsigned char *)p;
+	case 2: {
+		uint16_t v;
 
-		v = (v << 8) | b[k];
+		memcpy(&v, p, 2);
+		return sw ? __builtin_bswap16(v) : v;
 	}
-	return v;
+	case 4: {
+		uint32_t v;
+
+		memcpy(&v, p, 4);
+		return sw ? __builtin_bswap32(v) : v;
+	}
+	case 8: {
+		uint64_t v;
+
+		memcpy(&v, p, 8);
+		return sw ? __builtin_bswap64(v) : v;
+	}
+	default: {
+		const unsigned char *b = p;
+		uint64_t v = 0;
+
+		for (unsigned i = 0; i < n; i++)
+			v = (v << 8) | b[t->big ? i : n - 1 - i];
+		return v;
+	}
+	}
 }
 
 void ml_putn(const struct ml_target *t, void *p, unsigned n, uint64_t v)
 {
-	unsigned char *b = p;
+	bool sw = swapped(t);
 
-	for (unsigned i = 0; i < n; i++) {
-		unsigned k = t->big ? n - 1 - i : i;
+	switch (n) {
+	case 1:
+		*(unsigned char *)p = (unsigned char)v;
+		return;
+	case 2: {
+		uint16_t x = (uint16_t)v;
 
-		b[k] = (unsigned char)(v & 0xff);
-		v >>= 8;
+		x = sw ? __builtin_bswap16(x) : x;
+		memcpy(p, &x, 2);
+		return;
+	}
+	case 4: {
+		uint32_t x = (uint32_t)v;
+
+		x = sw ? __builtin_bswap32(x) : x;
+		memcpy(p, &x, 4);
+		return;
+	}
+	case 8:
+		v = sw ? __builtin_bswap64(v) : v;
+		memcpy(p, &v, 8);
+		return;
+	default: {
+		unsigned char *b = p;
+
+		for (unsigned i = 0; i < n; i++, v >>= 8)
+			b[t->big ? n - 1 - i : i] = (unsigned char)(v & 0xff);
+		return;
+	}
 	}
 }
 

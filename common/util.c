@@ -182,48 +182,64 @@ static int decompress_zstd(const unsigned char *in, size_t n, struct ml_buf *out
 	return ZSTD_isError(r) || r != 0 ? -EIO : 0;
 }
 
+/* Read fd to its end into b (from b->len on), straight into b's storage. */
 static int read_plain(int fd, struct ml_buf *b)
 {
-	unsigned char chunk[65536];
+	struct stat st;
+	size_t want = 65536;
 	ssize_t n;
 
-	while ((n = read(fd, chunk, sizeof(chunk))) > 0) {
-		if (b->len + (size_t)n > ML_MAX_FILE)
+	/* A regular file's size, plus one byte to see the end in the same read. */
+	if (!fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_size > 0 && (uint64_t)st.st_size < ML_MAX_FILE)
+		want = (size_t)st.st_size + 1;
+	for (;;) {
+		buf_reserve(b, want);
+		n = read(fd, b->p + b->len, b->cap - b->len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		b->len += (size_t)n;
+		if (b->len > ML_MAX_FILE)
 			return -EFBIG;
-		ml_buf_add(b, chunk, (size_t)n);
+		want = 65536;
 	}
+	if (b->p)
+		b->p[b->len] = 0;
 	return n < 0 ? -errno : 0;
 }
 
-int ml_read_file(const char *path, unsigned char **data, size_t *len, struct ml_diags *d)
+int ml_read_file_into(const char *path, struct ml_buf *raw, unsigned char **data, size_t *len,
+		      bool *owned, struct ml_diags *d)
 {
 	static const unsigned char xz[] = { 0xfd, '7', 'z', 'X', 'Z', 0 }, zst[] = { 0x28, 0xb5, 0x2f, 0xfd };
-	struct ml_buf raw = { 0 }, out = { 0 };
+	struct ml_buf out = { 0 };
 	const char *kind = NULL;
 	int fd, err;
 
 	*data = NULL;
 	*len = 0;
+	*owned = false;
+	raw->len = 0;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		err = errno;
 		ml_err(d, NULL, "%s: %s", path, strerror(err));
 		return -err;
 	}
-	err = read_plain(fd, &raw);
+	err = read_plain(fd, raw);
 	close(fd);
 	if (err) {
 		ml_err(d, path, "read error: %s", strerror(-err));
-		ml_buf_free(&raw);
 		return err;
 	}
-	if (raw.len >= 6 && !memcmp(raw.p, xz, 6)) {
+	if (raw->len >= 6 && !memcmp(raw->p, xz, 6)) {
 		kind = "xz";
-		err = decompress_xz((unsigned char *)raw.p, raw.len, &out);
-	} else if (raw.len >= 4 && !memcmp(raw.p, zst, 4)) {
+		err = decompress_xz((unsigned char *)raw->p, raw->len, &out);
+	} else if (raw->len >= 4 && !memcmp(raw->p, zst, 4)) {
 		kind = "zstd";
-		err = decompress_zstd((unsigned char *)raw.p, raw.len, &out);
-	} else if (raw.len >= 2 && (unsigned char)raw.p[0] == 0x1f && (unsigned char)raw.p[1] == 0x8b) {
+		err = decompress_zstd((unsigned char *)raw->p, raw->len, &out);
+	} else if (raw->len >= 2 && (unsigned char)raw->p[0] == 0x1f && (unsigned char)raw->p[1] == 0x8b) {
 		z_stream z = { 0 };
 		unsigned char chunk[65536];
 		int zr;
@@ -233,8 +249,8 @@ int ml_read_file(const char *path, unsigned char **data, size_t *len, struct ml_
 		if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) {
 			err = -ENOMEM;
 		} else {
-			z.next_in = (unsigned char *)raw.p;
-			z.avail_in = (uInt)raw.len;
+			z.next_in = (unsigned char *)raw->p;
+			z.avail_in = (uInt)raw->len;
 			do {
 				z.next_out = chunk;
 				z.avail_out = sizeof(chunk);
@@ -249,11 +265,12 @@ int ml_read_file(const char *path, unsigned char **data, size_t *len, struct ml_
 			inflateEnd(&z);
 		}
 	} else {
-		*data = (unsigned char *)(raw.p ? raw.p : ml_xcalloc(1, 1));
-		*len = raw.len;
+		if (!raw->p)
+			buf_reserve(raw, 0);
+		*data = (unsigned char *)raw->p;
+		*len = raw->len;
 		return 0;
 	}
-	ml_buf_free(&raw);
 	if (err) {
 		ml_err(d, path, "%s data is corrupt or truncated", kind);
 		ml_buf_free(&out);
@@ -261,5 +278,56 @@ int ml_read_file(const char *path, unsigned char **data, size_t *len, struct ml_
 	}
 	*data = (unsigned char *)(out.p ? out.p : ml_xcalloc(1, 1));
 	*len = out.len;
+	*owned = true;
 	return 0;
+}
+
+int ml_read_file(const char *path, unsigned char **data, size_t *len, struct ml_diags *d)
+{
+	struct ml_buf raw = { 0 };
+	bool owned;
+	int err = ml_read_file_into(path, &raw, data, len, &owned, d);
+
+	if (err || owned) {
+		ml_buf_free(&raw);
+		return err;
+	}
+	*data = (unsigned char *)raw.p; /* the plain bytes: handed over */
+	return 0;
+}
+
+char *ml_strpool_add(struct ml_strpool *p, const char *s, size_t n)
+{
+	enum { BLOCK = 64 * 1024 };
+	char *r;
+
+	if (n + 1 > p->left) {
+		/* A string longer than a block gets a block of its own. */
+		size_t sz = n + 1 > BLOCK / 4 ? n + 1 : BLOCK;
+		char *b = ml_xmalloc(sz);
+
+		p->blocks = ml_xrealloc(p->blocks, (p->nblocks + 1) * sizeof(*p->blocks));
+		p->blocks[p->nblocks++] = b;
+		if (sz != BLOCK) {
+			memcpy(b, s, n);
+			b[n] = 0;
+			return b;
+		}
+		p->cur = b;
+		p->left = sz;
+	}
+	r = p->cur;
+	memcpy(r, s, n);
+	r[n] = 0;
+	p->cur += n + 1;
+	p->left -= n + 1;
+	return r;
+}
+
+void ml_strpool_free(struct ml_strpool *p)
+{
+	for (size_t i = 0; i < p->nblocks; i++)
+		free(p->blocks[i]);
+	free(p->blocks);
+	memset(p, 0, sizeof(*p));
 }

@@ -14,9 +14,11 @@
 #include <ctype.h>
 #include <elf.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 unsigned ml_module_field_off(const struct ml_target *t, enum ml_modfield f)
 {
@@ -591,6 +593,40 @@ unsigned char *ml_build_image(const struct ml_obj *o)
 			memcpy(img + s->offset, s->data, s->size);
 	}
 	return img;
+}
+
+/*
+ * The same image written straight to a file: each section at its offset,
+ * the gaps left as holes (they read as zeros).  No copy of the whole image
+ * is made, which matters for a module of tens of megabytes.
+ */
+int ml_write_image(const struct ml_obj *o, const char *path, struct ml_diags *d)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	int err = fd < 0 ? errno : 0;
+
+	for (size_t i = 0; i < o->norder && !err; i++) {
+		const struct ml_section *s = o->secs[o->order[i]];
+		uint64_t done = 0;
+
+		while (done < s->size && !err) {
+			ssize_t w = pwrite(fd, s->data + done, s->size - done, (off_t)(s->offset + done));
+
+			if (w > 0)
+				done += (uint64_t)w;
+			else if (w == 0 || errno != EINTR)
+				err = w ? errno : EIO;
+		}
+	}
+	if (!err && ftruncate(fd, (off_t)o->size))
+		err = errno;
+	if (fd >= 0 && close(fd) && !err)
+		err = errno;
+	if (err) {
+		ml_err(d, NULL, "cannot write %s: %s", path, strerror(err));
+		return -err;
+	}
+	return 0;
 }
 
 /* ---- load map (-m) ---- */

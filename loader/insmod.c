@@ -353,7 +353,7 @@ int ml_insmod(const struct ml_insmod_opts *opt, struct ml_insmod_result *r, stru
 	if (ml_obj_is_modern(o)) {
 		err = ml_modern_insmod(opt, o, r, d);
 		if (!err && opt->blob && !opt->probe)
-			err = write_blob(opt->blob, r->image, r->size, d);
+			err = ml_write_image(o, opt->blob, d);
 		if (err)
 			goto fail;
 		goto done;

@@ -152,7 +152,9 @@ static size_t stub_section(struct ml_obj *o, enum ml_stub_kind k)
 int ml_size_stubs(struct ml_obj *o, struct ml_diags *d)
 {
 	const struct ml_arch *a = o->arch;
+	struct ml_rtc rtc;
 
+	ml_rtc_init(&rtc, a);
 	if (!o->stubidx.nb)
 		ml_hash_init(&o->stubidx, 64);
 	ml_obj_canon_build(o);
@@ -162,11 +164,12 @@ int ml_size_stubs(struct ml_obj *o, struct ml_diags *d)
 		for (size_t j = 0; j < s->nrels; j++) {
 			struct ml_reloc *r = &s->rels[j];
 			uint32_t sym = canon(o, r->sym);
-			enum ml_stub_kind k = a->stub_kind ? a->stub_kind(r->type) : ML_STUB_NONE;
+			const struct ml_rtc_entry *te = ml_rtc_get(&rtc, r->type);
+			enum ml_stub_kind k = (enum ml_stub_kind)te->kind;
 			int64_t add = k == ML_STUB_GOT ? 0 : r->addend;
 
 			o->syms[sym].referenced = true;
-			if (a->needs_got && a->needs_got(r->type))
+			if (te->needs_got)
 				stub_section(o, ML_STUB_GOT);
 			if (k == ML_STUB_NONE || ml_find_stub(o, sym, add, k) >= 0)
 				continue;
@@ -191,7 +194,10 @@ int ml_size_stubs(struct ml_obj *o, struct ml_diags *d)
 	 * .got we build.  A kernel never exports it.
 	 */
 	{
-		long g = ml_obj_find_symbol(o, "_GLOBAL_OFFSET_TABLE_");
+		/* An undefined name is a global: no need to search (and index) the locals. */
+		static const char got_name[] = "_GLOBAL_OFFSET_TABLE_";
+		void *v = ml_hash_get(&o->names, got_name, sizeof(got_name) - 1);
+		long g = v ? (long)((uintptr_t)v - 1) : -1;
 
 		if (g >= 0 && o->syms[g].sec == ML_SEC_UNDEF && o->syms[g].referenced)
 			ml_obj_add_symbol(o, "_GLOBAL_OFFSET_TABLE_", (int)stub_section(o, ML_STUB_GOT), 0,

@@ -31,6 +31,7 @@ struct ml_section {
 	uint32_t link, info;
 	unsigned char *data; /* size bytes; NULL for NOBITS until allocated */
 	bool borrowed;       /* data points into the object's file image (not freed) */
+	bool rels_borrowed;  /* so does rels (loader/obj.c: rels_in_place) */
 	bool load;           /* part of the image */
 	int prio;            /* load order priority */
 	uint64_t offset;     /* from the image start, after layout */
@@ -77,6 +78,7 @@ struct ml_obj {
 	unsigned char *file;
 	size_t filelen;
 	bool file_mapped; /* file is a private (copy-on-write) mapping, not malloc'd */
+	bool file_borrowed; /* file is the caller's buffer (ml_obj_load_into): not freed */
 	struct ml_target tgt;
 	const struct ml_arch *arch;
 	struct ml_section **secs;
@@ -108,6 +110,12 @@ struct ml_obj {
 
 /* ---- obj.c: reading an object ---- */
 int ml_obj_load(const char *path, struct ml_obj **out, struct ml_diags *d);
+/*
+ * The same, reading the file into buf (reused from object to object, as a
+ * batch does): the object uses buf's bytes in place, so buf must stay
+ * untouched until the object is freed.
+ */
+int ml_obj_load_into(const char *path, struct ml_buf *buf, struct ml_obj **out, struct ml_diags *d);
 /* Build from bytes already in memory (takes ownership of data). */
 int ml_obj_load_mem(const char *path, unsigned char *data, size_t len, struct ml_obj **out,
 		    struct ml_diags *d);
@@ -205,7 +213,7 @@ struct ml_insmod_result {
 	uint64_t base, size;
 	struct ml_buf map;     /* -m text */
 	struct ml_buf explain; /* --explain text */
-	unsigned char *image;
+	unsigned char *image;  /* 2.4 modules; NULL for a modern .ko (-O is written from its sections) */
 	bool loaded;           /* init_module succeeded */
 	int taint;             /* taint bits that apply (P=1, F=2) */
 	bool has_persist;      /* the module has persistent parameters and a file was given */
@@ -312,6 +320,7 @@ struct ml_batch_opts {
 	uint64_t base;               /* start of the module area */
 	uint64_t percpu;             /* start of the per-CPU area for modules */
 	const char *outdir;          /* NAME.img and NAME.map, or NULL */
+	unsigned jobs;               /* threads (1: none); 0: one per online CPU */
 	const struct ml_batch_place *place;
 	size_t nplace;
 	/* called once per module, in load order, with its own diagnostics */
@@ -321,6 +330,10 @@ struct ml_batch_opts {
 struct ml_batch_totals {
 	size_t modules, failed, relocs, unresolved, exports;
 	uint64_t bytes, area_end;
+	unsigned jobs;          /* threads used */
+	/* seconds: the first pass (names, symbols, order), the second (load and
+	 * relocate), and how long the relocating thread waited for loaders */
+	double t_scan, t_link, t_wait;
 };
 /* 0, or a negative errno when some module failed or the order could not be read. */
 int ml_batch_relocate(const struct ml_batch_opts *o, struct ml_batch_totals *t,

@@ -46,10 +46,12 @@
 #include <gelf.h>
 #include <inttypes.h>
 #include <libelf.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* The kernel's internal flag for ro_after_init sections (include/linux/moduleloader.h). */
@@ -366,7 +368,7 @@ int ml_modern_insmod(const struct ml_insmod_opts *opt, struct ml_obj *o,
 	err = ml_relocate(o, opt->explain ? &r->explain : NULL, d);
 	if (err)
 		return err;
-	r->image = ml_build_image(o);
+	/* No image in memory: the caller writes -O straight from the sections (ml_write_image). */
 	if (opt->map)
 		ml_write_map(o, &r->map);
 	return 0;
@@ -408,35 +410,32 @@ static void push_str(char ***v, size_t *n, const char *s)
  * What ordering needs of a module, read straight from its file: its name,
  * the names it leaves undefined and the names it exports (__ksymtab_*).
  */
-static int scan_module(struct bmod *m, struct ml_diags *d)
+static int scan_module(struct bmod *m, struct ml_buf *buf, struct ml_diags *d)
 {
-	unsigned char *data = NULL;
+	unsigned char *data = NULL, magic[4];
 	size_t len = 0, shnum, shstrndx;
-	bool mapped = false;
-	Elf *elf;
+	bool owned = false;
+	Elf *elf = NULL;
 	Elf_Scn *scn = NULL;
-	int fd, err = 0;
-	struct stat st;
+	int err = 0, fd;
 
+	/*
+	 * A plain ELF file is opened with ELF_C_READ: libelf then reads only the
+	 * headers and the sections asked for (the symbol and string tables,
+	 * .modinfo), a tenth of a typical module.  A compressed one is read and
+	 * decompressed whole.  (elf_version(): once, by ml_batch_relocate().)
+	 */
 	fd = open(m->path, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0 && !fstat(fd, &st) && st.st_size >= 16) {
-		data = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-		if (data == MAP_FAILED)
-			data = NULL;
-		else if (data[0] != 0x7f) {
-			munmap(data, (size_t)st.st_size); /* compressed */
-			data = NULL;
-		} else {
-			len = (size_t)st.st_size;
-			mapped = true;
-		}
+	if (fd >= 0 && pread(fd, magic, 4, 0) == 4 && !memcmp(magic, ELFMAG, SELFMAG)) {
+		elf = elf_begin(fd, ELF_C_READ, NULL);
+	} else {
+		if (fd >= 0)
+			close(fd);
+		fd = -1;
+		if ((err = ml_read_file_into(m->path, buf, &data, &len, &owned, d)))
+			return err;
+		elf = elf_memory((char *)data, len);
 	}
-	if (fd >= 0)
-		close(fd);
-	if (!data && (err = ml_read_file(m->path, &data, &len, d)))
-		return err;
-	elf_version(EV_CURRENT);
-	elf = elf_memory((char *)data, len);
 	if (!elf || elf_kind(elf) != ELF_K_ELF || elf_getshdrnum(elf, &shnum) ||
 	    elf_getshdrstrndx(elf, &shstrndx)) {
 		ml_err(d, NULL, "%s: not an ELF object", m->path);
@@ -481,9 +480,9 @@ static int scan_module(struct bmod *m, struct ml_diags *d)
 out:
 	if (elf)
 		elf_end(elf);
-	if (mapped)
-		munmap(data, len);
-	else
+	if (fd >= 0)
+		close(fd);
+	if (owned)
 		free(data);
 	return err;
 }
@@ -587,50 +586,125 @@ static const struct ml_batch_place *find_place(const struct ml_batch_opts *bo, c
 	return NULL;
 }
 
-/* One module: load, lay out at the area's cursor, resolve, relocate, export. */
-static void batch_one(const struct ml_batch_opts *bo, struct bmod *m, uint64_t *cursor,
-		      uint64_t *pcpu, struct ml_batch_module *res, struct ml_diags *d)
-{
-	struct ml_obj *o = NULL;
+/*
+ * The batch runs as a pipeline.  What a module needs of no other module
+ * (reading the file, parsing it, laying its sections out) is done ahead by
+ * loader threads into a ring of slots; what depends on the modules before
+ * it (its place in the area, binding to their exports, relocating, adding
+ * its own exports) is done by the calling thread, strictly in load order.
+ * The result does not depend on the number of threads.
+ */
+enum { SLOT_FREE, SLOT_BUSY, SLOT_READY };
+
+struct bslot {
+	size_t k;                 /* position in the load order */
+	int state;
+	struct ml_obj *o;
 	struct ml_modern_layout l;
-	const struct ml_batch_place *pl;
-	uint64_t core, init, pc = 0;
+	struct ml_diags md;
+	int err;
+	struct ml_buf file;       /* the file's bytes, reused from module to module */
+};
+
+struct bpipe {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct bslot *slots;
+	size_t nslots, next, norder;
+	const size_t *order;
+	struct bmod *v;
+};
+
+/* The order-independent part: read, parse, lay out. */
+static void batch_load(struct bmod *m, struct bslot *sl)
+{
 	int err;
 
-	err = ml_obj_load(m->path, &o, d);
-	if (err)
-		goto out;
-	if (!ml_obj_is_modern(o)) {
-		ml_err(d, NULL, "%s: not a modern (2.6 or later) module: no .gnu.linkonce.this_module and no vermagic", m->path);
+	/* The slot's last object is freed here, by the thread that allocated it:
+	 * freeing memory of another thread's malloc arena costs that arena's lock. */
+	ml_obj_free(sl->o);
+	sl->o = NULL;
+	err = ml_obj_load_into(m->path, &sl->file, &sl->o, &sl->md);
+
+	if (!err && !ml_obj_is_modern(sl->o)) {
+		ml_err(&sl->md, NULL, "%s: not a modern (2.6 or later) module: no .gnu.linkonce.this_module and no vermagic", m->path);
 		err = -ENOEXEC;
-		goto out;
 	}
-	err = ml_modern_layout(o, &l, d);
+	if (!err)
+		err = ml_modern_layout(sl->o, &sl->l, &sl->md);
+	sl->err = err;
+}
+
+/*
+ * With the lock held: claim the next module to load if its slot is free,
+ * load it (lock dropped meanwhile) and mark it ready.  false: nothing to do.
+ */
+static bool load_next(struct bpipe *p)
+{
+	struct bslot *sl;
+	size_t k = p->next;
+
+	if (k >= p->norder || p->slots[k % p->nslots].state != SLOT_FREE)
+		return false;
+	p->next++;
+	sl = &p->slots[k % p->nslots];
+	sl->state = SLOT_BUSY;
+	sl->k = k;
+	pthread_mutex_unlock(&p->mu);
+	batch_load(&p->v[p->order[k]], sl);
+	pthread_mutex_lock(&p->mu);
+	sl->state = SLOT_READY;
+	pthread_cond_broadcast(&p->cv);
+	return true;
+}
+
+static void *loader_thread(void *arg)
+{
+	struct bpipe *p = arg;
+
+	pthread_mutex_lock(&p->mu);
+	while (p->next < p->norder)
+		if (!load_next(p))
+			pthread_cond_wait(&p->cv, &p->mu);
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+/* The order-dependent part: place at the area's cursor, resolve, relocate, export. */
+static void batch_finish(const struct ml_batch_opts *bo, struct bslot *sl, uint64_t *cursor,
+			 uint64_t *pcpu, struct ml_batch_module *res, struct ml_diags *d)
+{
+	struct ml_obj *o = sl->o;
+	const struct ml_modern_layout *l = &sl->l;
+	const struct ml_batch_place *pl;
+	uint64_t core, init, pc = 0;
+	int err = sl->err;
+
 	if (err)
 		goto out;
 	pl = find_place(bo, res->name);
 	if (pl) {
 		core = pl->core;
-		init = pl->have_init ? pl->init : core + l.core_size;
+		init = pl->have_init ? pl->init : core + l->core_size;
 	} else {
 		core = *cursor;
-		init = core + l.core_size;
-		*cursor = align_up(init + l.init_size, ML_PAGE);
+		init = core + l->core_size;
+		*cursor = align_up(init + l->init_size, ML_PAGE);
 	}
-	if (l.percpu >= 0 && pl && pl->have_percpu) {
+	if (l->percpu >= 0 && pl && pl->have_percpu) {
 		pc = pl->percpu;
-	} else if (l.percpu >= 0) {
-		pc = align_up(*pcpu, l.percpu_align);
-		*pcpu = pc + l.percpu_size;
+	} else if (l->percpu >= 0) {
+		pc = align_up(*pcpu, l->percpu_align);
+		*pcpu = pc + l->percpu_size;
 	}
 	res->core = core;
 	res->init = init;
-	res->core_size = l.core_size;
-	res->init_size = l.init_size;
+	res->core_size = l->core_size;
+	res->init_size = l->init_size;
 	res->percpu = pc;
-	res->percpu_size = l.percpu_size;
-	res->nrelocs = l.nrelocs;
-	ml_modern_place(o, &l, core, init, pc);
+	res->percpu_size = l->percpu_size;
+	res->nrelocs = l->nrelocs;
+	ml_modern_place(o, l, core, init, pc);
 	err = ml_modern_resolve(o, bo->ksyms, &res->nunresolved, d);
 	if (err)
 		goto out;
@@ -639,19 +713,75 @@ static void batch_one(const struct ml_batch_opts *bo, struct bmod *m, uint64_t *
 		goto out;
 	res->nexports = ml_modern_exports(o, bo->ksyms, res->name);
 	if (bo->outdir) {
-		unsigned char *img = ml_build_image(o);
+		char *ip = ml_xasprintf("%s/%s.img", bo->outdir, res->name);
 		struct ml_buf map = { 0 };
 
+		err = ml_write_image(o, ip, d);
+		free(ip);
 		ml_write_map(o, &map);
-		err = write_file(bo->outdir, res->name, ".img", img, o->size, d);
 		if (!err)
 			err = write_file(bo->outdir, res->name, ".map", map.p, map.len, d);
-		free(img);
 		ml_buf_free(&map);
 	}
 out:
-	res->err = err;
-	ml_obj_free(o);
+	res->err = err; /* the object is freed when the slot is next loaded */
+}
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static unsigned batch_jobs(const struct ml_batch_opts *bo)
+{
+	long n = bo->jobs ? (long)bo->jobs : sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
+}
+
+/* The first pass (names, undefined symbols, exports) split over threads. */
+struct scan_job {
+	struct bmod *v;
+	size_t n, stride, first;
+};
+
+static void *scan_thread(void *arg)
+{
+	struct scan_job *j = arg;
+	struct ml_buf buf = { 0 };
+
+	for (size_t i = j->first; i < j->n; i += j->stride) {
+		struct ml_diags md = { 0 };
+
+		if (scan_module(&j->v[i], &buf, &md))
+			j->v[i].state = -1; /* reported when its turn comes */
+		ml_diags_free(&md);
+	}
+	ml_buf_free(&buf);
+	return NULL;
+}
+
+/* Run fn over jobs[0..n) with n - 1 extra threads (the caller runs the last). */
+static void run_threads(void *(*fn)(void *), void *jobs, size_t size, unsigned n)
+{
+	pthread_t *t = ml_xcalloc(n, sizeof(*t));
+	unsigned started = 0;
+
+	for (unsigned i = 0; i + 1 < n; i++) {
+		void *job = (char *)jobs + i * size;
+
+		if (pthread_create(&t[started], NULL, fn, job))
+			fn(job); /* no thread to be had: do it here */
+		else
+			started++;
+	}
+	fn((char *)jobs + (n - 1) * size);
+	for (unsigned i = 0; i < started; i++)
+		pthread_join(t[i], NULL);
+	free(t);
 }
 
 int ml_batch_relocate(const struct ml_batch_opts *bo, struct ml_batch_totals *t,
@@ -661,19 +791,28 @@ int ml_batch_relocate(const struct ml_batch_opts *bo, struct ml_batch_totals *t,
 	struct bmod *v = ml_xcalloc(n + 1, sizeof(*v));
 	struct ml_hash byname, provider;
 	uint64_t cursor = bo->base, pcpu = bo->percpu;
+	unsigned jobs = batch_jobs(bo);
 	int err = 0;
 
 	memset(t, 0, sizeof(*t));
+	t->jobs = jobs;
+	double t0 = now_seconds();
 	ml_hash_init(&byname, n);
 	ml_hash_init(&provider, 4 * n);
 	/* What each module needs and offers, for the order. */
-	for (size_t i = 0; i < n; i++) {
-		struct ml_diags md = { 0 };
-
+	elf_version(EV_CURRENT); /* once, before any thread uses libelf */
+	for (size_t i = 0; i < n; i++)
 		v[i].path = ml_xstrdup(bo->paths[i]);
-		if (scan_module(&v[i], &md))
-			v[i].state = -1; /* reported when its turn comes */
-		ml_diags_free(&md);
+	{
+		unsigned nt = jobs < n ? jobs : n ? (unsigned)n : 1;
+		struct scan_job *sj = ml_xcalloc(nt, sizeof(*sj));
+
+		for (unsigned i = 0; i < nt; i++)
+			sj[i] = (struct scan_job){ .v = v, .n = n, .stride = nt, .first = i };
+		run_threads(scan_thread, sj, sizeof(*sj), nt);
+		free(sj);
+	}
+	for (size_t i = 0; i < n; i++) {
 		if (!v[i].name)
 			v[i].name = name_from_path(v[i].path);
 		if (!ml_hash_get(&byname, v[i].name, strlen(v[i].name)))
@@ -701,6 +840,9 @@ int ml_batch_relocate(const struct ml_batch_opts *bo, struct ml_batch_totals *t,
 			}
 	}
 	order = ml_xmalloc((n + 1) * sizeof(*order));
+	double t1 = now_seconds();
+
+	t->t_scan = t1 - t0;
 	for (size_t i = 0; i < n; i++) {
 		if (v[i].state < 0) {
 			v[i].state = 0;
@@ -708,22 +850,66 @@ int ml_batch_relocate(const struct ml_batch_opts *bo, struct ml_batch_totals *t,
 		}
 		visit(v, i, order, &norder);
 	}
-	for (size_t k = 0; k < norder; k++) {
-		struct bmod *m = &v[order[k]];
-		struct ml_batch_module res = { .path = m->path, .name = m->name, .index = k, .total = n };
-		struct ml_diags md = { 0 };
+	{
+		struct bpipe p = { .norder = norder, .order = order, .v = v };
+		unsigned nloaders = jobs > 1 ? jobs - 1 : 0, started = 0;
+		pthread_t *th = ml_xcalloc(nloaders + 1, sizeof(*th));
 
-		batch_one(bo, m, &cursor, &pcpu, &res, &md);
-		t->modules++;
-		if (res.err)
-			t->failed++;
-		t->relocs += res.err ? 0 : res.nrelocs;
-		t->unresolved += res.nunresolved;
-		t->exports += res.nexports;
-		t->bytes += res.core_size + res.init_size;
-		if (bo->report)
-			bo->report(bo->arg, &res, &md);
-		ml_diags_free(&md);
+		/* Enough slots that loaders run ahead while this thread relocates. */
+		p.nslots = nloaders ? 2 * (size_t)nloaders + 2 : 1;
+		p.slots = ml_xcalloc(p.nslots, sizeof(*p.slots));
+		pthread_mutex_init(&p.mu, NULL);
+		pthread_cond_init(&p.cv, NULL);
+		for (unsigned i = 0; i < nloaders; i++)
+			if (!pthread_create(&th[started], NULL, loader_thread, &p))
+				started++;
+		for (size_t k = 0; k < norder; k++) {
+			struct bmod *m = &v[order[k]];
+			struct bslot *sl = &p.slots[k % p.nslots];
+			struct ml_batch_module res = { .path = m->path, .name = m->name, .index = k, .total = n };
+
+			if (started) {
+				double w = now_seconds();
+
+				/* Rather than wait for module k, load one further on. */
+				pthread_mutex_lock(&p.mu);
+				while (sl->state != SLOT_READY || sl->k != k)
+					if (!load_next(&p))
+						pthread_cond_wait(&p.cv, &p.mu);
+				pthread_mutex_unlock(&p.mu);
+				t->t_wait += now_seconds() - w;
+			} else {
+				batch_load(m, sl);
+			}
+			batch_finish(bo, sl, &cursor, &pcpu, &res, &sl->md);
+			t->modules++;
+			if (res.err)
+				t->failed++;
+			t->relocs += res.err ? 0 : res.nrelocs;
+			t->unresolved += res.nunresolved;
+			t->exports += res.nexports;
+			t->bytes += res.core_size + res.init_size;
+			if (bo->report)
+				bo->report(bo->arg, &res, &sl->md);
+			ml_diags_free(&sl->md);
+			if (started) {
+				pthread_mutex_lock(&p.mu);
+				sl->state = SLOT_FREE;
+				pthread_cond_broadcast(&p.cv);
+				pthread_mutex_unlock(&p.mu);
+			}
+		}
+		for (unsigned i = 0; i < started; i++)
+			pthread_join(th[i], NULL);
+		t->t_link = now_seconds() - t1;
+		for (size_t i = 0; i < p.nslots; i++) {
+			ml_obj_free(p.slots[i].o);
+			ml_buf_free(&p.slots[i].file);
+		}
+		free(p.slots);
+		free(th);
+		pthread_mutex_destroy(&p.mu);
+		pthread_cond_destroy(&p.cv);
 	}
 	t->area_end = cursor;
 	free(order);

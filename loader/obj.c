@@ -13,6 +13,7 @@
 #include <gelf.h>
 #include <libelf.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -26,7 +27,8 @@ static void sec_free(struct ml_section *s)
 	free(s->name);
 	if (!s->borrowed)
 		free(s->data);
-	free(s->rels);
+	if (!s->rels_borrowed)
+		free(s->rels);
 	free(s->relname);
 	free(s);
 }
@@ -51,7 +53,7 @@ void ml_obj_free(struct ml_obj *o)
 	free(o->modinfo);
 	if (o->file_mapped)
 		munmap(o->file, o->filelen);
-	else
+	else if (!o->file_borrowed)
 		free(o->file);
 	free(o->path);
 	ml_hash_free(&o->names);
@@ -441,6 +443,48 @@ static bool read_symbols(struct ml_obj *o, Elf *elf, size_t symidx, struct ml_di
 	return true;
 }
 
+/*
+ * On a little-endian host, an ELF64 little-endian RELA entry {r_offset,
+ * r_info = sym << 32 | type, r_addend} has exactly struct ml_reloc's bytes:
+ * such a table is used where it lies in the file image, unconverted and
+ * uncopied (a large module has hundreds of thousands of entries), provided
+ * it is aligned and every symbol index is in range.
+ */
+_Static_assert(sizeof(struct ml_reloc) == sizeof(Elf64_Rela), "struct ml_reloc is an Elf64_Rela");
+_Static_assert(offsetof(struct ml_reloc, type) == offsetof(Elf64_Rela, r_info), "type: low half of r_info");
+_Static_assert(offsetof(struct ml_reloc, sym) == offsetof(Elf64_Rela, r_info) + 4, "sym: high half of r_info");
+_Static_assert(offsetof(struct ml_reloc, addend) == offsetof(Elf64_Rela, r_addend), "addend");
+
+static bool rels_in_place(struct ml_obj *o, struct ml_section *target, const void *buf, size_t n,
+			  bool rela)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	const struct ml_reloc *v = buf;
+
+	const unsigned char *lo = buf, *hi = lo + n * sizeof(*v);
+
+	if (!rela || !o->tgt.is64 || o->tgt.big || target->rels || !n || !in_file(o, buf) ||
+	    hi > o->file + o->filelen || (uintptr_t)buf % _Alignof(struct ml_reloc))
+		return false;
+	/* Relocating a section must not rewrite the table (a hostile file may overlap them). */
+	for (size_t i = 0; i < o->nsecs; i++) {
+		const struct ml_section *s = o->secs[i];
+
+		if (s->borrowed && s->size && s->data < hi && s->data + s->size > lo)
+			return false;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (v[i].sym >= o->nsyms)
+			return false; /* the copying path reports it */
+	target->rels = (struct ml_reloc *)v;
+	target->nrels = n;
+	target->rels_borrowed = true;
+	return true;
+#else
+	return false;
+#endif
+}
+
 static void read_relocs(struct ml_obj *o, Elf *elf, size_t relidx, struct ml_diags *d)
 {
 	Elf_Scn *scn = elf_getscn(elf, relidx);
@@ -481,6 +525,8 @@ static void read_relocs(struct ml_obj *o, Elf *elf, size_t relidx, struct ml_dia
 	n = sh.sh_size / esz;
 	if (data->d_size < n * esz)
 		n = data->d_size / esz;
+	if (rels_in_place(o, target, data->d_buf, n, rela))
+		return;
 	target->rels = ml_xrealloc(target->rels, (target->nrels + n) * sizeof(*target->rels));
 	if (!target->relname)
 		target->relname = ml_xstrdup(rs->name);
@@ -672,7 +718,10 @@ static bool read_sections(struct ml_obj *o, Elf *elf, struct ml_diags *d)
 	return true;
 }
 
-static int load_image(const char *path, unsigned char *data, size_t len, bool mapped,
+/* Who frees the file's bytes when the object goes. */
+enum file_owner { FILE_OWNED, FILE_MAPPED, FILE_BORROWED };
+
+static int load_image(const char *path, unsigned char *data, size_t len, enum file_owner how,
 		      struct ml_obj **out, struct ml_diags *d)
 {
 	struct ml_obj *o = ml_xcalloc(1, sizeof(*o));
@@ -683,7 +732,8 @@ static int load_image(const char *path, unsigned char *data, size_t len, bool ma
 	o->fname = o->path;
 	o->file = data;
 	o->filelen = len;
-	o->file_mapped = mapped;
+	o->file_mapped = how == FILE_MAPPED;
+	o->file_borrowed = how == FILE_BORROWED;
 	o->got_sec = o->plt_sec = o->this_sec = o->kstrtab_sec = -1;
 	*out = NULL;
 	if (!check_elf_header(o, data, len, d)) {
@@ -710,7 +760,7 @@ static int load_image(const char *path, unsigned char *data, size_t len, bool ma
 int ml_obj_load_mem(const char *path, unsigned char *data, size_t len, struct ml_obj **out,
 		    struct ml_diags *d)
 {
-	return load_image(path, data, len, false, out, d);
+	return load_image(path, data, len, FILE_OWNED, out, d);
 }
 
 /*
@@ -754,9 +804,23 @@ int ml_obj_load(const char *path, struct ml_obj **out, struct ml_diags *d)
 	*out = NULL;
 	data = map_plain(path, &len);
 	if (data)
-		return load_image(path, data, len, true, out, d);
+		return load_image(path, data, len, FILE_MAPPED, out, d);
 	err = ml_read_file(path, &data, &len, d);
 	if (err)
 		return err;
-	return load_image(path, data, len, false, out, d);
+	return load_image(path, data, len, FILE_OWNED, out, d);
+}
+
+int ml_obj_load_into(const char *path, struct ml_buf *buf, struct ml_obj **out, struct ml_diags *d)
+{
+	unsigned char *data;
+	size_t len;
+	bool owned;
+	int err;
+
+	*out = NULL;
+	err = ml_read_file_into(path, buf, &data, &len, &owned, d);
+	if (err)
+		return err;
+	return load_image(path, data, len, owned ? FILE_OWNED : FILE_BORROWED, out, d);
 }

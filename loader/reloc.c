@@ -10,6 +10,7 @@
 #include <elf.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *status_text(enum ml_reloc_status st)
@@ -36,7 +37,7 @@ static void fmt_signed(char *buf, size_t n, int64_t v)
 		snprintf(buf, n, "0x%" PRIx64, (uint64_t)v);
 }
 
-static void report(struct ml_obj *o, struct ml_section *s, struct ml_reloc *r,
+static void report(const struct ml_obj *o, const struct ml_section *s, const struct ml_reloc *r,
 		   const struct ml_symbol *sym, const char *rname, enum ml_reloc_status st,
 		   const struct ml_reloc_ctx *c, struct ml_diags *d)
 {
@@ -123,63 +124,93 @@ int ml_relocate(struct ml_obj *o, struct ml_buf *explain, struct ml_diags *d)
 	unsigned nerr = d->nerr;
 	uint64_t got = o->got_sec >= 0 ? o->secs[o->got_sec]->addr : 0;
 	void *state = a->state_new ? a->state_new() : NULL;
+	struct ml_rtc rtc;
 
+	ml_rtc_init(&rtc, a);
 	ml_obj_canon_build(o); /* names are final: one lookup per symbol, not per entry */
+	/*
+	 * S and the name for every symbol index an entry may name, computed
+	 * once: a large module has ten times more entries than symbols, and
+	 * reading the symbol (and its kernel symbol) per entry costs cache
+	 * misses.  name NULL: undefined and not weak (reported as unresolved).
+	 */
+	struct sinfo {
+		uint64_t S;
+		const char *name;
+	} *sinfo = ml_xmalloc((o->nsyms ? o->nsyms : 1) * sizeof(*sinfo));
+
+	for (size_t i = 0; i < o->nsyms; i++) {
+		const struct ml_symbol *sym = &o->syms[o->canon[i]];
+		bool unresolved = sym->sec == ML_SEC_UNDEF && !sym->weak_zero;
+
+		sinfo[i].S = unresolved ? 0 : ml_obj_symbol_value(o, sym);
+		sinfo[i].name = unresolved ? NULL : sym->name;
+	}
 	for (size_t k = 0; k < o->norder; k++) {
 		struct ml_section *s = o->secs[o->order[k]];
+		/*
+		 * The inputs that stay the same for every entry of the section; the
+		 * others are set field by field (copying a whole context per entry
+		 * costs more than the relocation itself).
+		 */
+		struct ml_reloc_ctx c = { .t = &o->tgt, .rela = a->rela, .got = got, .base = o->base,
+					  .state = state, .secname = s->name };
 
 		for (size_t j = 0; j < s->nrels; j++) {
-			struct ml_reloc *r = &s->rels[j];
-			uint32_t si = ml_reloc_symbol(o, r->sym);
-			const struct ml_symbol *sym = &o->syms[si];
-			const struct ml_reloc_type *rt = ml_arch_reloc(a, r->type);
-			char nbuf[32];
-			const char *rname = rt ? rt->name : ml_arch_reloc_name(a, r->type, nbuf);
-			struct ml_reloc_ctx c = { .t = &o->tgt, .type = r->type, .rela = a->rela, .got = got,
-						  .base = o->base, .state = state, .secname = s->name,
-						  .symname = sym->name, .offset = r->offset };
+			const struct ml_reloc *r = &s->rels[j];
+			const struct ml_rtc_entry *te = ml_rtc_get(&rtc, r->type);
+			const struct ml_reloc_type *rt = te->rt;
+			const struct sinfo *si = &sinfo[r->sym];
 			enum ml_reloc_status st;
-			enum ml_stub_kind kind;
 
-			if (!rt) {
-				report(o, s, r, sym, rname, ML_RELOC_UNHANDLED, &c, d);
+			if (!rt || r->offset > s->size || rt->width > s->size - r->offset || !si->name) {
+				const struct ml_symbol *sym = &o->syms[o->canon[r->sym]];
+				char nbuf[32];
+
+				c.type = r->type;
+				c.symname = sym->name;
+				c.offset = r->offset;
+				if (!rt) {
+					report(o, s, r, sym, ml_arch_reloc_name(a, r->type, nbuf), ML_RELOC_UNHANDLED, &c, d);
+				} else if (si->name) {
+					struct ml_loc loc = { .file = o->fname, .section = s->name,
+							      .offset = (long long)r->offset, .symbol = sym->name,
+							      .reloc = rt->name };
+
+					ml_diag(d, ML_ERR, &loc, "%s against '%s': r_offset 0x%" PRIx64 " + %u bytes is past the end of %s (size 0x%" PRIx64 ")",
+						rt->name, sym->name, r->offset, rt->width, s->name, s->size);
+				} /* else: reported as unresolved before we got here */
 				continue;
 			}
-			if (r->offset > s->size || rt->width > s->size - r->offset) {
-				struct ml_loc loc = { .file = o->fname, .section = s->name,
-						      .offset = (long long)r->offset, .symbol = sym->name,
-						      .reloc = rname };
-
-				ml_diag(d, ML_ERR, &loc, "%s against '%s': r_offset 0x%" PRIx64 " + %u bytes is past the end of %s (size 0x%" PRIx64 ")",
-					rname, sym->name, r->offset, rt->width, s->name, s->size);
-				continue;
-			}
-			if (sym->sec == ML_SEC_UNDEF && !sym->weak_zero)
-				continue; /* reported as unresolved before we got here */
-			c.S = ml_obj_symbol_value(o, sym);
+			c.type = r->type;
+			c.symname = si->name;
+			c.offset = r->offset;
+			c.S = si->S;
 			c.A = (uint64_t)r->addend;
 			c.P = s->addr + r->offset;
 			c.loc = s->data + r->offset;
-			kind = a->stub_kind ? a->stub_kind(r->type) : ML_STUB_NONE;
-			if (kind != ML_STUB_NONE) {
-				long sti = ml_find_stub(o, si, r->addend, kind);
+			c.stub = 0;
+			c.formula = NULL;
+			if (te->kind != ML_STUB_NONE) {
+				long sti = ml_find_stub(o, o->canon[r->sym], r->addend, (enum ml_stub_kind)te->kind);
 
 				if (sti >= 0) {
 					const struct ml_stub *stb = &o->stubs[sti];
-					int ssec = kind == ML_STUB_GOT ? o->got_sec : o->plt_sec;
+					int ssec = te->kind == ML_STUB_GOT ? o->got_sec : o->plt_sec;
 
 					c.stub = o->secs[ssec]->addr + stb->off;
 				}
 			}
 			st = a->apply(&c);
 			if (st != ML_RELOC_OK) {
-				report(o, s, r, sym, rname, st, &c, d);
+				report(o, s, r, &o->syms[o->canon[r->sym]], rt->name, st, &c, d);
 				continue;
 			}
 			if (explain)
-				explain_line(explain, o, s, r, sym, rname, &c);
+				explain_line(explain, o, s, r, &o->syms[o->canon[r->sym]], rt->name, &c);
 		}
 	}
+	free(sinfo);
 	if (a->finish)
 		a->finish(state, o->fname, d);
 	if (a->state_free)

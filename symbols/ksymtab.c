@@ -14,8 +14,7 @@ void ml_ksymtab_init(struct ml_ksymtab *t)
 
 void ml_ksymtab_free(struct ml_ksymtab *t)
 {
-	for (size_t i = 0; i < t->n; i++)
-		free(t->v[i].name);
+	ml_strpool_free(&t->names);
 	for (size_t i = 0; i < t->nmods; i++)
 		free(t->mods[i].name);
 	free(t->v);
@@ -94,7 +93,7 @@ void ml_ksymtab_add(struct ml_ksymtab *t, const char *name, uint64_t value, cons
 		t->v = ml_xrealloc(t->v, t->cap * sizeof(*t->v));
 	}
 	k = &t->v[t->n];
-	k->name = ml_xstrdup(name);
+	k->name = ml_strpool_add(&t->names, name, strlen(name));
 	k->value = value;
 	k->mod = modname ? ml_ksymtab_module(t, modname) : -1;
 	k->gplonly = gplonly;
@@ -155,15 +154,12 @@ const struct ml_ksym *ml_ksymtab_lookup(struct ml_ksymtab *t, const char *name,
 		h = &t->base;
 		klen = ml_ksym_base_len(name, prefix);
 	}
-	e = ml_hash_find(h, name, klen);
-
-	for (; e; e = e->next) {
+	for (e = ml_hash_find(h, name, klen); e; e = ml_hash_next(h, e)) {
 		const struct ml_ksym *k;
 
-		if (e->klen != klen || memcmp(e->key, name, klen))
-			continue;
 		k = &t->v[(uintptr_t)e->val - 1];
-		if (l->ncv ? !ml_ksym_ncv_equal(name, k->name, l->prefix) : strcmp(name, k->name))
+		/* The exact index's key is the whole name: equal keys are equal names. */
+		if (l->ncv && !ml_ksym_ncv_equal(name, k->name, l->prefix))
 			continue;
 		if (k->gplonly && !l->gpl) {
 			l->gplonly_refused = true;

@@ -41,15 +41,20 @@ static char *field(char **p)
 
 static bool parse_hex(const char *s, uint64_t *v)
 {
-	size_t n = strlen(s);
+	uint64_t x = 0;
+	size_t n = 0;
 
-	if (n == 0 || n > 16)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!isxdigit((unsigned char)s[i]))
+	for (; s[n]; n++) {
+		unsigned char c = (unsigned char)s[n];
+		unsigned dv = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+			    : c >= 'A' && c <= 'F' ? c - 'A' + 10 : 16;
+
+		if (dv > 15 || n >= 16)
 			return false;
-	*v = strtoull(s, NULL, 16);
-	return true;
+		x = x << 4 | dv;
+	}
+	*v = x;
+	return n > 0;
 }
 
 /* kallsyms/System.map types worth linking against: global ones. */
@@ -105,32 +110,37 @@ int ml_ksyms_parse(struct ml_ksymtab *t, enum ml_ksym_source src, const char *pa
 		   const char *text, size_t len, struct ml_diags *d)
 {
 	size_t lineno = 0, bad = 0;
-	const char *s = text, *end = text + len;
 
 	if (src == ML_SRC_KSYMS || src == ML_SRC_KERNEL)
 		t->crc_source = true;
 	else
 		t->nocrc_source = true;
-	while (s < end) {
-		const char *nl = memchr(s, '\n', (size_t)(end - s));
-		size_t n = nl ? (size_t)(nl - s) : (size_t)(end - s);
-		char *line = ml_xstrndup(s, n);
+	/* One writable copy of the text; lines are split and parsed in place. */
+	char *copy = ml_xmalloc(len + 1), *p = copy, *cend = copy + len;
+
+	memcpy(copy, text, len);
+	copy[len] = 0;
+	while (p < cend) {
+		char *nl = memchr(p, '\n', (size_t)(cend - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(cend - p);
 		const char *why = NULL;
+		const char *orig = text + (p - copy);
 
 		lineno++;
-		if (strlen(line) != n) {
+		p[n] = 0;
+		if (memchr(p, 0, n)) {
 			why = "NUL byte in line";
-		} else if (n && line[n - 1] == '\r') {
-			line[n - 1] = 0;
+		} else if (n && p[n - 1] == '\r') {
+			p[n - 1] = 0;
 		}
-		if (why || !parse_line(t, src, line, &why)) {
+		if (why || !parse_line(t, src, p, &why)) {
 			if (bad++ < 20)
 				ml_err(d, NULL, "%s:%zu: malformed %s line: %s: '%.*s'", path, lineno,
-				       src_names[src], why, (int)(n > 80 ? 80 : n), s);
+				       src_names[src], why, (int)(n > 80 ? 80 : n), orig);
 		}
-		free(line);
-		s += n + 1;
+		p += n + 1;
 	}
+	free(copy);
 	if (bad > 20)
 		ml_err(d, NULL, "%s: %zu more malformed lines not shown", path, bad - 20);
 	return bad ? -EINVAL : 0;

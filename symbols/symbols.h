@@ -38,6 +38,7 @@ struct ml_ksymtab {
 	 * for the prefix of the last ncv lookup (modutils rehashes the same way) */
 	struct ml_hash base;
 	char *base_prefix;
+	struct ml_strpool names; /* the entries' names */
 	bool nocrc_source;    /* some symbols came from System.map / kallsyms */
 	bool crc_source;      /* some symbols came from ksyms / the kernel */
 };

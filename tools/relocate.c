@@ -17,7 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-enum { OPT_KSYMS = 256, OPT_KALLSYMS, OPT_SYSMAP, OPT_TREE, OPT_DEP, OPT_BASE, OPT_PERCPU, OPT_OUT, OPT_AT };
+enum { OPT_KSYMS = 256, OPT_KALLSYMS, OPT_SYSMAP, OPT_TREE, OPT_DEP, OPT_BASE, OPT_PERCPU, OPT_OUT, OPT_AT, OPT_STATS };
 
 static const struct option longopts[] = {
 	{ "ksyms", required_argument, NULL, OPT_KSYMS },
@@ -29,7 +29,9 @@ static const struct option longopts[] = {
 	{ "percpu", required_argument, NULL, OPT_PERCPU },
 	{ "out", required_argument, NULL, OPT_OUT },
 	{ "at", required_argument, NULL, OPT_AT },
+	{ "jobs", required_argument, NULL, 'j' },
 	{ "quiet", no_argument, NULL, 'q' },
+	{ "stats", no_argument, NULL, OPT_STATS },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -38,7 +40,8 @@ static void usage(void)
 {
 	fputs("Usage: modlink relocate [--kallsyms=FILE|--system-map=FILE|--ksyms=FILE]...\n"
 	      "                        (--tree=DIR | MODULE...) [--modules-dep=FILE] [--base=ADDR]\n"
-	      "                        [--percpu=ADDR] [--at=NAME=CORE[,INIT[,PERCPU]]]... [--out=DIR] [-q]\n"
+	      "                        [--percpu=ADDR] [--at=NAME=CORE[,INIT[,PERCPU]]]... [--out=DIR]\n"
+	      "                        [-j N] [-q]\n"
 	      "\n"
 	      "Relocate modern (2.6+) .ko modules (.ko.gz/.ko.xz/.ko.zst too) as the kernel lays\n"
 	      "them out, one after another in a module area, in dependency order.\n"
@@ -54,7 +57,10 @@ static void usage(void)
 	      "                       a kernel put it; an empty INIT keeps the default\n"
 	      "  --out=DIR            write NAME.img (core, then init) and NAME.map there, and\n"
 	      "                       modules.index: NAME PATH CORE CORE_SIZE INIT INIT_SIZE\n"
-	      "  -q, --quiet          print failures and the summary only\n",
+	      "  -j N, --jobs=N       threads: N - 1 read and lay modules out ahead while one\n"
+	      "                       relocates in load order (default: one per CPU; 1: none)\n"
+	      "  -q, --quiet          print failures and the summary only\n"
+	      "  --stats              also print where the time went (threads, passes)\n",
 	      stderr);
 }
 
@@ -172,13 +178,13 @@ int ml_tool_relocate(int argc, char **argv)
 	struct paths paths = { 0 };
 	struct ml_batch_place *place = NULL;
 	struct run run = { 0 };
-	bool have_percpu = false;
+	bool have_percpu = false, stats = false;
 	const char *tree = NULL;
 	int c, rc = 1;
 
 	ml_ksymtab_init(&kt);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+qhj:", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_KSYMS:
 		case OPT_KALLSYMS:
@@ -227,6 +233,17 @@ int ml_tool_relocate(int argc, char **argv)
 			break;
 		}
 		case 'q': run.quiet = true; break;
+		case OPT_STATS: stats = true; break;
+		case 'j': {
+			uint64_t j;
+
+			if (!ml_parse_ulong(optarg, &j) || j < 1 || j > 64) {
+				fprintf(stderr, "relocate: bad --jobs '%s' (1 to 64)\n", optarg);
+				goto out;
+			}
+			bo.jobs = (unsigned)j;
+			break;
+		}
 		default:
 			usage();
 			goto out;
@@ -273,6 +290,9 @@ int ml_tool_relocate(int argc, char **argv)
 	printf("%zu modules: %zu ok, %zu failed; %zu relocations, %zu unresolved symbols, %zu exports; %" PRIu64 " bytes in the module area up to 0x%016" PRIx64 "\n",
 	       t.modules, t.modules - t.failed, t.failed, t.relocs, t.unresolved, t.exports, t.bytes,
 	       t.area_end);
+	if (stats)
+		printf("stats: %u thread%s; first pass (symbols, order) %.3f s; loading and relocating %.3f s, of which %.3f s waiting for loader threads\n",
+		       t.jobs, t.jobs == 1 ? "" : "s", t.t_scan, t.t_link, t.t_wait);
 	rc = t.failed || d.nerr ? 1 : 0;
 out:
 	fflush(stdout);
