@@ -3,8 +3,9 @@
 #
 # Prints, from one run on this machine:
 #   floor      the time just to read every module file (cat, from the page cache)
-#   modlink    `modlink relocate` on the whole tree in one process (best of 3), and its
-#              peak memory (/usr/bin/time -v)
+#   modlink    `modlink relocate` on the whole tree in one process (best of 5), and its
+#              peak memory (/usr/bin/time -v); again with -j1 (no threads); --stats
+#              lines say where the time went
 #   GNU ld     the same work done as a user would script it: one `ld -T` per module,
 #              with linker scripts placing the sections where modlink did and giving the
 #              undefined symbols their values (written beforehand, not timed)
@@ -35,15 +36,26 @@ xargs cat <"$T/files" >/dev/null # warm the page cache
 t0=$(secs); xargs cat <"$T/files" >/dev/null; t1=$(secs)
 floor=$(elapsed "$t0" "$t1")
 
-best=
-for i in 1 2 3; do
-	t0=$(secs)
-	"$MODLINK" relocate -q --kallsyms="$K" --tree="$MODDIR" >"$T/rel.out"
-	t1=$(secs)
-	e=$(elapsed "$t0" "$t1")
-	if [ -z "$best" ] || perl -e 'exit !($ARGV[0] < $ARGV[1])' "$e" "$best"; then best=$e; fi
-done
-summary=$(tail -1 "$T/rel.out")
+# best_tree [OPTION...]: the best of 5 whole-tree runs, in seconds.
+best_tree() {
+	local b= e t0 t1
+	for i in 1 2 3 4 5; do
+		t0=$(secs)
+		"$MODLINK" relocate -q --stats "$@" --kallsyms="$K" --tree="$MODDIR" >"$T/rel.out"
+		t1=$(secs)
+		e=$(elapsed "$t0" "$t1")
+		if [ -z "$b" ] || perl -e 'exit !($ARGV[0] < $ARGV[1])' "$e" "$b"; then
+			b=$e
+			cp "$T/rel.out" "$T/rel.best"
+		fi
+	done
+	echo "$b"
+}
+best=$(best_tree)
+summary=$(grep -v '^stats:' "$T/rel.best" | tail -1)
+stats=$(sed -n 's/^stats: //p' "$T/rel.best")
+best1=$(best_tree -j1)
+stats1=$(sed -n 's/^stats: //p' "$T/rel.best")
 rss=n/a
 if [ -x /usr/bin/time ]; then
 	/usr/bin/time -v "$MODLINK" relocate -q --kallsyms="$K" --tree="$MODDIR" >/dev/null 2>"$T/time.v"
@@ -84,7 +96,10 @@ ts=$(best_of "$small")
 echo "corpus:        $NMODULES modules of linux-image-$KVER, $((bytes / 1048576)) MiB"
 echo "modlink:       $summary"
 echo "floor (read):  $floor s"
-echo "modlink:       $best s (best of 3, one process), peak memory $rss"
+echo "modlink:       $best s (best of 5, one process, default threads), peak memory $rss"
+echo "               ($stats)"
+echo "modlink -j1:   $best1 s (best of 5, no threads)"
+echo "               ($stats1)"
 echo "GNU ld:        $ldt s ($(wc -l <"$T/ld.cmds") ld runs)"
 echo "ratio:         $(perl -e 'printf "%.1f", $ARGV[0] / $ARGV[1]' "$ldt" "$best")x faster than GNU ld"
 echo "amdgpu.ko:     $(perl -e 'printf "%.1f", 1000 * ($ARGV[0] - $ARGV[1])' "$ta" "$ts") ms (insmod -n: $ta s; dummy.ko: $ts s, the fixed cost)"

@@ -18,6 +18,8 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 unsigned ml_module_field_off(const struct ml_target *t, enum ml_modfield f)
@@ -626,6 +628,53 @@ int ml_write_image(const struct ml_obj *o, const char *path, struct ml_diags *d)
 		ml_err(d, NULL, "cannot write %s: %s", path, strerror(err));
 		return -err;
 	}
+	return 0;
+}
+
+/*
+ * Relocate straight into the image file: the sections' bytes are written
+ * to it at their offsets, the file is mapped shared and the sections are
+ * pointed into the mapping, so relocation writes the file's pages and no
+ * private copy of the module is ever made (for a module of tens of
+ * megabytes, copying its pages on write costs more than relocating them).
+ * The mapping goes with the object; the file is complete when the
+ * relocation is (the caller unlinks it if that fails).
+ */
+int ml_image_map_file(struct ml_obj *o, const char *path, struct ml_diags *d)
+{
+	struct stat in, out;
+	void *map;
+	int err, fd;
+
+	/* The module's own file may be mapped: truncating it would pull its pages away. */
+	if (!stat(o->path, &in) && !stat(path, &out) && in.st_dev == out.st_dev && in.st_ino == out.st_ino) {
+		ml_err(d, NULL, "cannot write the image to %s: it is the module being read", path);
+		return -EINVAL;
+	}
+	err = ml_write_image(o, path, d);
+	if (err)
+		return err;
+	if (!o->size)
+		return 0;
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	map = fd < 0 ? MAP_FAILED : mmap(NULL, o->size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	err = map == MAP_FAILED ? errno : 0;
+	if (fd >= 0)
+		close(fd);
+	if (err) {
+		ml_err(d, NULL, "cannot map %s: %s", path, strerror(err));
+		return -err;
+	}
+	for (size_t i = 0; i < o->norder; i++) {
+		struct ml_section *s = o->secs[o->order[i]];
+
+		if (!s->borrowed)
+			free(s->data);
+		s->data = (unsigned char *)map + s->offset;
+		s->borrowed = true;
+	}
+	o->out_map = map;
+	o->out_len = o->size;
 	return 0;
 }
 

@@ -351,9 +351,7 @@ int ml_insmod(const struct ml_insmod_opts *opt, struct ml_insmod_result *r, stru
 	 * no struct module to build, only -n/--base images (loader/modern.c).
 	 */
 	if (ml_obj_is_modern(o)) {
-		err = ml_modern_insmod(opt, o, r, d);
-		if (!err && opt->blob && !opt->probe)
-			err = ml_write_image(o, opt->blob, d);
+		err = ml_modern_insmod(opt, o, r, d); /* -O written there */
 		if (err)
 			goto fail;
 		goto done;

@@ -158,20 +158,27 @@ int ml_size_stubs(struct ml_obj *o, struct ml_diags *d)
 	if (!o->stubidx.nb)
 		ml_hash_init(&o->stubidx, 64);
 	ml_obj_canon_build(o);
+	/* Referenced symbol indexes, marked in a byte array (small, so cheap to hit at
+	 * random), then passed on to the symbols they stand for. */
+	unsigned char *ref = ml_xcalloc(o->nsyms ? o->nsyms : 1, 1);
+
 	for (size_t i = 0; i < o->nsecs; i++) {
 		struct ml_section *s = o->secs[i];
 
 		for (size_t j = 0; j < s->nrels; j++) {
-			struct ml_reloc *r = &s->rels[j];
-			uint32_t sym = canon(o, r->sym);
+			const struct ml_reloc *r = &s->rels[j];
 			const struct ml_rtc_entry *te = ml_rtc_get(&rtc, r->type);
 			enum ml_stub_kind k = (enum ml_stub_kind)te->kind;
 			int64_t add = k == ML_STUB_GOT ? 0 : r->addend;
+			uint32_t sym;
 
-			o->syms[sym].referenced = true;
+			ref[r->sym] = 1;
 			if (te->needs_got)
 				stub_section(o, ML_STUB_GOT);
-			if (k == ML_STUB_NONE || ml_find_stub(o, sym, add, k) >= 0)
+			if (k == ML_STUB_NONE)
+				continue;
+			sym = o->canon[r->sym];
+			if (ml_find_stub(o, sym, add, k) >= 0)
 				continue;
 			size_t sec = stub_section(o, k), len;
 			struct ml_stub *st;
@@ -188,6 +195,10 @@ int ml_size_stubs(struct ml_obj *o, struct ml_diags *d)
 			ml_hash_put(&o->stubidx, key, len, (void *)(uintptr_t)o->nstubs);
 		}
 	}
+	for (size_t i = 0; i < o->nsyms; i++)
+		if (ref[i])
+			o->syms[o->canon[i]].referenced = true;
+	free(ref);
 	/*
 	 * PIC code finds its GOT through _GLOBAL_OFFSET_TABLE_ (i386 GOTPC
 	 * against it); as a static linker would, define it as the start of the

@@ -39,6 +39,8 @@ void ml_obj_free(struct ml_obj *o)
 		return;
 	for (size_t i = 0; i < o->nsecs; i++)
 		sec_free(o->secs[i]);
+	if (o->out_map)
+		munmap(o->out_map, o->out_len);
 	for (size_t i = 0; i < o->nsyms; i++)
 		if (!o->syms[i].name_borrowed)
 			free(o->syms[i].name);

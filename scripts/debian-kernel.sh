@@ -42,7 +42,9 @@ dir=$cache/$kver-$ver
 
 if [ ! -f "$dir/.unpacked" ]; then
 	mkdir -p "$dir/debs"
-	(cd "$dir/debs" && apt-get download "$pkg" busybox-static >/dev/null 2>"$dir/debs/apt.err") || {
+	fetch() { (cd "$dir/debs" && apt-get download "$pkg" busybox-static >/dev/null 2>"$dir/debs/apt.err"); }
+	# Stale package lists name files the mirror no longer has: refresh them once (as root).
+	fetch || { [ "$(id -u)" -eq 0 ] && apt-get update -qq >/dev/null 2>&1 && fetch; } || {
 		say "apt-get download $pkg busybox-static failed:"
 		cat "$dir/debs/apt.err" >&2
 		exit 1
