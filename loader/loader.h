@@ -79,7 +79,7 @@ struct ml_obj {
 	size_t filelen;
 	bool file_mapped; /* file is a private (copy-on-write) mapping, not malloc'd */
 	bool file_borrowed; /* file is the caller's buffer (ml_obj_load_into): not freed */
-	void *out_map;      /* the image file, mapped shared (ml_image_map_file), or NULL */
+	void *out_map;      /* the staged image (ml_image_stage), an anonymous mapping, or NULL */
 	size_t out_len;
 	struct ml_target tgt;
 	const struct ml_arch *arch;

@@ -365,15 +365,14 @@ int ml_modern_insmod(const struct ml_insmod_opts *opt, struct ml_obj *o,
 		percpu = r->base + o->size;
 	percpu = align_up(percpu, l.percpu_align);
 	ml_modern_place(o, &l, r->base, r->base + l.core_size, percpu);
-	/* No image in memory: -O is written first and relocated in place. */
-	if (opt->blob && (err = ml_image_map_file(o, opt->blob, d)))
+	/* -O: relocated in the image buffer, written when complete. */
+	if (opt->blob && (err = ml_image_stage(o, d)))
 		return err;
 	err = ml_relocate(o, opt->explain ? &r->explain : NULL, d);
-	if (err) {
-		if (opt->blob)
-			unlink(opt->blob); /* nothing half-relocated is left behind */
+	if (err)
 		return err;
-	}
+	if (opt->blob && (err = ml_image_write(o, opt->blob, d)))
+		return err;
 	if (opt->map)
 		ml_write_map(o, &r->map);
 	return 0;
