@@ -128,6 +128,8 @@ struct ml_hash {
 void ml_hash_init(struct ml_hash *h, size_t hint);
 /* The key is not copied: it must outlive the table. */
 void ml_hash_put(struct ml_hash *h, const char *key, size_t klen, void *val);
+/* Room for n entries in all without regrowing. */
+void ml_hash_reserve(struct ml_hash *h, size_t n);
 void *ml_hash_get(const struct ml_hash *h, const char *key, size_t klen);
 /* First entry with this key, for callers that keep several per key; valid until the next put. */
 struct ml_hent *ml_hash_find(const struct ml_hash *h, const char *key, size_t klen);

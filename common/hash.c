@@ -72,6 +72,22 @@ static void rechain(struct ml_hash *h, size_t nb)
 	}
 }
 
+void ml_hash_reserve(struct ml_hash *h, size_t n)
+{
+	size_t nb = h->nb ? h->nb : 64;
+
+	if (!h->nb)
+		ml_hash_init(h, 0);
+	if (n > h->cap) {
+		h->cap = n;
+		h->e = ml_xrealloc(h->e, h->cap * sizeof(*h->e));
+	}
+	while (nb < n)
+		nb <<= 1;
+	if (nb != h->nb)
+		rechain(h, nb);
+}
+
 void ml_hash_put(struct ml_hash *h, const char *key, size_t klen, void *val)
 {
 	struct ml_hent *e;

@@ -81,6 +81,15 @@ bool ml_ksym_ncv_equal(const char *a, const char *b, const char *prefix)
 	return !strcmp(a, b);
 }
 
+void ml_ksymtab_reserve(struct ml_ksymtab *t, size_t n)
+{
+	if (t->n + n > t->cap) {
+		t->cap = t->n + n;
+		t->v = ml_xrealloc(t->v, t->cap * sizeof(*t->v));
+	}
+	ml_hash_reserve(&t->exact, t->n + n);
+}
+
 void ml_ksymtab_add(struct ml_ksymtab *t, const char *name, uint64_t value, const char *modname)
 {
 	struct ml_ksym *k;
@@ -93,7 +102,9 @@ void ml_ksymtab_add(struct ml_ksymtab *t, const char *name, uint64_t value, cons
 		t->v = ml_xrealloc(t->v, t->cap * sizeof(*t->v));
 	}
 	k = &t->v[t->n];
-	k->name = ml_strpool_add(&t->names, name, strlen(name));
+	size_t len = strlen(name);
+
+	k->name = ml_strpool_add(&t->names, name, len);
 	k->value = value;
 	k->mod = modname ? ml_ksymtab_module(t, modname) : -1;
 	k->gplonly = gplonly;
@@ -103,7 +114,7 @@ void ml_ksymtab_add(struct ml_ksymtab *t, const char *name, uint64_t value, cons
 	 * insertion order and prefer modules to the kernel.  Values are index+1
 	 * stored in the pointer, as the array may move.
 	 */
-	ml_hash_put(&t->exact, k->name, strlen(k->name), (void *)(uintptr_t)t->n);
+	ml_hash_put(&t->exact, k->name, len, (void *)(uintptr_t)t->n);
 	if (t->base_prefix) {
 		/* A stale versionless index is rebuilt by the next ncv lookup. */
 		free(t->base_prefix);

@@ -9,7 +9,6 @@
  */
 #include "symbols/symbols.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,86 +20,96 @@ static const char *const src_names[] = {
 	[ML_SRC_KERNEL] = "kernel",
 };
 
-/* Split the next whitespace-separated field; NULL at end of line. */
-static char *field(char **p)
+static bool blank(char c)
 {
-	char *s = *p, *start;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	if (!*s)
-		return NULL;
-	start = s;
-	while (*s && *s != ' ' && *s != '\t')
-		s++;
-	if (*s)
-		*s++ = 0;
-	*p = s;
-	return start;
+	return c == ' ' || c == '\t';
 }
 
-static bool parse_hex(const char *s, uint64_t *v)
+static unsigned hexval(unsigned char c)
 {
-	uint64_t x = 0;
-	size_t n = 0;
-
-	for (; s[n]; n++) {
-		unsigned char c = (unsigned char)s[n];
-		unsigned dv = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-			    : c >= 'A' && c <= 'F' ? c - 'A' + 10 : 16;
-
-		if (dv > 15 || n >= 16)
-			return false;
-		x = x << 4 | dv;
-	}
-	*v = x;
-	return n > 0;
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10u
+	       : c >= 'A' && c <= 'F' ? c - 'A' + 10u : 16u;
 }
 
 /* kallsyms/System.map types worth linking against: global ones. */
 static bool linkable_type(char c)
 {
-	return strchr("ABCDGRSTVW", c) != NULL;
+	switch (c) {
+	case 'A': case 'B': case 'C': case 'D': case 'G': case 'R': case 'S': case 'T': case 'V': case 'W':
+		return true;
+	default:
+		return false;
+	}
 }
 
-static bool parse_line(struct ml_ksymtab *t, enum ml_ksym_source src, char *line,
+/*
+ * One line, [p, end) with *end == 0, in one pass over its characters:
+ * ADDR [TYPE] NAME [[MODULE]], fields separated by blanks.  A NUL byte
+ * before end is an error like any other malformation.
+ */
+static bool parse_line(struct ml_ksymtab *t, enum ml_ksym_source src, char *p, char *end,
 		       const char **why)
 {
-	char *p = line, *addr, *type = NULL, *name, *mod, *extra;
-	uint64_t v;
+	char type = 0, *name, *mod = NULL;
+	uint64_t v = 0;
+	unsigned n = 0, h;
 
-	addr = field(&p);
-	if (!addr)
+	while (blank(*p))
+		p++;
+	if (p == end)
 		return true; /* blank line */
-	if (!parse_hex(addr, &v)) {
-		*why = "address is not hexadecimal";
+	for (; (h = hexval((unsigned char)*p)) < 16; p++, n++)
+		v = v << 4 | h;
+	if (!n || n > 16 || (*p && !blank(*p)) || (!*p && p != end)) {
+		*why = !*p && p != end ? "NUL byte in line" : "address is not hexadecimal";
 		return false;
 	}
 	if (src != ML_SRC_KSYMS) {
-		type = field(&p);
-		if (!type || strlen(type) != 1 || !isalpha((unsigned char)type[0])) {
-			*why = "missing or bad symbol type";
+		while (blank(*p))
+			p++;
+		type = *p;
+		if (!((type >= 'a' && type <= 'z') || (type >= 'A' && type <= 'Z')) || (p[1] && !blank(p[1]))) {
+			*why = !*p && p != end ? "NUL byte in line" : "missing or bad symbol type";
 			return false;
 		}
+		p++;
 	}
-	name = field(&p);
-	if (!name) {
-		*why = "missing symbol name";
+	while (blank(*p))
+		p++;
+	name = p;
+	while (*p && !blank(*p))
+		p++;
+	if (p == name) {
+		*why = p != end ? "NUL byte in line" : "missing symbol name";
 		return false;
 	}
-	mod = field(&p);
-	extra = mod ? field(&p) : NULL;
-	if (mod) {
-		size_t ml = strlen(mod);
+	if (*p) {
+		*p++ = 0;
+		while (blank(*p))
+			p++;
+		if (*p) {
+			/* [MODULE], and nothing after it */
+			mod = p;
+			while (*p && !blank(*p))
+				p++;
+			char *mend = p;
 
-		if (src == ML_SRC_SYSMAP || extra || ml < 3 || mod[0] != '[' || mod[ml - 1] != ']') {
-			*why = "unexpected text after the symbol name";
-			return false;
+			while (blank(*p))
+				p++;
+			if (src == ML_SRC_SYSMAP || *p || p != end || mend - mod < 3 || mod[0] != '[' ||
+			    mend[-1] != ']') {
+				*why = p != end && !*p ? "NUL byte in line" : "unexpected text after the symbol name";
+				return false;
+			}
+			mend[-1] = 0;
+			mod++;
 		}
-		mod[ml - 1] = 0;
-		mod++;
 	}
-	if (type && !linkable_type(type[0]))
+	if (p != end) {
+		*why = "NUL byte in line";
+		return false;
+	}
+	if (type && !linkable_type(type))
 		return true;
 	ml_ksymtab_add(t, name, v, mod);
 	return true;
@@ -117,23 +126,26 @@ int ml_ksyms_parse(struct ml_ksymtab *t, enum ml_ksym_source src, const char *pa
 		t->nocrc_source = true;
 	/* One writable copy of the text; lines are split and parsed in place. */
 	char *copy = ml_xmalloc(len + 1), *p = copy, *cend = copy + len;
+	size_t nlines = 1;
 
 	memcpy(copy, text, len);
 	copy[len] = 0;
+	for (const char *q = copy; (q = memchr(q, '\n', (size_t)(cend - q))); q++)
+		nlines++;
+	ml_ksymtab_reserve(t, nlines); /* no regrowing of the table and its index */
 	while (p < cend) {
 		char *nl = memchr(p, '\n', (size_t)(cend - p));
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(cend - p);
 		const char *why = NULL;
 		const char *orig = text + (p - copy);
 
+		char *lend = p + n;
+
 		lineno++;
-		p[n] = 0;
-		if (memchr(p, 0, n)) {
-			why = "NUL byte in line";
-		} else if (n && p[n - 1] == '\r') {
-			p[n - 1] = 0;
-		}
-		if (why || !parse_line(t, src, p, &why)) {
+		*lend = 0;
+		if (n && lend[-1] == '\r')
+			*--lend = 0;
+		if (!parse_line(t, src, p, lend, &why)) {
 			if (bad++ < 20)
 				ml_err(d, NULL, "%s:%zu: malformed %s line: %s: '%.*s'", path, lineno,
 				       src_names[src], why, (int)(n > 80 ? 80 : n), orig);

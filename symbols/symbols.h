@@ -47,6 +47,8 @@ void ml_ksymtab_init(struct ml_ksymtab *t);
 void ml_ksymtab_free(struct ml_ksymtab *t);
 /* Add one symbol; modname NULL = kernel.  A name starting GPLONLY_ is marked. */
 void ml_ksymtab_add(struct ml_ksymtab *t, const char *name, uint64_t value, const char *modname);
+/* Room for n more entries (a hint: adding more still works). */
+void ml_ksymtab_reserve(struct ml_ksymtab *t, size_t n);
 int ml_ksymtab_module(struct ml_ksymtab *t, const char *modname);
 
 int ml_ksyms_parse(struct ml_ksymtab *t, enum ml_ksym_source src, const char *path,

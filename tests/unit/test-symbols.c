@@ -214,6 +214,43 @@ START_TEST(test_malformed)
 END_TEST
 
 /* Line numbers count CRLF lines and blank lines; a NUL byte makes a line bad. */
+/* A NUL byte anywhere in a line (before its newline) makes the line malformed, and only it. */
+static const struct nulrow {
+	enum ml_ksym_source src;
+	const char *line; /* '@' stands for the NUL byte */
+} nulrows[] = {
+	{ ML_SRC_KSYMS, "c01@4560 printk" },
+	{ ML_SRC_KSYMS, "c0114560@printk" },
+	{ ML_SRC_KSYMS, "c0114560 pri@ntk" },
+	{ ML_SRC_KSYMS, "c0114560 printk@" },
+	{ ML_SRC_KSYMS, "c0114560 printk\t[m@]" },
+	{ ML_SRC_KSYMS, "c0114560 printk\t[m]@" },
+	{ ML_SRC_KSYMS, "@c0114560 printk" },
+	{ ML_SRC_KALLSYMS, "c0114560 T@printk" },
+	{ ML_SRC_KALLSYMS, "c0114560 @ printk" },
+	{ ML_SRC_KALLSYMS, "c0114560 T printk@\r" },
+};
+
+START_TEST(test_nul_byte)
+{
+	const struct nulrow *r = &nulrows[_i];
+	bool ks = r->src == ML_SRC_KSYMS;
+	char text[128];
+	int n = snprintf(text, sizeof(text), "%s\n%s\n%s\n", ks ? "c0000001 one" : "c0000001 T one", r->line,
+			 ks ? "c0000002 two" : "c0000002 T two");
+
+	for (int i = 0; i < n; i++)
+		if (text[i] == '@')
+			text[i] = 0;
+	ck_assert_int_lt(ml_ksyms_parse(&kt, r->src, "nul.txt", text, (size_t)n, &d), 0);
+	ck_assert_msg(d.n == 1 && strstr(d.v[0].msg, "nul.txt:2: malformed") && strstr(d.v[0].msg, "NUL byte in line"),
+		      "row %d: %s", _i, unit_diags(&d));
+	assert_sym("one", 0xc0000001, NULL, false);
+	assert_sym("two", 0xc0000002, NULL, false);
+	ck_assert_uint_eq(kt.n, 2);
+}
+END_TEST
+
 START_TEST(test_malformed_lineno)
 {
 	static const char text[] =
@@ -546,6 +583,7 @@ int main(void)
 	tcase_add_test(tc, test_sysmap);
 	tcase_add_test(tc, test_ksyms_crlf);
 	tcase_add_loop_test(tc, test_malformed, 0, (int)ML_ARRAY_SIZE(mrows));
+	tcase_add_loop_test(tc, test_nul_byte, 0, (int)ML_ARRAY_SIZE(nulrows));
 	tcase_add_test(tc, test_malformed_lineno);
 	tcase_add_test(tc, test_malformed_many);
 	tcase_add_test(tc, test_empty);
