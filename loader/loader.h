@@ -51,6 +51,7 @@ struct ml_symbol {
 	const struct ml_ksym *ext; /* for ML_SEC_EXTERN */
 	bool referenced; /* by some relocation */
 	bool weak_zero;  /* weak undefined bound to 0 */
+	bool unnamed;    /* st_name 0 in the file (the name above is its section's) */
 	unsigned seq;    /* insertion order into the name table */
 };
 
@@ -278,6 +279,11 @@ struct ml_modern_layout {
 	int percpu;                    /* .data..percpu (placed apart), or -1 */
 	uint64_t percpu_size, percpu_align;
 	size_t nrelocs;                /* relocation entries applied to the image */
+	/* The core allocation's size as the kernel reports it (/proc/modules once
+	 * init is done): the core sections, then its copy of the core symbols for
+	 * kallsyms (symbols, their names, their types), page aligned. */
+	uint64_t kernel_core_size;
+	size_t ncore_syms;
 };
 /* A .gnu.linkonce.this_module section, or a vermagic= in .modinfo. */
 bool ml_obj_is_modern(const struct ml_obj *o);
@@ -312,6 +318,7 @@ struct ml_batch_module {
 	size_t index, total;  /* position in the load order */
 	int err;              /* 0, or -errno (diagnostics in the report's list) */
 	uint64_t core, init, core_size, init_size, percpu, percpu_size;
+	uint64_t kernel_core_size;     /* what /proc/modules will say (layout) */
 	size_t nrelocs, nunresolved, nexports;
 };
 struct ml_batch_opts {

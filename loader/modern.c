@@ -102,6 +102,40 @@ static bool is_init_section(const char *name)
 	return !strncmp(name, ".init", 5);
 }
 
+/*
+ * The kernel keeps, at the end of the core allocation, the symbols kallsyms
+ * shows for the module after init: symbol 0 and every named symbol (not a
+ * section symbol) defined in a loaded core section or in .data..percpu
+ * (Debian builds with CONFIG_KALLSYMS_ALL), as ELF symbols, then their
+ * names, then one type byte each; the allocation is then page aligned.
+ * Checked against /proc/modules of a 6.1 guest (tests/e2e/debian-corpus.sh).
+ */
+static void kallsyms_tables(const struct ml_obj *o, struct ml_modern_layout *l)
+{
+	uint64_t symsize = o->tgt.is64 ? sizeof(Elf64_Sym) : sizeof(Elf32_Sym), names = 0, symalign = 1;
+	size_t n = 0;
+
+	for (size_t i = 0; i < o->nfilesyms; i++) {
+		const struct ml_symbol *s = &o->syms[i];
+		bool core = i == 0;
+
+		if (!core && s->sec >= 0 && !s->unnamed && s->type != STT_SECTION) {
+			const struct ml_section *sec = o->secs[s->sec];
+
+			core = s->sec == l->percpu || (sec->load && !is_init_section(sec->name));
+		}
+		if (core) {
+			n++;
+			names += strlen(s->name) + 1;
+		}
+	}
+	for (size_t i = 0; i < o->nsecs; i++)
+		if (o->secs[i]->type == SHT_SYMTAB)
+			symalign = o->secs[i]->align;
+	l->ncore_syms = n;
+	l->kernel_core_size = align_up(align_up(l->core_size, symalign) + n * symsize + names + n, ML_PAGE);
+}
+
 int ml_modern_layout(struct ml_obj *o, struct ml_modern_layout *l, struct ml_diags *d)
 {
 	static const uint64_t masks[][2] = {
@@ -193,6 +227,7 @@ int ml_modern_layout(struct ml_obj *o, struct ml_modern_layout *l, struct ml_dia
 		*(init ? &l->init_size : &l->core_size) = size;
 	}
 	o->norder = n;
+	kallsyms_tables(o, l);
 	/* The image: core, then init. */
 	for (size_t k = 0; k < n; k++) {
 		struct ml_section *s = o->secs[o->order[k]];
@@ -458,8 +493,9 @@ static int scan_module(struct bmod *m, struct ml_buf *buf, struct ml_diags *d)
 		    (ed = elf_rawdata(scn, NULL)) && ed->d_buf) {
 			const char *p = ed->d_buf, *e = p + ed->d_size;
 
+			/* An empty name= is no name: the file's, as ml_modern_name(). */
 			for (; p < e; p += strnlen(p, (size_t)(e - p)) + 1)
-				if (!strncmp(p, "name=", 5) && memchr(p, 0, (size_t)(e - p)))
+				if (memchr(p, 0, (size_t)(e - p)) && !strncmp(p, "name=", 5) && p[5])
 					m->name = ml_xstrdup(p + 5);
 		}
 		if (sh.sh_type != SHT_SYMTAB || !(ed = elf_getdata(scn, NULL)) || !sh.sh_entsize)
@@ -674,6 +710,21 @@ static void *loader_thread(void *arg)
 	return NULL;
 }
 
+/*
+ * A module's name names its files in --out, and .modinfo's name= can hold
+ * anything (forensics reads hostile modules): only a plain file name will do,
+ * with nothing that breaks modules.index's lines either.
+ */
+static bool file_name_ok(const char *n)
+{
+	if (!*n || !strcmp(n, ".") || !strcmp(n, ".."))
+		return false;
+	for (; *n; n++)
+		if (*n == '/' || (unsigned char)*n <= ' ' || *n == 0x7f)
+			return false;
+	return true;
+}
+
 /* The order-dependent part: place at the area's cursor, resolve, relocate, export. */
 static void batch_finish(const struct ml_batch_opts *bo, struct bslot *sl, uint64_t *cursor,
 			 uint64_t *pcpu, struct ml_batch_module *res, struct ml_diags *d)
@@ -686,6 +737,12 @@ static void batch_finish(const struct ml_batch_opts *bo, struct bslot *sl, uint6
 
 	if (err)
 		goto out;
+	if (bo->outdir && !file_name_ok(res->name)) {
+		ml_err(d, NULL, "%s: module name '%s' (.modinfo) is not a plain file name (empty, '.', '..', a '/', a blank or a control character): nothing written to %s",
+		       res->path, res->name, bo->outdir);
+		err = -EINVAL;
+		goto out;
+	}
 	pl = find_place(bo, res->name);
 	if (pl) {
 		core = pl->core;
@@ -705,6 +762,7 @@ static void batch_finish(const struct ml_batch_opts *bo, struct bslot *sl, uint6
 	res->init = init;
 	res->core_size = l->core_size;
 	res->init_size = l->init_size;
+	res->kernel_core_size = l->kernel_core_size;
 	res->percpu = pc;
 	res->percpu_size = l->percpu_size;
 	res->nrelocs = l->nrelocs;
@@ -871,6 +929,7 @@ int ml_batch_relocate(const struct ml_batch_opts *bo, struct ml_batch_totals *t,
 			struct bmod *m = &v[order[k]];
 			struct bslot *sl = &p.slots[k % p.nslots];
 			struct ml_batch_module res = { .path = m->path, .name = m->name, .index = k, .total = n };
+			size_t first;
 
 			if (started) {
 				double w = now_seconds();
@@ -884,6 +943,14 @@ int ml_batch_relocate(const struct ml_batch_opts *bo, struct ml_batch_totals *t,
 				t->t_wait += now_seconds() - w;
 			} else {
 				batch_load(m, sl);
+			}
+			/* One module of a name, as the kernel: a second is refused (its
+			 * files in --out would replace the first's). */
+			first = (uintptr_t)ml_hash_get(&byname, m->name, strlen(m->name)) - 1;
+			if (!sl->err && first != order[k]) {
+				ml_err(&sl->md, NULL, "%s: a module named %s is already loaded, from %s", m->path,
+				       m->name, v[first].path);
+				sl->err = -EEXIST;
 			}
 			batch_finish(bo, sl, &cursor, &pcpu, &res, &sl->md);
 			t->modules++;

@@ -428,6 +428,7 @@ static bool read_symbols(struct ml_obj *o, Elf *elf, size_t symidx, struct ml_di
 			}
 		}
 		/* Unnamed symbols (sections) take a copy of their section's name. */
+		s->unnamed = !*name;
 		if (!*name && s->sec >= 0)
 			name = o->secs[s->sec]->name;
 		/* Names in the file's string table are used in place. */

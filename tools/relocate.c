@@ -57,6 +57,7 @@ static void usage(void)
 	      "                       a kernel put it; an empty INIT keeps the default\n"
 	      "  --out=DIR            write NAME.img (core, then init) and NAME.map there, and\n"
 	      "                       modules.index: NAME PATH CORE CORE_SIZE INIT INIT_SIZE\n"
+	      "                       KERNEL_SIZE (the core as /proc/modules counts it)\n"
 	      "  -j N, --jobs=N       threads: N - 1 read and lay modules out ahead while one\n"
 	      "                       relocates in load order (default: one per CPU; 1: none)\n"
 	      "  -q, --quiet          print failures and the summary only\n"
@@ -155,14 +156,14 @@ static void report(void *arg, const struct ml_batch_module *m, const struct ml_d
 			fprintf(stderr, "\r\033[K");
 	}
 	if (r->index && !m->err)
-		fprintf(r->index, "%s %s 0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64 "\n", m->name,
-			m->path, m->core, m->core_size, m->init, m->init_size);
+		fprintf(r->index, "%s %s 0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64 "\n",
+			m->name, m->path, m->core, m->core_size, m->init, m->init_size, m->kernel_core_size);
 	if (!m->err && r->quiet)
 		return;
 	printf("%-4s %-28s core 0x%016" PRIx64 " size 0x%07" PRIx64 " init 0x%016" PRIx64
-	       " size 0x%06" PRIx64 " relocs %7zu exports %4zu unresolved %zu\n",
+	       " size 0x%06" PRIx64 " relocs %7zu exports %4zu unresolved %zu kernel-size %" PRIu64 "\n",
 	       m->err ? "FAIL" : "ok", m->name, m->core, m->core_size, m->init, m->init_size,
-	       m->nrelocs, m->nexports, m->nunresolved);
+	       m->nrelocs, m->nexports, m->nunresolved, m->kernel_core_size);
 	if (d->n) {
 		fflush(stdout);
 		ml_print_diags("relocate", d, false);

@@ -102,6 +102,15 @@ done <"$cap/loaded"
 [ ${#files[@]} -gt 0 ] || fail "the guest loaded no module"
 "$MODLINK" relocate -q --kallsyms="$cap/kallsyms" "${at[@]}" --out="$T/guest" "${files[@]}" >"$T/g.out" 2>&1 ||
 	{ cat "$T/g.out"; fail "modlink relocate failed on the guest's modules"; }
+# The core allocation's size: modlink's core plus the kernel's kallsyms tables, page
+# aligned (modules.index column 7), must be what the guest's /proc/modules says.
+perl -we 'no warnings "portable"; my (%size, $n, $d);
+	open(my $f, "<", $ARGV[0]) or die; while (<$f>) { my @w = split; $size{$w[0]} = $w[1] }
+	open($f, "<", $ARGV[1]) or die;
+	while (<$f>) { my @w = split; $n++; next if hex($w[6]) == ($size{$w[0]} // -1); $d++;
+		printf "size of %s: modlink %d, /proc/modules %s\n", $w[0], hex($w[6]), $size{$w[0]} // "none" }
+	printf "/proc/modules: %d module sizes compared, %d differ\n", $n // 0, $d // 0; exit(($d || !$n) ? 1 : 0)' \
+	"$cap/modules" "$T/guest/modules.index" || bad=1
 perl -w - "$T/guest" "$cap" <<'EOP' || bad=1
 use strict;
 no warnings 'portable';
