@@ -732,7 +732,7 @@ static void batch_finish(const struct ml_batch_opts *bo, struct bslot *sl, uint6
 	struct ml_obj *o = sl->o;
 	const struct ml_modern_layout *l = &sl->l;
 	const struct ml_batch_place *pl;
-	uint64_t core, init, pc = 0;
+	uint64_t core, init, pc = 0, next = *cursor, next_pcpu = *pcpu;
 	int err = sl->err;
 
 	if (err)
@@ -750,13 +750,13 @@ static void batch_finish(const struct ml_batch_opts *bo, struct bslot *sl, uint6
 	} else {
 		core = *cursor;
 		init = core + l->core_size;
-		*cursor = align_up(init + l->init_size, ML_PAGE);
+		next = align_up(init + l->init_size, ML_PAGE);
 	}
 	if (l->percpu >= 0 && pl && pl->have_percpu) {
 		pc = pl->percpu;
 	} else if (l->percpu >= 0) {
 		pc = align_up(*pcpu, l->percpu_align);
-		*pcpu = pc + l->percpu_size;
+		next_pcpu = pc + l->percpu_size;
 	}
 	res->core = core;
 	res->init = init;
@@ -773,6 +773,9 @@ static void batch_finish(const struct ml_batch_opts *bo, struct bslot *sl, uint6
 	err = ml_relocate(o, NULL, d);
 	if (err)
 		goto out;
+	/* Only a module that loads keeps its place: the kernel frees a failed one's memory. */
+	*cursor = next;
+	*pcpu = next_pcpu;
 	res->nexports = ml_modern_exports(o, bo->ksyms, res->name);
 	if (bo->outdir) {
 		char *ip = ml_xasprintf("%s/%s.img", bo->outdir, res->name);
@@ -851,7 +854,7 @@ int ml_batch_relocate(const struct ml_batch_opts *bo, struct ml_batch_totals *t,
 {
 	size_t n = bo->npaths, *order, norder = 0;
 	struct bmod *v = ml_xcalloc(n + 1, sizeof(*v));
-	struct ml_hash byname, provider;
+	struct ml_hash byname, provider, loaded; /* loaded: names of the modules loaded so far */
 	uint64_t cursor = bo->base, pcpu = bo->percpu;
 	unsigned jobs = batch_jobs(bo);
 	int err = 0;
@@ -861,6 +864,7 @@ int ml_batch_relocate(const struct ml_batch_opts *bo, struct ml_batch_totals *t,
 	double t0 = now_seconds();
 	ml_hash_init(&byname, n);
 	ml_hash_init(&provider, 4 * n);
+	ml_hash_init(&loaded, n);
 	/* What each module needs and offers, for the order. */
 	elf_version(EV_CURRENT); /* once, before any thread uses libelf */
 	for (size_t i = 0; i < n; i++)
@@ -946,20 +950,22 @@ int ml_batch_relocate(const struct ml_batch_opts *bo, struct ml_batch_totals *t,
 			}
 			/* One module of a name, as the kernel: a second is refused (its
 			 * files in --out would replace the first's). */
-			first = (uintptr_t)ml_hash_get(&byname, m->name, strlen(m->name)) - 1;
-			if (!sl->err && first != order[k]) {
+			first = (uintptr_t)ml_hash_get(&loaded, m->name, strlen(m->name));
+			if (!sl->err && first) {
 				ml_err(&sl->md, NULL, "%s: a module named %s is already loaded, from %s", m->path,
-				       m->name, v[first].path);
+				       m->name, v[first - 1].path);
 				sl->err = -EEXIST;
 			}
 			batch_finish(bo, sl, &cursor, &pcpu, &res, &sl->md);
+			if (!res.err)
+				ml_hash_put(&loaded, m->name, strlen(m->name), (void *)(uintptr_t)(order[k] + 1));
 			t->modules++;
 			if (res.err)
 				t->failed++;
 			t->relocs += res.err ? 0 : res.nrelocs;
 			t->unresolved += res.nunresolved;
 			t->exports += res.nexports;
-			t->bytes += res.core_size + res.init_size;
+			t->bytes += res.err ? 0 : res.core_size + res.init_size;
 			if (bo->report)
 				bo->report(bo->arg, &res, &sl->md);
 			ml_diags_free(&sl->md);
@@ -990,5 +996,6 @@ out:
 	free(v);
 	ml_hash_free(&byname);
 	ml_hash_free(&provider);
+	ml_hash_free(&loaded);
 	return err ? err : t->failed ? -ENOEXEC : 0;
 }

@@ -223,7 +223,6 @@ int ml_tool_relocate(int argc, char **argv)
 			p->have_percpu = comma2 != NULL;
 			if (!eq || eq == optarg || !ml_parse_ulong(eq + 1, &p->core) ||
 			    (p->have_init && !ml_parse_ulong(comma + 1, &p->init)) ||
-			    (comma && !p->have_init && !comma2) ||
 			    (comma2 && !ml_parse_ulong(comma2 + 1, &p->percpu))) {
 				fprintf(stderr, "relocate: bad --at (NAME=CORE[,INIT[,PERCPU]])\n");
 				goto out;

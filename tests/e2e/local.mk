@@ -22,3 +22,17 @@ E2E_RUN_TESTS = \
 
 TESTS += $(E2E_RUN_TESTS)
 EXTRA_DIST += tests/e2e/lib.sh $(E2E_RUN_TESTS)
+
+# The modern (.ko) path without Debian's kernel or qemu: fixtures built at test time with
+# the host gcc from tests/fixtures/modern/, GNU ld as the reference (tests/e2e/ld-modern.sh).
+E2E_MODERN_TESTS = tests/e2e/modern.sh
+E2E_MODERN_FIXTURES = \
+	tests/fixtures/modern/modern.h \
+	tests/fixtures/modern/base.c \
+	tests/fixtures/modern/user.c \
+	tests/fixtures/modern/gpluser.c \
+	tests/fixtures/modern/unknown.c \
+	tests/fixtures/modern/common.c
+
+TESTS += $(E2E_MODERN_TESTS)
+EXTRA_DIST += $(E2E_MODERN_TESTS) $(E2E_MODERN_FIXTURES)
