@@ -159,10 +159,22 @@ int ml_size_stubs(struct ml_obj *o, struct ml_diags *d)
 		ml_hash_init(&o->stubidx, 64);
 	ml_obj_canon_build(o);
 	/* Referenced symbol indexes, marked in a byte array (small, so cheap to hit at
-	 * random), then passed on to the symbols they stand for. */
+	 * random), then passed on to the symbols they stand for.  The reader noted
+	 * them already; if no type present needs a stub or a .got, that is all. */
+	bool walk = o->reltypes_big || !o->relref;
 	unsigned char *ref = ml_xcalloc(o->nsyms ? o->nsyms : 1, 1);
 
-	for (size_t i = 0; i < o->nsecs; i++) {
+	for (uint32_t t = 0; t < 256 && !walk; t++)
+		if (o->reltypes[t / 64] >> (t % 64) & 1) {
+			const struct ml_rtc_entry *te = ml_rtc_get(&rtc, t);
+
+			walk = te->kind != ML_STUB_NONE || te->needs_got;
+		}
+	if (!walk) {
+		/* relref covers the symbols there were when the entries were read */
+		memcpy(ref, o->relref, o->nrelref < o->nsyms ? o->nrelref : o->nsyms);
+	}
+	for (size_t i = 0; i < o->nsecs && walk; i++) {
 		struct ml_section *s = o->secs[i];
 
 		for (size_t j = 0; j < s->nrels; j++) {

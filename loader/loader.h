@@ -32,6 +32,8 @@ struct ml_section {
 	unsigned char *data; /* size bytes; NULL for NOBITS until allocated */
 	bool borrowed;       /* data points into the object's file image (not freed) */
 	bool rels_borrowed;  /* so does rels (loader/obj.c: rels_in_place) */
+	bool name_borrowed;  /* and name (the file's section name table) */
+	bool in_block;       /* allocated in the object's secblock */
 	bool load;           /* part of the image */
 	int prio;            /* load order priority */
 	uint64_t offset;     /* from the image start, after layout */
@@ -39,7 +41,6 @@ struct ml_section {
 	/* relocations that patch this section */
 	struct ml_reloc *rels;
 	size_t nrels;
-	char *relname; /* the REL/RELA section they came from */
 };
 
 struct ml_symbol {
@@ -85,7 +86,15 @@ struct ml_obj {
 	struct ml_target tgt;
 	const struct ml_arch *arch;
 	struct ml_section **secs;
-	size_t nsecs;
+	size_t nsecs, seccap;
+	struct ml_section *secblock; /* the file's sections, in one allocation */
+	/* noted while reading the relocations: symbol indexes referenced (one
+	 * byte each, nsyms at the time), relocation types present (< 256) */
+	unsigned char *relref;
+	size_t nrelref;
+	uint64_t reltypes[4];
+	bool reltypes_big;
+	size_t nsecblock, secblockcap;
 	struct ml_symbol *syms;
 	size_t nsyms, symcap, nlocals;
 	struct ml_hash names;  /* non-local name -> symbol index + 1 */

@@ -24,13 +24,14 @@ static void sec_free(struct ml_section *s)
 {
 	if (!s)
 		return;
-	free(s->name);
+	if (!s->name_borrowed)
+		free(s->name);
 	if (!s->borrowed)
 		free(s->data);
 	if (!s->rels_borrowed)
 		free(s->rels);
-	free(s->relname);
-	free(s);
+	if (!s->in_block)
+		free(s);
 }
 
 void ml_obj_free(struct ml_obj *o)
@@ -45,7 +46,9 @@ void ml_obj_free(struct ml_obj *o)
 		if (!o->syms[i].name_borrowed)
 			free(o->syms[i].name);
 	free(o->canon);
+	free(o->relref);
 	free(o->secs);
+	free(o->secblock);
 	free(o->syms);
 	for (size_t i = 0; i < o->nstubs; i++)
 		free(o->stubs[i].key);
@@ -95,12 +98,30 @@ long ml_obj_find_symbol(const struct ml_obj *o, const char *name)
 	return v ? (long)((uintptr_t)v - 1) : -1;
 }
 
+/* Is p a string inside the file image?  (Then it lives as long as the object.) */
+static bool in_file(const struct ml_obj *o, const void *p)
+{
+	return (const unsigned char *)p >= o->file && (const unsigned char *)p < o->file + o->filelen;
+}
+
+/* A new section named name (copied, unless it lies in the file image). */
 static struct ml_section *new_section(struct ml_obj *o, const char *name)
 {
-	struct ml_section *s = ml_xcalloc(1, sizeof(*s));
+	struct ml_section *s;
 
-	s->name = ml_xstrdup(name);
-	o->secs = ml_xrealloc(o->secs, (o->nsecs + 1) * sizeof(*o->secs));
+	/* The file's sections come from one block (read_sections sizes it). */
+	if (o->nsecblock < o->secblockcap) {
+		s = &o->secblock[o->nsecblock++];
+		s->in_block = true;
+	} else {
+		s = ml_xcalloc(1, sizeof(*s));
+	}
+	s->name_borrowed = in_file(o, name);
+	s->name = s->name_borrowed ? (char *)name : ml_xstrdup(name);
+	if (o->nsecs == o->seccap) {
+		o->seccap = o->seccap ? 2 * o->seccap : 16;
+		o->secs = ml_xrealloc(o->secs, o->seccap * sizeof(*o->secs));
+	}
 	o->secs[o->nsecs++] = s;
 	return s;
 }
@@ -281,12 +302,6 @@ void ml_obj_canon_build(struct ml_obj *o)
 	o->ncanon = o->nsyms;
 }
 
-/* Is p a string inside the file image?  (Then it lives as long as the object.) */
-static bool in_file(const struct ml_obj *o, const void *p)
-{
-	return (const unsigned char *)p >= o->file && (const unsigned char *)p < o->file + o->filelen;
-}
-
 static bool check_elf_header(struct ml_obj *o, const unsigned char *b, size_t len,
 			     struct ml_diags *d)
 {
@@ -447,6 +462,27 @@ static bool read_symbols(struct ml_obj *o, Elf *elf, size_t symidx, struct ml_di
 }
 
 /*
+ * What ml_size_stubs() needs of the entries, noted as they are read (the
+ * table is in cache then): which symbol indexes are referenced, and which
+ * relocation types occur.
+ */
+static void note_reloc(struct ml_obj *o, const struct ml_reloc *r)
+{
+	if (!o->relref) {
+		o->nrelref = o->nsyms;
+		o->relref = ml_xcalloc(o->nsyms ? o->nsyms : 1, 1);
+	}
+	if (r->sym < o->nrelref)
+		o->relref[r->sym] = 1;
+	else
+		o->reltypes_big = true; /* cannot happen (symbols come first); walk then */
+	if (r->type < 256)
+		o->reltypes[r->type / 64] |= 1ULL << (r->type % 64);
+	else
+		o->reltypes_big = true;
+}
+
+/*
  * On a little-endian host, an ELF64 little-endian RELA entry {r_offset,
  * r_info = sym << 32 | type, r_addend} has exactly struct ml_reloc's bytes:
  * such a table is used where it lies in the file image, unconverted and
@@ -479,6 +515,8 @@ static bool rels_in_place(struct ml_obj *o, struct ml_section *target, const voi
 	for (size_t i = 0; i < n; i++)
 		if (v[i].sym >= o->nsyms)
 			return false; /* the copying path reports it */
+	for (size_t i = 0; i < n; i++)
+		note_reloc(o, &v[i]);
 	target->rels = (struct ml_reloc *)v;
 	target->nrels = n;
 	target->rels_borrowed = true;
@@ -531,8 +569,6 @@ static void read_relocs(struct ml_obj *o, Elf *elf, size_t relidx, struct ml_dia
 	if (rels_in_place(o, target, data->d_buf, n, rela))
 		return;
 	target->rels = ml_xrealloc(target->rels, (target->nrels + n) * sizeof(*target->rels));
-	if (!target->relname)
-		target->relname = ml_xstrdup(rs->name);
 	for (size_t i = 0; i < n; i++) {
 		struct ml_reloc *r = &target->rels[target->nrels];
 
@@ -558,6 +594,7 @@ static void read_relocs(struct ml_obj *o, Elf *elf, size_t relidx, struct ml_dia
 				r->sym, o->nsyms, i, target->name, (unsigned long long)r->offset);
 			continue;
 		}
+		note_reloc(o, r);
 		target->nrels++;
 	}
 }
@@ -626,6 +663,10 @@ static bool read_sections(struct ml_obj *o, Elf *elf, struct ml_diags *d)
 		ml_err(d, NULL, "error reading ELF section headers %s: no sections", o->fname);
 		return false;
 	}
+	o->secblock = ml_xcalloc(shnum, sizeof(*o->secblock));
+	o->secblockcap = shnum;
+	o->seccap = shnum + 4; /* room for the sections insmod adds */
+	o->secs = ml_xrealloc(o->secs, o->seccap * sizeof(*o->secs));
 	for (size_t i = 0; i < shnum; i++) {
 		Elf_Scn *scn = elf_getscn(elf, i);
 		GElf_Shdr sh;
