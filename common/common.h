@@ -133,6 +133,9 @@ void ml_hash_reserve(struct ml_hash *h, size_t n);
 void *ml_hash_get(const struct ml_hash *h, const char *key, size_t klen);
 /* First entry with this key, for callers that keep several per key; valid until the next put. */
 struct ml_hent *ml_hash_find(const struct ml_hash *h, const char *key, size_t klen);
+/* The first entry with this key, or (*found false) a new one holding val; valid until the next put. */
+struct ml_hent *ml_hash_intern(struct ml_hash *h, const char *key, size_t klen, void *val,
+			       bool *found);
 /* The next entry with the same key as e, in insertion order, or NULL. */
 struct ml_hent *ml_hash_next(const struct ml_hash *h, const struct ml_hent *e);
 void ml_hash_free(struct ml_hash *h);

@@ -129,6 +129,34 @@ static struct ml_hent *walk(const struct ml_hash *h, uint32_t i, const char *key
 	return NULL;
 }
 
+struct ml_hent *ml_hash_intern(struct ml_hash *h, const char *key, size_t klen, void *val,
+			       bool *found)
+{
+	uint32_t hash = key_hash(key, klen), *link;
+	struct ml_hent *e;
+
+	if (!h->nb)
+		ml_hash_init(h, 0);
+	e = walk(h, h->b[hash & (h->nb - 1)], key, klen, hash);
+	*found = e != NULL;
+	if (e)
+		return e;
+	if (h->n == h->cap) {
+		h->cap = h->cap ? 2 * h->cap : 64;
+		h->e = ml_xrealloc(h->e, h->cap * sizeof(*h->e));
+	}
+	e = &h->e[h->n++];
+	*e = (struct ml_hent){ .key = key, .klen = (uint32_t)klen, .val = val, .hash = hash };
+	if (h->n > h->nb) {
+		rechain(h, h->nb * 2);
+		return e;
+	}
+	for (link = &h->b[hash & (h->nb - 1)]; *link; link = &h->e[*link - 1].next)
+		;
+	*link = (uint32_t)h->n;
+	return e;
+}
+
 struct ml_hent *ml_hash_find(const struct ml_hash *h, const char *key, size_t klen)
 {
 	uint32_t hash;

@@ -12,6 +12,20 @@ long ml_find_stub(const struct ml_obj *o, uint32_t sym, int64_t addend, enum ml_
 /* Give every section its load-order priority (once, as read or created). */
 void ml_compute_priorities(struct ml_obj *o);
 
+/*
+ * A string table read in place: when its last byte is a NUL, every offset
+ * below its size names a NUL-terminated string, so a name costs a compare
+ * instead of a libelf call per symbol.  NULL p: use elf_strptr() instead.
+ */
+struct ml_strtab {
+	const char *p;
+	size_t n;
+};
+struct Elf;
+void ml_strtab_get(struct Elf *elf, size_t idx, struct ml_strtab *t);
+/* The name at off, or NULL (outside the table); t from ml_strtab_get(). */
+const char *ml_strtab_at(struct Elf *elf, size_t idx, const struct ml_strtab *t, uint32_t off);
+
 
 /* image.c */
 void ml_create_this(struct ml_obj *o, const char *modname);

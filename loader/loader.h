@@ -90,6 +90,7 @@ struct ml_obj {
 	struct ml_section *secblock; /* the file's sections, in one allocation */
 	/* noted while reading the relocations: symbol indexes referenced (one
 	 * byte each, nsyms at the time), relocation types present (< 256) */
+	uint32_t *nameent;  /* per file symbol: its entry in names + 1 (0: none) */
 	unsigned char *relref;
 	size_t nrelref;
 	uint64_t reltypes[4];

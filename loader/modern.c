@@ -426,10 +426,7 @@ struct bmod {
 
 static void bmod_free(struct bmod *m)
 {
-	for (size_t i = 0; i < m->nundef; i++)
-		free(m->undef[i]);
-	for (size_t i = 0; i < m->nexports; i++)
-		free(m->exports[i]);
+	/* the names themselves live in the scan threads' string pools */
 	free(m->undef);
 	free(m->exports);
 	free(m->deps);
@@ -437,19 +434,19 @@ static void bmod_free(struct bmod *m)
 	free(m->name);
 }
 
-static void push_str(char ***v, size_t *n, const char *s)
+static void push_str(char ***v, size_t *n, struct ml_strpool *pool, const char *s)
 {
 	/* capacity: 4, then doubled each time n reaches a power of two */
 	if (*n == 0 || (*n >= 4 && !(*n & (*n - 1))))
 		*v = ml_xrealloc(*v, (*n ? 2 * *n : 4) * sizeof(**v));
-	(*v)[(*n)++] = ml_xstrdup(s);
+	(*v)[(*n)++] = ml_strpool_add(pool, s, strlen(s));
 }
 
 /*
  * What ordering needs of a module, read straight from its file: its name,
  * the names it leaves undefined and the names it exports (__ksymtab_*).
  */
-static int scan_module(struct bmod *m, struct ml_buf *buf, struct ml_diags *d)
+static int scan_module(struct bmod *m, struct ml_buf *buf, struct ml_strpool *pool, struct ml_diags *d)
 {
 	unsigned char *data = NULL, magic[4];
 	size_t len = 0, shnum, shstrndx;
@@ -500,6 +497,9 @@ static int scan_module(struct bmod *m, struct ml_buf *buf, struct ml_diags *d)
 		}
 		if (sh.sh_type != SHT_SYMTAB || !(ed = elf_getdata(scn, NULL)) || !sh.sh_entsize)
 			continue;
+		struct ml_strtab strtab;
+
+		ml_strtab_get(elf, sh.sh_link, &strtab);
 		for (size_t i = 1; i < sh.sh_size / sh.sh_entsize; i++) {
 			GElf_Sym es;
 			const char *nm;
@@ -508,13 +508,13 @@ static int scan_module(struct bmod *m, struct ml_buf *buf, struct ml_diags *d)
 				continue;
 			if (GELF_ST_BIND(es.st_info) == STB_LOCAL && es.st_shndx == SHN_UNDEF)
 				continue;
-			nm = elf_strptr(elf, sh.sh_link, es.st_name);
+			nm = ml_strtab_at(elf, sh.sh_link, &strtab, es.st_name);
 			if (!nm)
 				continue;
 			if (es.st_shndx == SHN_UNDEF && GELF_ST_BIND(es.st_info) != STB_WEAK)
-				push_str(&m->undef, &m->nundef, nm);
+				push_str(&m->undef, &m->nundef, pool, nm);
 			else if (es.st_shndx != SHN_UNDEF && !strncmp(nm, "__ksymtab_", 10))
-				push_str(&m->exports, &m->nexports, nm + 10);
+				push_str(&m->exports, &m->nexports, pool, nm + 10);
 		}
 	}
 out:
@@ -811,6 +811,7 @@ static unsigned batch_jobs(const struct ml_batch_opts *bo)
 struct scan_job {
 	struct bmod *v;
 	size_t n, stride, first;
+	struct ml_strpool names; /* the names its modules need and offer */
 };
 
 static void *scan_thread(void *arg)
@@ -821,7 +822,7 @@ static void *scan_thread(void *arg)
 	for (size_t i = j->first; i < j->n; i += j->stride) {
 		struct ml_diags md = { 0 };
 
-		if (scan_module(&j->v[i], &buf, &md))
+		if (scan_module(&j->v[i], &buf, &j->names, &md))
 			j->v[i].state = -1; /* reported when its turn comes */
 		ml_diags_free(&md);
 	}
@@ -856,7 +857,8 @@ int ml_batch_relocate(const struct ml_batch_opts *bo, struct ml_batch_totals *t,
 	struct bmod *v = ml_xcalloc(n + 1, sizeof(*v));
 	struct ml_hash byname, provider, loaded; /* loaded: names of the modules loaded so far */
 	uint64_t cursor = bo->base, pcpu = bo->percpu;
-	unsigned jobs = batch_jobs(bo);
+	unsigned jobs = batch_jobs(bo), nscan;
+	struct scan_job *sj;
 	int err = 0;
 
 	memset(t, 0, sizeof(*t));
@@ -869,15 +871,11 @@ int ml_batch_relocate(const struct ml_batch_opts *bo, struct ml_batch_totals *t,
 	elf_version(EV_CURRENT); /* once, before any thread uses libelf */
 	for (size_t i = 0; i < n; i++)
 		v[i].path = ml_xstrdup(bo->paths[i]);
-	{
-		unsigned nt = jobs < n ? jobs : n ? (unsigned)n : 1;
-		struct scan_job *sj = ml_xcalloc(nt, sizeof(*sj));
-
-		for (unsigned i = 0; i < nt; i++)
-			sj[i] = (struct scan_job){ .v = v, .n = n, .stride = nt, .first = i };
-		run_threads(scan_thread, sj, sizeof(*sj), nt);
-		free(sj);
-	}
+	nscan = jobs < n ? jobs : n ? (unsigned)n : 1;
+	sj = ml_xcalloc(nscan, sizeof(*sj));
+	for (unsigned i = 0; i < nscan; i++)
+		sj[i] = (struct scan_job){ .v = v, .n = n, .stride = nscan, .first = i };
+	run_threads(scan_thread, sj, sizeof(*sj), nscan);
 	for (size_t i = 0; i < n; i++) {
 		if (!v[i].name)
 			v[i].name = name_from_path(v[i].path);
@@ -993,6 +991,9 @@ int ml_batch_relocate(const struct ml_batch_opts *bo, struct ml_batch_totals *t,
 out:
 	for (size_t i = 0; i < n; i++)
 		bmod_free(&v[i]);
+	for (unsigned i = 0; i < nscan; i++)
+		ml_strpool_free(&sj[i].names);
+	free(sj);
 	free(v);
 	ml_hash_free(&byname);
 	ml_hash_free(&provider);

@@ -46,6 +46,7 @@ void ml_obj_free(struct ml_obj *o)
 		if (!o->syms[i].name_borrowed)
 			free(o->syms[i].name);
 	free(o->canon);
+	free(o->nameent);
 	free(o->relref);
 	free(o->secs);
 	free(o->secblock);
@@ -177,13 +178,15 @@ static uint32_t push_symbol(struct ml_obj *o)
 static void name_insert(struct ml_obj *o, uint32_t idx, struct ml_diags *d)
 {
 	struct ml_symbol *s = &o->syms[idx];
-	struct ml_hent *e = ml_hash_find(&o->names, s->name, strlen(s->name));
+	bool found;
+	struct ml_hent *e = ml_hash_intern(&o->names, s->name, strlen(s->name), (void *)(uintptr_t)(idx + 1),
+					   &found);
 
 	s->seq = ++o->seq;
-	if (!e) {
-		ml_hash_put(&o->names, s->name, strlen(s->name), (void *)(uintptr_t)(idx + 1));
+	if (o->nameent && idx < o->nfilesyms)
+		o->nameent[idx] = (uint32_t)(e - o->names.e) + 1; /* for ml_obj_canon_build() */
+	if (!found)
 		return;
-	}
 	struct ml_symbol *old = &o->syms[(uintptr_t)e->val - 1];
 	bool old_def = old->sec != ML_SEC_UNDEF, new_def = s->sec != ML_SEC_UNDEF;
 
@@ -296,8 +299,11 @@ void ml_obj_canon_build(struct ml_obj *o)
 	o->ncanon = 0;
 	uint32_t *c = ml_xmalloc((o->nsyms ? o->nsyms : 1) * sizeof(*c));
 
+	/* A file's global: its name's entry, noted when it was entered, says who stands for it. */
 	for (size_t i = 0; i < o->nsyms; i++)
-		c[i] = ml_reloc_symbol(o, (uint32_t)i);
+		c[i] = o->nameent && i >= o->nlocals && i < o->nfilesyms && o->nameent[i]
+			       ? (uint32_t)((uintptr_t)o->names.e[o->nameent[i] - 1].val - 1)
+			       : ml_reloc_symbol(o, (uint32_t)i);
 	o->canon = c;
 	o->ncanon = o->nsyms;
 }
@@ -352,6 +358,26 @@ static bool check_elf_header(struct ml_obj *o, const unsigned char *b, size_t le
 	return true;
 }
 
+void ml_strtab_get(Elf *elf, size_t idx, struct ml_strtab *t)
+{
+	Elf_Scn *scn = elf_getscn(elf, idx);
+	Elf_Data *data = scn ? elf_rawdata(scn, NULL) : NULL;
+
+	t->p = NULL;
+	t->n = 0;
+	if (data && data->d_buf && data->d_size && !((const char *)data->d_buf)[data->d_size - 1]) {
+		t->p = data->d_buf;
+		t->n = data->d_size;
+	}
+}
+
+const char *ml_strtab_at(Elf *elf, size_t idx, const struct ml_strtab *t, uint32_t off)
+{
+	if (!t->p)
+		return elf_strptr(elf, idx, off);
+	return off < t->n ? t->p + off : NULL;
+}
+
 static bool read_symbols(struct ml_obj *o, Elf *elf, size_t symidx, struct ml_diags *d)
 {
 	Elf_Scn *scn = elf_getscn(elf, symidx);
@@ -359,6 +385,7 @@ static bool read_symbols(struct ml_obj *o, Elf *elf, size_t symidx, struct ml_di
 	Elf_Data *data;
 	size_t n, nsecs_elf = o->nsecs;
 	struct ml_loc loc = { .file = o->fname, .section = o->secs[symidx]->name, .offset = -1 };
+	struct ml_strtab strtab;
 
 	if (!gelf_getshdr(scn, &sh) || !(data = elf_getdata(scn, NULL))) {
 		ml_diag(d, ML_ERR, &loc, "cannot read the symbol table: %s", elf_errmsg(-1));
@@ -384,8 +411,10 @@ static bool read_symbols(struct ml_obj *o, Elf *elf, size_t symidx, struct ml_di
 		return false;
 	}
 	o->nlocals = sh.sh_info;
+	ml_strtab_get(elf, sh.sh_link, &strtab);
 	ml_hash_init(&o->names, n - o->nlocals);
 	o->nfilesyms = n;
+	o->nameent = ml_xcalloc(n ? n : 1, sizeof(*o->nameent));
 	o->symcap = n ? n : 1;
 	o->syms = ml_xrealloc(o->syms, o->symcap * sizeof(*o->syms));
 	for (size_t i = 0; i < n; i++) {
@@ -412,7 +441,7 @@ static bool read_symbols(struct ml_obj *o, Elf *elf, size_t symidx, struct ml_di
 			es.st_value = e->st_value;
 			es.st_size = e->st_size;
 		}
-		name = elf_strptr(elf, sh.sh_link, es.st_name);
+		name = ml_strtab_at(elf, sh.sh_link, &strtab, es.st_name);
 		if (!name) {
 			loc.offset = (long long)(i * sh.sh_entsize);
 			ml_diag(d, ML_ERR, &loc, "symbol %zu: name offset 0x%x outside the string table", i, es.st_name);
@@ -512,11 +541,29 @@ static bool rels_in_place(struct ml_obj *o, struct ml_section *target, const voi
 		if (s->borrowed && s->size && s->data < hi && s->data + s->size > lo)
 			return false;
 	}
-	for (size_t i = 0; i < n; i++)
-		if (v[i].sym >= o->nsyms)
-			return false; /* the copying path reports it */
-	for (size_t i = 0; i < n; i++)
-		note_reloc(o, &v[i]);
+	/* Every symbol index in range (else the copying path reports it), noted as checked. */
+	if (!o->relref) {
+		o->nrelref = o->nsyms;
+		o->relref = ml_xcalloc(o->nsyms ? o->nsyms : 1, 1);
+	}
+	unsigned char *ref = o->relref;
+	uint64_t types[4] = { 0 };
+	bool big = false;
+
+	for (size_t i = 0; i < n; i++) {
+		uint32_t sym = v[i].sym, type = v[i].type;
+
+		if (sym >= o->nrelref)
+			return false;
+		ref[sym] = 1;
+		if (type < 256)
+			types[type / 64] |= 1ULL << (type % 64);
+		else
+			big = true;
+	}
+	for (int k = 0; k < 4; k++)
+		o->reltypes[k] |= types[k];
+	o->reltypes_big |= big;
 	target->rels = (struct ml_reloc *)v;
 	target->nrels = n;
 	target->rels_borrowed = true;
