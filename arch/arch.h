@@ -86,6 +86,14 @@ struct ml_arch {
 	void (*write_plt)(const struct ml_target *t, unsigned char *p, uint64_t at, uint64_t target);
 	enum ml_reloc_status (*apply)(struct ml_reloc_ctx *c);
 	/*
+	 * Optional fast path for the everyday types when nothing is to be
+	 * explained and no stub is involved: store S + A (less P for the
+	 * PC-relative ones) at loc and return true if the type is one it knows
+	 * and the value fits; otherwise false, and apply() does the entry (and
+	 * reports what does not fit).  Must give exactly apply()'s bytes.
+	 */
+	bool (*apply_fast)(uint32_t type, uint64_t SA, uint64_t P, unsigned char *loc);
+	/*
 	 * Optional per-object state for apply() (MIPS pending HI16s): created
 	 * before relocation, handed to apply() and finish() as c->state / state,
 	 * freed with the object.

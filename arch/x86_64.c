@@ -25,6 +25,8 @@
 #include "arch/arch.h"
 
 #include <elf.h>
+#include <stdint.h>
+#include <string.h>
 
 #ifndef R_X86_64_GOTPCRELX
 #define R_X86_64_GOTPCRELX 41
@@ -182,6 +184,47 @@ static enum ml_reloc_status x86_64_apply(struct ml_reloc_ctx *c)
 	}
 }
 
+/* The common types, stored little-endian in place (apply() does the rest, and big-endian hosts). */
+static bool x86_64_apply_fast(uint32_t type, uint64_t SA, uint64_t P, unsigned char *loc)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	int64_t v;
+	int32_t w;
+
+	switch (type) {
+	case R_X86_64_64:
+		memcpy(loc, &SA, 8);
+		return true;
+	case R_X86_64_PC64:
+		SA -= P;
+		memcpy(loc, &SA, 8);
+		return true;
+	case R_X86_64_32:
+		if (SA > 0xffffffffULL)
+			return false;
+		w = (int32_t)(uint32_t)SA;
+		memcpy(loc, &w, 4);
+		return true;
+	case R_X86_64_PC32:
+	case R_X86_64_PLT32:
+		v = (int64_t)(SA - P);
+		break;
+	case R_X86_64_32S:
+		v = (int64_t)SA;
+		break;
+	default:
+		return false;
+	}
+	if (v < INT32_MIN || v > INT32_MAX)
+		return false;
+	w = (int32_t)v;
+	memcpy(loc, &w, 4);
+	return true;
+#else
+	return false;
+#endif
+}
+
 static const char *x86_64_overflow_hint(uint32_t type)
 {
 	switch (type) {
@@ -213,4 +256,5 @@ const struct ml_arch ml_arch_x86_64 = {
 	.stub_size = x86_64_stub_size,
 	.needs_got = x86_64_needs_got,
 	.apply = x86_64_apply,
+	.apply_fast = x86_64_apply_fast,
 };

@@ -125,6 +125,8 @@ int ml_relocate(struct ml_obj *o, struct ml_buf *explain, struct ml_diags *d)
 	uint64_t got = o->got_sec >= 0 ? o->secs[o->got_sec]->addr : 0;
 	void *state = a->state_new ? a->state_new() : NULL;
 	struct ml_rtc rtc;
+	/* --explain wants every entry's formula and value: apply() then, always */
+	bool (*fast)(uint32_t, uint64_t, uint64_t, unsigned char *) = explain ? NULL : a->apply_fast;
 
 	ml_rtc_init(&rtc, a);
 	ml_obj_canon_build(o); /* names are final: one lookup per symbol, not per entry */
@@ -182,6 +184,9 @@ int ml_relocate(struct ml_obj *o, struct ml_buf *explain, struct ml_diags *d)
 				} /* else: reported as unresolved before we got here */
 				continue;
 			}
+			if (fast && te->kind == ML_STUB_NONE &&
+			    fast(r->type, si->S + (uint64_t)r->addend, s->addr + r->offset, s->data + r->offset))
+				continue;
 			c.type = r->type;
 			c.symname = si->name;
 			c.offset = r->offset;

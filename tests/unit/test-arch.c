@@ -270,6 +270,8 @@ static int width_of(const struct tinfo *ti, size_t n, uint32_t type, int dflt)
  * sentinels.  Types without a field of their own (NONE, unhandled ones)
  * are checked over a word.
  */
+static unsigned nfast; /* entries the fast path took (a loop test runs rows in one process) */
+
 static void run_row(const struct ml_arch *a, const struct tinfo *ti, size_t nti,
 		    const struct row *r, size_t idx, bool big)
 {
@@ -298,6 +300,22 @@ static void run_row(const struct ml_arch *a, const struct tinfo *ti, size_t nti,
 	c.rela = a->rela;
 	st = a->apply(&c);
 	ck_assert_msg(st == r->st, "%s: status %d, expected %d", where, st, r->st);
+	/* The fast path (little-endian targets on a little-endian host): the same bytes
+	 * when it takes an entry, nothing written when it leaves one to apply(). */
+	if (a->apply_fast && !big && !r->stub) {
+		unsigned char fb[20];
+		bool took;
+
+		memcpy(fb, before, sizeof(fb));
+		took = a->apply_fast(r->type, r->S + (a->rela ? r->A : 0), r->P, fb + 4);
+		if (took) {
+			ck_assert_msg(st == ML_RELOC_OK, "%s: fast path took an entry apply() refuses", where);
+			unit_assert_bytes(fb, buf, sizeof(fb), "fast path and apply() differ");
+			nfast++;
+		} else {
+			unit_assert_bytes(fb, before, sizeof(fb), "fast path declined, yet changed bytes");
+		}
+	}
 	for (int i = 0; i < 4; i++)
 		ck_assert_msg(buf[i] == 0xa5, "%s: wrote before the place", where);
 	for (int i = 4 + w; i < (int)sizeof(buf); i++)
@@ -350,6 +368,28 @@ END_TEST
 START_TEST(test_x86_64_le)
 {
 	X86_64((size_t)_i, false);
+}
+END_TEST
+
+/* The fast path takes the everyday types: every OK row of them, nothing else. */
+START_TEST(test_x86_64_fast)
+{
+	static const uint32_t fast_types[] = { R_X86_64_64, R_X86_64_PC64, R_X86_64_32, R_X86_64_32S,
+					       R_X86_64_PC32, R_X86_64_PLT32 };
+	unsigned want = 0;
+
+	nfast = 0;
+	for (size_t i = 0; i < ML_ARRAY_SIZE(x86_64_rows); i++) {
+		const struct row *r = &x86_64_rows[i];
+		bool fast_type = false;
+
+		for (size_t k = 0; k < ML_ARRAY_SIZE(fast_types); k++)
+			fast_type |= r->type == fast_types[k];
+		want += fast_type && r->st == ML_RELOC_OK && !r->stub;
+		X86_64(i, false);
+	}
+	ck_assert_uint_gt(want, 5);
+	ck_assert_uint_eq(nfast, want);
 }
 END_TEST
 
@@ -558,6 +598,7 @@ int main(void)
 	tcase_add_loop_test(tc, test_i386_le, 0, (int)ML_ARRAY_SIZE(i386_rows));
 	tcase_add_loop_test(tc, test_i386_be, 0, (int)ML_ARRAY_SIZE(i386_rows));
 	tcase_add_loop_test(tc, test_x86_64_le, 0, (int)ML_ARRAY_SIZE(x86_64_rows));
+	tcase_add_test(tc, test_x86_64_fast);
 	tcase_add_loop_test(tc, test_x86_64_be, 0, (int)ML_ARRAY_SIZE(x86_64_rows));
 	tcase_add_test(tc, test_literal_bytes);
 	tcase_add_test(tc, test_i386_rel_addend);
