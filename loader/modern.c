@@ -47,10 +47,12 @@
 #include <inttypes.h>
 #include <libelf.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -800,10 +802,23 @@ static double now_seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Linux 2.2/2.4 (a retro build's home) cannot run the threads a C library makes today. */
+static bool kernel_has_threads(void)
+{
+	struct utsname u;
+	unsigned major = 0, minor = 0;
+
+	if (uname(&u) || sscanf(u.release, "%u.%u", &major, &minor) != 2)
+		return true;
+	return major > 2 || (major == 2 && minor >= 6);
+}
+
 static unsigned batch_jobs(const struct ml_batch_opts *bo)
 {
 	long n = bo->jobs ? (long)bo->jobs : sysconf(_SC_NPROCESSORS_ONLN);
 
+	if (n > 1 && !kernel_has_threads())
+		n = 1;
 	return n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
 }
 

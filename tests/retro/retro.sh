@@ -172,7 +172,9 @@ step3() {
 		# shellcheck disable=SC2016 # a literal ${0%/*}
 		grep -q '^\. "\${0%/\*}/lib.sh"' "$t" || continue
 		set +e
-		MODLINK=$2 sh "$t" >"$W/e2e-$1-$tn.log" 2>&1
+		# by the interpreter its #! line names (modern.sh is a bash script)
+		case $(head -n 1 "$t") in *bash*) shell=bash ;; *) shell=sh ;; esac
+		MODLINK=$2 $shell "$t" >"$W/e2e-$1-$tn.log" 2>&1
 		rc=$?
 		set -e
 		case $rc in
