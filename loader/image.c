@@ -657,6 +657,41 @@ int ml_write_image(const struct ml_obj *o, const char *path, struct ml_diags *d)
  * megabytes this is several times cheaper than relocating a private file
  * mapping and copying the result out.
  */
+/*
+ * Memory for a staged image of size bytes (*len: what to unmap).  Small
+ * ones are populated at once; from a few huge pages on, the mapping is
+ * aligned to them and the kernel asked for transparent huge pages, so an
+ * image of tens of megabytes costs a handful of page allocations, not
+ * thousands (where THP is off this is an ordinary mapping).
+ */
+#define ML_HUGE (2ULL << 20)
+static unsigned char *stage_alloc(uint64_t size, size_t *len)
+{
+	unsigned char *p;
+
+	if (size < 2 * ML_HUGE) {
+		*len = size;
+		p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+		return p == MAP_FAILED ? NULL : p;
+	}
+	size_t want = (size + ML_HUGE - 1) & ~(ML_HUGE - 1), head;
+
+	p = mmap(NULL, want + ML_HUGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	head = (size_t)(((uintptr_t)p + ML_HUGE - 1) & ~(uintptr_t)(ML_HUGE - 1)) - (size_t)(uintptr_t)p;
+	if (head)
+		munmap(p, head);
+	if (ML_HUGE - head)
+		munmap(p + head + want, ML_HUGE - head);
+	p += head;
+#ifdef MADV_HUGEPAGE
+	madvise(p, want, MADV_HUGEPAGE);
+#endif
+	*len = want;
+	return p;
+}
+
 int ml_image_stage(struct ml_obj *o, struct ml_diags *d)
 {
 	unsigned char *img;
@@ -664,8 +699,8 @@ int ml_image_stage(struct ml_obj *o, struct ml_diags *d)
 
 	if (!o->size)
 		return 0;
-	img = mmap(NULL, o->size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-	if (img == MAP_FAILED) {
+	img = stage_alloc(o->size, &o->out_len);
+	if (!img) {
 		ml_err(d, NULL, "%s: cannot allocate a %" PRIu64 "-byte image: %s", o->fname, o->size, strerror(errno));
 		return -ENOMEM;
 	}
@@ -699,7 +734,6 @@ int ml_image_stage(struct ml_obj *o, struct ml_diags *d)
 	if (srcfd >= 0)
 		close(srcfd);
 	o->out_map = img;
-	o->out_len = o->size;
 	return err;
 }
 
@@ -716,7 +750,7 @@ int ml_image_write(const struct ml_obj *o, const char *path, struct ml_diags *d)
 	if (!o->out_map)
 		return ml_write_image(o, path, d);
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	err = fd < 0 ? errno : pwrite_all(fd, o->out_map, o->out_len, 0);
+	err = fd < 0 ? errno : pwrite_all(fd, o->out_map, o->size, 0);
 	if (fd >= 0 && close(fd) && !err)
 		err = errno;
 	if (err) {
