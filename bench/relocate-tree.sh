@@ -74,10 +74,7 @@ ldt=$(elapsed "$t0" "$t1")
 
 # amdgpu.ko alone: its dependencies' exports as a symbol file, then insmod -n.
 amd=$(grep '/amdgpu\.ko' "$T/files" | head -1)
-for m in "$T"/out/*.map; do
-	perl -ne '$e{$1} = 1 if /^[0-9a-f]+ \S __ksymtab_(\S+)$/; $v{$2} //= $1 if /^([0-9a-f]+) [A-Z] (\S+)$/;
-		END { print "$v{$_} $_\n" for grep { defined $v{$_} } sort keys %e }' "$m"
-done >"$T/exports.ksyms"
+ldm_exports "$T"/out/*.map >"$T/exports.ksyms"
 small=$(grep '/dummy\.ko' "$T/files" | head -1)
 run_insmod() {
 	"$MODLINK" insmod -n --kallsyms="$K" --ksyms="$T/exports.ksyms" --base=0xffffffffc1000000 -O "$T/x.img" "$1" >/dev/null

@@ -154,6 +154,10 @@ void ml_strpool_free(struct ml_strpool *p);
 /* ---- files ---- */
 /* Read a whole file, transparently gunzipping (zlib).  0 or -errno. */
 int ml_read_file(const char *path, unsigned char **data, size_t *len, struct ml_diags *d);
+/* Seconds on the monotonic clock (for progress lines and --stats). */
+double ml_now(void);
+/* Create or truncate path and write n bytes to it, all of them: 0 or -errno (the caller reports). */
+int ml_write_whole(const char *path, const void *p, size_t n);
 /*
  * The same, reading into raw (its storage reused from call to call): a plain
  * file's bytes are left in raw (*data points there, *owned false); a

@@ -74,10 +74,11 @@ static void rechain(struct ml_hash *h, size_t nb)
 
 void ml_hash_reserve(struct ml_hash *h, size_t n)
 {
-	size_t nb = h->nb ? h->nb : 64;
+	size_t nb;
 
 	if (!h->nb)
 		ml_hash_init(h, 0);
+	nb = h->nb;
 	if (n > h->cap) {
 		h->cap = n;
 		h->e = ml_xrealloc(h->e, h->cap * sizeof(*h->e));
@@ -88,7 +89,8 @@ void ml_hash_reserve(struct ml_hash *h, size_t n)
 		rechain(h, nb);
 }
 
-void ml_hash_put(struct ml_hash *h, const char *key, size_t klen, void *val)
+/* Append an entry (hash already computed) at the end of its chain: equal keys keep insertion order. */
+static struct ml_hent *append(struct ml_hash *h, const char *key, size_t klen, void *val, uint32_t hash)
 {
 	struct ml_hent *e;
 	uint32_t *link;
@@ -99,21 +101,21 @@ void ml_hash_put(struct ml_hash *h, const char *key, size_t klen, void *val)
 		h->cap = h->cap ? 2 * h->cap : 64;
 		h->e = ml_xrealloc(h->e, h->cap * sizeof(*h->e));
 	}
-	e = &h->e[h->n];
-	e->key = key;
-	e->klen = (uint32_t)klen;
-	e->val = val;
-	e->hash = key_hash(key, klen);
-	e->next = 0;
-	h->n++;
+	e = &h->e[h->n++];
+	*e = (struct ml_hent){ .key = key, .klen = (uint32_t)klen, .val = val, .hash = hash };
 	if (h->n > h->nb) {
 		rechain(h, h->nb * 2);
-		return;
+		return e;
 	}
-	/* Append, so that entries with the same key keep insertion order. */
-	for (link = &h->b[e->hash & (h->nb - 1)]; *link; link = &h->e[*link - 1].next)
+	for (link = &h->b[hash & (h->nb - 1)]; *link; link = &h->e[*link - 1].next)
 		;
 	*link = (uint32_t)h->n;
+	return e;
+}
+
+void ml_hash_put(struct ml_hash *h, const char *key, size_t klen, void *val)
+{
+	append(h, key, klen, val, key_hash(key, klen));
 }
 
 static struct ml_hent *walk(const struct ml_hash *h, uint32_t i, const char *key, size_t klen,
@@ -132,29 +134,11 @@ static struct ml_hent *walk(const struct ml_hash *h, uint32_t i, const char *key
 struct ml_hent *ml_hash_intern(struct ml_hash *h, const char *key, size_t klen, void *val,
 			       bool *found)
 {
-	uint32_t hash = key_hash(key, klen), *link;
-	struct ml_hent *e;
+	uint32_t hash = key_hash(key, klen);
+	struct ml_hent *e = h->n ? walk(h, h->b[hash & (h->nb - 1)], key, klen, hash) : NULL;
 
-	if (!h->nb)
-		ml_hash_init(h, 0);
-	e = walk(h, h->b[hash & (h->nb - 1)], key, klen, hash);
 	*found = e != NULL;
-	if (e)
-		return e;
-	if (h->n == h->cap) {
-		h->cap = h->cap ? 2 * h->cap : 64;
-		h->e = ml_xrealloc(h->e, h->cap * sizeof(*h->e));
-	}
-	e = &h->e[h->n++];
-	*e = (struct ml_hent){ .key = key, .klen = (uint32_t)klen, .val = val, .hash = hash };
-	if (h->n > h->nb) {
-		rechain(h, h->nb * 2);
-		return e;
-	}
-	for (link = &h->b[hash & (h->nb - 1)]; *link; link = &h->e[*link - 1].next)
-		;
-	*link = (uint32_t)h->n;
-	return e;
+	return e ? e : append(h, key, klen, val, hash);
 }
 
 struct ml_hent *ml_hash_find(const struct ml_hash *h, const char *key, size_t klen)

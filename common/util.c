@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <lzma.h>
 #include <zlib.h>
@@ -330,4 +331,30 @@ void ml_strpool_free(struct ml_strpool *p)
 		free(p->blocks[i]);
 	free(p->blocks);
 	memset(p, 0, sizeof(*p));
+}
+
+int ml_write_whole(const char *path, const void *p, size_t n)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644), err = fd < 0 ? errno : 0;
+	size_t done = 0;
+
+	while (!err && done < n) {
+		ssize_t w = write(fd, (const char *)p + done, n - done);
+
+		if (w > 0)
+			done += (size_t)w;
+		else if (w == 0 || errno != EINTR)
+			err = w ? errno : EIO;
+	}
+	if (fd >= 0 && close(fd) && !err)
+		err = errno;
+	return -err;
+}
+
+double ml_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }

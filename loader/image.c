@@ -630,16 +630,29 @@ static int write_sections(const struct ml_obj *o, int fd)
 }
 
 /*
- * The same image written straight to a file.  No copy of the whole image
- * is made, which matters for a module of tens of megabytes.
+ * The same image written straight to a file: the staged buffer
+ * (ml_image_stage) in one call, else each section at its offset.  No copy
+ * of the whole image is made, which matters for a module of tens of
+ * megabytes.
  */
 int ml_write_image(const struct ml_obj *o, const char *path, struct ml_diags *d)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	int err = fd < 0 ? errno : write_sections(o, fd);
+	struct stat in, out;
+	int fd, err;
 
-	if (fd >= 0 && close(fd) && !err)
-		err = errno;
+	/* The module's own file may be mapped: truncating it would pull its pages away. */
+	if (!stat(o->path, &in) && !stat(path, &out) && in.st_dev == out.st_dev && in.st_ino == out.st_ino) {
+		ml_err(d, NULL, "cannot write the image to %s: it is the module being read", path);
+		return -EINVAL;
+	}
+	if (o->out_map) {
+		err = -ml_write_whole(path, o->out_map, o->size);
+	} else {
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		err = fd < 0 ? errno : write_sections(o, fd);
+		if (fd >= 0 && close(fd) && !err)
+			err = errno;
+	}
 	if (err) {
 		ml_err(d, NULL, "cannot write %s: %s", path, strerror(err));
 		return -err;
@@ -647,16 +660,6 @@ int ml_write_image(const struct ml_obj *o, const char *path, struct ml_diags *d)
 	return 0;
 }
 
-/*
- * Relocate in the image itself: one anonymous mapping of the image's size,
- * populated at once (the kernel allocates its pages in one go rather than
- * one fault at a time), each section read into its place straight from the
- * module's file (so the module's own pages are never faulted in or copied
- * on write), and the sections pointed into it.  The image goes with the
- * object; ml_image_write() writes it in one call.  For a module of tens of
- * megabytes this is several times cheaper than relocating a private file
- * mapping and copying the result out.
- */
 /*
  * Memory for a staged image of size bytes (*len: what to unmap).  Small
  * ones are populated at once; from a few huge pages on, the mapping is
@@ -735,29 +738,6 @@ int ml_image_stage(struct ml_obj *o, struct ml_diags *d)
 		close(srcfd);
 	o->out_map = img;
 	return err;
-}
-
-int ml_image_write(const struct ml_obj *o, const char *path, struct ml_diags *d)
-{
-	struct stat in, out;
-	int fd, err;
-
-	/* The module's own file is mapped: truncating it would pull its pages away. */
-	if (!stat(o->path, &in) && !stat(path, &out) && in.st_dev == out.st_dev && in.st_ino == out.st_ino) {
-		ml_err(d, NULL, "cannot write the image to %s: it is the module being read", path);
-		return -EINVAL;
-	}
-	if (!o->out_map)
-		return ml_write_image(o, path, d);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	err = fd < 0 ? errno : pwrite_all(fd, o->out_map, o->size, 0);
-	if (fd >= 0 && close(fd) && !err)
-		err = errno;
-	if (err) {
-		ml_err(d, NULL, "cannot write %s: %s", path, strerror(err));
-		return -err;
-	}
-	return 0;
 }
 
 /* ---- load map (-m) ---- */

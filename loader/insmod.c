@@ -290,19 +290,11 @@ static int apply_persist(struct ml_obj *o, const char *path, struct ml_diags *d)
 static int write_blob(const char *path, const unsigned char *image, uint64_t size,
 		      struct ml_diags *d)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	ssize_t w = -1;
+	int err = ml_write_whole(path, image, size);
 
-	if (fd >= 0) {
-		w = write(fd, image, size);
-		if (close(fd))
-			w = -1;
-	}
-	if (w != (ssize_t)size) {
-		ml_err(d, NULL, "cannot write blob %s: %s", path, strerror(errno));
-		return -EIO;
-	}
-	return 0;
+	if (err)
+		ml_err(d, NULL, "cannot write blob %s: %s", path, strerror(-err));
+	return err ? -EIO : 0;
 }
 
 int ml_insmod(const struct ml_insmod_opts *opt, struct ml_insmod_result *r, struct ml_diags *d)

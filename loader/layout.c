@@ -158,11 +158,9 @@ int ml_size_stubs(struct ml_obj *o, struct ml_diags *d)
 	if (!o->stubidx.nb)
 		ml_hash_init(&o->stubidx, 64);
 	ml_obj_canon_build(o);
-	/* Referenced symbol indexes, marked in a byte array (small, so cheap to hit at
-	 * random), then passed on to the symbols they stand for.  The reader noted
-	 * them already; if no type present needs a stub or a .got, that is all. */
-	bool walk = o->reltypes_big || !o->relref;
-	unsigned char *ref = ml_xcalloc(o->nsyms ? o->nsyms : 1, 1);
+	/* The reader noted the referenced indexes and the types present: the
+	 * entries are walked only if one of those types needs a stub or a .got. */
+	bool walk = o->reltypes_big;
 
 	for (uint32_t t = 0; t < 256 && !walk; t++)
 		if (o->reltypes[t / 64] >> (t % 64) & 1) {
@@ -170,10 +168,6 @@ int ml_size_stubs(struct ml_obj *o, struct ml_diags *d)
 
 			walk = te->kind != ML_STUB_NONE || te->needs_got;
 		}
-	if (!walk) {
-		/* relref covers the symbols there were when the entries were read */
-		memcpy(ref, o->relref, o->nrelref < o->nsyms ? o->nrelref : o->nsyms);
-	}
 	for (size_t i = 0; i < o->nsecs && walk; i++) {
 		struct ml_section *s = o->secs[i];
 
@@ -184,7 +178,6 @@ int ml_size_stubs(struct ml_obj *o, struct ml_diags *d)
 			int64_t add = k == ML_STUB_GOT ? 0 : r->addend;
 			uint32_t sym;
 
-			ref[r->sym] = 1;
 			if (te->needs_got)
 				stub_section(o, ML_STUB_GOT);
 			if (k == ML_STUB_NONE)
@@ -207,10 +200,9 @@ int ml_size_stubs(struct ml_obj *o, struct ml_diags *d)
 			ml_hash_put(&o->stubidx, key, len, (void *)(uintptr_t)o->nstubs);
 		}
 	}
-	for (size_t i = 0; i < o->nsyms; i++)
-		if (ref[i])
+	for (size_t i = 0; o->relref && i < o->nfilesyms; i++)
+		if (o->relref[i])
 			o->syms[o->canon[i]].referenced = true;
-	free(ref);
 	/*
 	 * PIC code finds its GOT through _GLOBAL_OFFSET_TABLE_ (i386 GOTPC
 	 * against it); as a static linker would, define it as the start of the

@@ -39,12 +39,10 @@ void ml_archdata_fill(struct ml_obj *o, int adsec);
 void ml_kallsyms_fill(struct ml_obj *o, int kasec);
 void ml_fill_module(struct ml_obj *o, size_t ndeps, bool autoclean);
 unsigned char *ml_build_image(const struct ml_obj *o);
-/* Write the image (as ml_build_image() lays it out) to path; 0 or -errno, reported. */
+/* Write the image (as ml_build_image() lays it out; the staged one if any) to path; 0 or -errno, reported. */
 int ml_write_image(const struct ml_obj *o, const char *path, struct ml_diags *d);
 /* Before relocation: move the sections into one image buffer (o->out_map). */
 int ml_image_stage(struct ml_obj *o, struct ml_diags *d);
-/* Write the image: the staged buffer in one call, else as ml_write_image(). */
-int ml_image_write(const struct ml_obj *o, const char *path, struct ml_diags *d);
 void ml_write_map(const struct ml_obj *o, struct ml_buf *b);
 
 #endif

@@ -88,11 +88,10 @@ struct ml_obj {
 	struct ml_section **secs;
 	size_t nsecs, seccap;
 	struct ml_section *secblock; /* the file's sections, in one allocation */
-	/* noted while reading the relocations: symbol indexes referenced (one
-	 * byte each, nsyms at the time), relocation types present (< 256) */
+	/* noted while reading the relocations: the file's symbol indexes referenced
+	 * (one byte each, nfilesyms of them), relocation types present (< 256) */
 	uint32_t *nameent;  /* per file symbol: its entry in names + 1 (0: none) */
 	unsigned char *relref;
-	size_t nrelref;
 	uint64_t reltypes[4];
 	bool reltypes_big;
 	size_t nsecblock, secblockcap;
@@ -299,8 +298,6 @@ struct ml_modern_layout {
 bool ml_obj_is_modern(const struct ml_obj *o);
 /* Where the CPU's module area starts without KASLR (x86_64: 0xffffffffc0000000). */
 uint64_t ml_modern_default_base(const struct ml_arch *a);
-/* The module's name: .modinfo name=, else the file name with '-' as '_'. */
-char *ml_modern_name(const struct ml_obj *o, const char *path);
 /* Drop what the kernel does not load, then order and size core and init;
  * o->order/o->size then describe the image: core, then init. */
 int ml_modern_layout(struct ml_obj *o, struct ml_modern_layout *l, struct ml_diags *d);

@@ -53,7 +53,6 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
-#include <time.h>
 #include <unistd.h>
 
 /* The kernel's internal flag for ro_after_init sections (include/linux/moduleloader.h). */
@@ -82,21 +81,6 @@ uint64_t ml_modern_default_base(const struct ml_arch *a)
 	if (a->machine == EM_X86_64)
 		return 0xffffffffc0000000ULL;
 	return a->is64 ? 0xffffffffc0000000ULL : 0xbf000000ULL;
-}
-
-char *ml_modern_name(const struct ml_obj *o, const char *path)
-{
-	const char *n = ml_modinfo_get(o, "name");
-	char *s;
-
-	if (n && *n)
-		return ml_xstrdup(n);
-	/* The kernel's name is KBUILD_MODNAME: the file name with '-' as '_'. */
-	s = ml_module_name_from_path(path);
-	for (char *p = s; *p; p++)
-		if (*p == '-')
-			*p = '_';
-	return s;
 }
 
 static bool is_init_section(const char *name)
@@ -408,7 +392,7 @@ int ml_modern_insmod(const struct ml_insmod_opts *opt, struct ml_obj *o,
 	err = ml_relocate(o, opt->explain ? &r->explain : NULL, d);
 	if (err)
 		return err;
-	if (opt->blob && (err = ml_image_write(o, opt->blob, d)))
+	if (opt->blob && (err = ml_write_image(o, opt->blob, d)))
 		return err;
 	if (opt->map)
 		ml_write_map(o, &r->map);
@@ -492,7 +476,7 @@ static int scan_module(struct bmod *m, struct ml_buf *buf, struct ml_strpool *po
 		    (ed = elf_rawdata(scn, NULL)) && ed->d_buf) {
 			const char *p = ed->d_buf, *e = p + ed->d_size;
 
-			/* An empty name= is no name: the file's, as ml_modern_name(). */
+			/* An empty name= is no name: the file's (name_from_path). */
 			for (; p < e; p += strnlen(p, (size_t)(e - p)) + 1)
 				if (memchr(p, 0, (size_t)(e - p)) && !strncmp(p, "name=", 5) && p[5])
 					m->name = ml_xstrdup(p + 5);
@@ -529,6 +513,7 @@ out:
 	return err;
 }
 
+/* The kernel's name for a module without name=: KBUILD_MODNAME, the file name with '-' as '_'. */
 static char *name_from_path(const char *path)
 {
 	char *s = ml_module_name_from_path(path);
@@ -597,27 +582,6 @@ static void visit(struct bmod *v, size_t i, size_t *order, size_t *n)
 		visit(v, v[i].deps[k], order, n);
 	v[i].state = 2;
 	order[(*n)++] = i;
-}
-
-static int write_file(const char *dir, const char *name, const char *ext, const void *p,
-		      size_t n, struct ml_diags *d)
-{
-	char *path = ml_xasprintf("%s/%s%s", dir, name, ext);
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	ssize_t w = -1;
-	int err = 0;
-
-	if (fd >= 0) {
-		w = n ? write(fd, p, n) : 0;
-		if (close(fd))
-			w = -1;
-	}
-	if (w != (ssize_t)n) {
-		ml_err(d, NULL, "cannot write %s: %s", path, strerror(errno));
-		err = -EIO;
-	}
-	free(path);
-	return err;
 }
 
 static const struct ml_batch_place *find_place(const struct ml_batch_opts *bo, const char *name)
@@ -781,25 +745,19 @@ static void batch_finish(const struct ml_batch_opts *bo, struct bslot *sl, uint6
 	res->nexports = ml_modern_exports(o, bo->ksyms, res->name);
 	if (bo->outdir) {
 		char *ip = ml_xasprintf("%s/%s.img", bo->outdir, res->name);
+		char *mp = ml_xasprintf("%s/%s.map", bo->outdir, res->name);
 		struct ml_buf map = { 0 };
 
 		err = ml_write_image(o, ip, d);
-		free(ip);
 		ml_write_map(o, &map);
-		if (!err)
-			err = write_file(bo->outdir, res->name, ".map", map.p, map.len, d);
+		if (!err && (err = ml_write_whole(mp, map.p, map.len)))
+			ml_err(d, NULL, "cannot write %s: %s", mp, strerror(-err));
+		free(ip);
+		free(mp);
 		ml_buf_free(&map);
 	}
 out:
 	res->err = err; /* the object is freed when the slot is next loaded */
-}
-
-static double now_seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* Linux 2.2/2.4 (a retro build's home) cannot run the threads a C library makes today. */
@@ -878,7 +836,7 @@ int ml_batch_relocate(const struct ml_batch_opts *bo, struct ml_batch_totals *t,
 
 	memset(t, 0, sizeof(*t));
 	t->jobs = jobs;
-	double t0 = now_seconds();
+	double t0 = ml_now();
 	ml_hash_init(&byname, n);
 	ml_hash_init(&provider, 4 * n);
 	ml_hash_init(&loaded, n);
@@ -919,7 +877,7 @@ int ml_batch_relocate(const struct ml_batch_opts *bo, struct ml_batch_totals *t,
 			}
 	}
 	order = ml_xmalloc((n + 1) * sizeof(*order));
-	double t1 = now_seconds();
+	double t1 = ml_now();
 
 	t->t_scan = t1 - t0;
 	for (size_t i = 0; i < n; i++) {
@@ -949,7 +907,7 @@ int ml_batch_relocate(const struct ml_batch_opts *bo, struct ml_batch_totals *t,
 			size_t first;
 
 			if (started) {
-				double w = now_seconds();
+				double w = ml_now();
 
 				/* Rather than wait for module k, load one further on. */
 				pthread_mutex_lock(&p.mu);
@@ -957,7 +915,7 @@ int ml_batch_relocate(const struct ml_batch_opts *bo, struct ml_batch_totals *t,
 					if (!load_next(&p))
 						pthread_cond_wait(&p.cv, &p.mu);
 				pthread_mutex_unlock(&p.mu);
-				t->t_wait += now_seconds() - w;
+				t->t_wait += ml_now() - w;
 			} else {
 				batch_load(m, sl);
 			}
@@ -991,7 +949,7 @@ int ml_batch_relocate(const struct ml_batch_opts *bo, struct ml_batch_totals *t,
 		}
 		for (unsigned i = 0; i < started; i++)
 			pthread_join(th[i], NULL);
-		t->t_link = now_seconds() - t1;
+		t->t_link = ml_now() - t1;
 		for (size_t i = 0; i < p.nslots; i++) {
 			ml_obj_free(p.slots[i].o);
 			ml_buf_free(&p.slots[i].file);

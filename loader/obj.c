@@ -415,6 +415,7 @@ static bool read_symbols(struct ml_obj *o, Elf *elf, size_t symidx, struct ml_di
 	ml_hash_init(&o->names, n - o->nlocals);
 	o->nfilesyms = n;
 	o->nameent = ml_xcalloc(n ? n : 1, sizeof(*o->nameent));
+	o->relref = ml_xcalloc(n ? n : 1, 1); /* the file's symbols: all a relocation may name */
 	o->symcap = n ? n : 1;
 	o->syms = ml_xrealloc(o->syms, o->symcap * sizeof(*o->syms));
 	for (size_t i = 0; i < n; i++) {
@@ -492,19 +493,13 @@ static bool read_symbols(struct ml_obj *o, Elf *elf, size_t symidx, struct ml_di
 
 /*
  * What ml_size_stubs() needs of the entries, noted as they are read (the
- * table is in cache then): which symbol indexes are referenced, and which
- * relocation types occur.
+ * table is in cache then): which symbol indexes are referenced (relref,
+ * sized by read_symbols) and which relocation types occur.  r->sym is in
+ * range: the callers check it first.
  */
-static void note_reloc(struct ml_obj *o, const struct ml_reloc *r)
+static inline void note_reloc(struct ml_obj *o, const struct ml_reloc *r)
 {
-	if (!o->relref) {
-		o->nrelref = o->nsyms;
-		o->relref = ml_xcalloc(o->nsyms ? o->nsyms : 1, 1);
-	}
-	if (r->sym < o->nrelref)
-		o->relref[r->sym] = 1;
-	else
-		o->reltypes_big = true; /* cannot happen (symbols come first); walk then */
+	o->relref[r->sym] = 1;
 	if (r->type < 256)
 		o->reltypes[r->type / 64] |= 1ULL << (r->type % 64);
 	else
@@ -542,28 +537,11 @@ static bool rels_in_place(struct ml_obj *o, struct ml_section *target, const voi
 			return false;
 	}
 	/* Every symbol index in range (else the copying path reports it), noted as checked. */
-	if (!o->relref) {
-		o->nrelref = o->nsyms;
-		o->relref = ml_xcalloc(o->nsyms ? o->nsyms : 1, 1);
-	}
-	unsigned char *ref = o->relref;
-	uint64_t types[4] = { 0 };
-	bool big = false;
-
 	for (size_t i = 0; i < n; i++) {
-		uint32_t sym = v[i].sym, type = v[i].type;
-
-		if (sym >= o->nrelref)
+		if (v[i].sym >= o->nsyms)
 			return false;
-		ref[sym] = 1;
-		if (type < 256)
-			types[type / 64] |= 1ULL << (type % 64);
-		else
-			big = true;
+		note_reloc(o, &v[i]);
 	}
-	for (int k = 0; k < 4; k++)
-		o->reltypes[k] |= types[k];
-	o->reltypes_big |= big;
 	target->rels = (struct ml_reloc *)v;
 	target->nrels = n;
 	target->rels_borrowed = true;

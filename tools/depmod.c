@@ -106,15 +106,8 @@ static bool up_to_date(const struct ml_modconf *c, const struct ml_words *mods)
 static int write_file(const char *path, const struct ml_buf *b, struct ml_diags *d)
 {
 	char *tmp = ml_xasprintf("%s.%d", path, (int)getpid());
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	ssize_t w = -1;
 
-	if (fd >= 0) {
-		w = b->len ? write(fd, b->p, b->len) : 0;
-		if (close(fd))
-			w = -1;
-	}
-	if (w != (ssize_t)b->len || rename(tmp, path)) {
+	if (ml_write_whole(tmp, b->p, b->len) || rename(tmp, path)) {
 		ml_err(d, NULL, "Can't open %s for writing", path);
 		unlink(tmp);
 		free(tmp);

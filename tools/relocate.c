@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 enum { OPT_KSYMS = 256, OPT_KALLSYMS, OPT_SYSMAP, OPT_TREE, OPT_DEP, OPT_BASE, OPT_PERCPU, OPT_OUT, OPT_AT, OPT_STATS };
@@ -133,20 +132,12 @@ struct run {
 	FILE *index; /* --out: DIR/modules.index */
 };
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static void report(void *arg, const struct ml_batch_module *m, const struct ml_diags *d)
 {
 	struct run *r = arg;
 
 	if (r->progress) {
-		double t = now();
+		double t = ml_now();
 
 		if (t - r->last > 0.1 || m->index + 1 == m->total || m->err) {
 			fprintf(stderr, "\r\033[K[%zu/%zu] %s", m->index + 1, m->total, m->name);

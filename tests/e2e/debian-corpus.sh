@@ -83,10 +83,7 @@ esac
 # pages; neither has per-CPU data, so its place is all there is): insmod -n -O at the
 # core address the batch gave it, against the kernel's symbols and the exports of every
 # module (from the maps), writes the batch's image byte for byte.
-for m in "$T"/out/*.map; do
-	perl -ne '$e{$1} = 1 if /^[0-9a-f]+ \S __ksymtab_(\S+)$/; $v{$2} //= $1 if /^([0-9a-f]+) [A-Z] (\S+)$/;
-		END { print "$v{$_} $_\n" for grep { defined $v{$_} } sort keys %e }' "$m"
-done >"$T/exports.ksyms"
+ldm_exports "$T"/out/*.map >"$T/exports.ksyms"
 for n in i915 test_bpf; do
 	read -r core path <<EOT
 $(awk -v n="$n" '$1 == n { print $3, $2 }' "$T/out/modules.index")

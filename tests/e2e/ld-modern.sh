@@ -17,6 +17,29 @@
 #   LDM_KEEP=1 keeps each module's work directory (link.ld, ld.cmd: the ld command line).
 #   Prints one line per module and a summary "ld: M modules, S sections, B bytes identical;
 #   F modules differ"; returns 1 if any module differs or could not be linked.
+# ldm_exports MAP...: the exports of the modules whose load maps (`relocate --out` or
+#   `insmod -m`) are given, as /proc/ksyms lines "ADDR NAME" for insmod --ksyms: each
+#   __ksymtab_NAME entry's NAME with the address of the global NAME, GPLONLY_NAME if the
+#   entry lies in __ksymtab_gpl.
+ldm_exports() {
+	perl -e 'for my $map (@ARGV) {
+		my (%a, @k, $glo, $ghi);
+		open(my $f, "<", $map) or die "$map: $!\n";
+		while (<$f>) {
+			my @w = split;
+			if (@w == 4 && $w[0] eq "__ksymtab_gpl") { $glo = hex($w[2]); $ghi = $glo + hex($w[1]) }
+			next unless @w == 3;
+			$a{$w[2]} //= $w[0] if $w[1] =~ /^[A-Z]$/; # the global of that name
+			push @k, [$1, hex($w[0])] if $w[2] =~ /^__ksymtab_(\S+)$/;
+		}
+		for (@k) {
+			my ($n, $e) = @$_;
+			next unless defined $a{$n};
+			print "$a{$n} ", (defined $glo && $e >= $glo && $e < $ghi ? "GPLONLY_" : ""), "$n\n";
+		}
+	}' "$@"
+}
+
 ldm_compare() {
 	perl -w - "$@" <<'EOP'
 use strict;

@@ -22,6 +22,8 @@
 # shellcheck disable=SC2015 # `A && B || die`: die when either fails, as meant
 . "${0%/*}/lib.sh" # set -eu, top_srcdir, MODLINK, skip, the work directory E2E_WORK
 require_modlink
+# shellcheck source=tests/e2e/ld-modern.sh
+. "$top_srcdir/tests/e2e/ld-modern.sh" # ldm_compare, ldm_exports
 for t in gcc ld objcopy readelf nm perl gzip xz zstd cmp diff; do
 	command -v "$t" >/dev/null 2>&1 || skip "$t is not installed"
 done
@@ -151,14 +153,7 @@ check() { # NAME FUNCTION
 # The reference run: user first on the command line, base must still come first.
 rel out main user.ko base.ko gpluser.ko
 # base's exports from its map, /proc/ksyms style (GPL-only ones as GPLONLY_NAME), for insmod.
-exports_of() { # MAP
-	perl -e 'my ($map) = @ARGV; my (%a, @k, $glo, $ghi); open(my $f, "<", $map) or die "$map: $!\n";
-		while (<$f>) { my @w = split; if (@w == 4 && $w[0] eq "__ksymtab_gpl") { $glo = hex($w[2]); $ghi = $glo + hex($w[1]) }
-			next unless @w == 3; $a{$w[2]} //= $w[0]; push @k, [$1, hex($w[0])] if $w[2] =~ /^__ksymtab_(\S+)$/ }
-		for (@k) { my ($n, $e) = @$_; next unless defined $a{$n};
-			print "$a{$n} ", (defined $glo && $e >= $glo && $e < $ghi ? "GPLONLY_" : ""), "$n\n" }' "$1"
-}
-exports_of out/base.map >base.ksyms 2>/dev/null || : # checked by check 5
+ldm_exports out/base.map >base.ksyms 2>/dev/null || : # checked by check 5
 
 # ---- 1. relocate: the summary, the order, the exports ----
 c_relocate() {
@@ -202,8 +197,6 @@ check "relocate: 3 modules ok, 0 unresolved, 3 exports, base before user given f
 
 # ---- 2. GNU ld agrees byte for byte ----
 c_ld() {
-	# shellcheck source=tests/e2e/ld-modern.sh
-	. "$top_srcdir/tests/e2e/ld-modern.sh"
 	ldm_compare out k.kallsyms ldwork >ld.log 2>&1 || { cat ld.log; die "ldm_compare failed"; }
 	grep -q '^ld: 3 modules, [1-9][0-9]* sections, [1-9][0-9]* bytes identical; 0 modules differ$' ld.log ||
 		{ cat ld.log; die "GNU ld does not agree"; }
