@@ -234,8 +234,11 @@ int ml_tool_insmod(int argc, char **argv)
 	if (d.nerr)
 		goto out;
 	/* -n without symbol files still asks the kernel for its symbols, as
-	 * modutils does; nothing else is touched. */
-	if ((!o.noload || nsrcs == 0) && ml_kernel_open(kspec, &o.kernel, &d))
+	 * modutils does; nothing else is touched.  A model named with
+	 * --kernel=sim:DIR is opened even then: it states the target's release
+	 * and CPU, which the checks use (the files give the symbols). */
+	if ((!o.noload || nsrcs == 0 || (kspec && strcmp(kspec, "live"))) &&
+	    ml_kernel_open(kspec, &o.kernel, &d))
 		goto out;
 	/*
 	 * With no kernel (-n or --base with symbol files) the host is not the

@@ -161,5 +161,15 @@ run $MODLINK insmod -n --system-map=plain32.map "$MIPS_HELLO"
 status "-n (0x12340000) with a System.map, MIPS: loads" 0
 has "  ...the note names the object" out "$MIPS_HELLO: note: kernel version 2.4.37 not checked: the symbols come from files, not from a running kernel (give --kernel-release=R to check it)"
 
+# a model kernel named with --kernel states its release, also with -n and symbol files
+"$MODLINK" kernel create model20 --cpu=x86_64 --release=2.4.20 --no-exec >/dev/null || { echo "FAIL kernel create"; exit 1; }
+run $X86 --kernel=sim:model20 --kallsyms=copy.kallsyms user.o
+status "-n, files, --kernel=sim: (2.4.20 model): mismatch refused" 1
+grep -q 'while this kernel is version 2\.4\.20\.$' err && pass "  ...against the model's release" || flunk "  ...model release"
+grep -q 'not checked' out && flunk "  ...no note" || pass "  ...no note"
+run $X86 --kernel=sim:model20 --kernel-release=2.4.37 --kallsyms=copy.kallsyms user.o
+status "  ...--kernel-release still wins" 0
+bound "  ...and the files' symbols are used" fat_fn 0xffffffffa0010000
+
 echo "$ok passed, $fail failed"
 [ "$fail" -eq 0 ]
