@@ -73,8 +73,18 @@ static int check_version(const struct ml_insmod_opts *opt, struct ml_obj *o, con
 		ml_err(d, o->fname, "couldn't find the kernel version the module was compiled for");
 		return -ENOEXEC;
 	}
-	if (!krel || !crcs_differ_or_none)
+	if (!crcs_differ_or_none)
 		return 0;
+	if (!krel) {
+		/*
+		 * No kernel and no --kernel-release: the symbols come from files
+		 * on a host that is not the target, whose release means nothing
+		 * here (modutils always had a live kernel to ask).
+		 */
+		ml_warn(d, o->fname, "note: kernel version %s not checked: the symbols come from files, not from a running kernel (give --kernel-release=R to check it)",
+			mv);
+		return 0;
+	}
 	if (!strncmp(mv, krel, 32) || (opt->numeric_only && numeric_equal(mv, krel)))
 		return 0;
 	if (opt->force) {
@@ -332,6 +342,11 @@ int ml_insmod(const struct ml_insmod_opts *opt, struct ml_insmod_result *r, stru
 	err = ml_obj_load(opt->path, &o, d);
 	if (err)
 		return err;
+	/* 32-bit addresses that symbol files wrote sign-extended (MIPS maps) */
+	if (!o->tgt.is64 && ml_ksymtab_fit32(opt->ksyms, d)) {
+		err = -EINVAL;
+		goto fail;
+	}
 	if (k && k->cpu && strcmp(k->cpu, o->arch->name)) {
 		ml_err(d, NULL, "ELF file %s not for this architecture (the kernel runs on %s, the module is for %s)",
 		       o->fname, k->cpu, o->arch->name);

@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,7 +23,32 @@ void ml_ksymtab_free(struct ml_ksymtab *t)
 	ml_hash_free(&t->exact);
 	ml_hash_free(&t->base);
 	free(t->base_prefix);
+	free(t->wide_where);
 	memset(t, 0, sizeof(*t));
+}
+
+int ml_ksymtab_fit32(struct ml_ksymtab *t, struct ml_diags *d)
+{
+	if (t->nwide_bad) {
+		if (t->nwide_bad == 1)
+			ml_err(d, NULL, "%s: address %#" PRIx64 " does not fit a 32-bit target (symbols of a 64-bit kernel?)",
+			       t->wide_where, t->wide_value);
+		else
+			ml_err(d, NULL, "%s: address %#" PRIx64 " does not fit a 32-bit target, nor do %zu more (symbols of a 64-bit kernel?)",
+			       t->wide_where, t->wide_value, t->nwide_bad - 1);
+		return -EINVAL;
+	}
+	if (!t->nwide)
+		return 0;
+	/* Only file entries can be wide; the kernel's words already fit. */
+	for (size_t i = 0; i < t->n; i++)
+		if (t->v[i].value >> 31 == 0x1ffffffffULL)
+			t->v[i].value &= 0xffffffffULL;
+	for (size_t i = 0; i < t->nmods; i++)
+		if (t->mods[i].addr >> 31 == 0x1ffffffffULL)
+			t->mods[i].addr &= 0xffffffffULL;
+	t->nwide = 0;
+	return 0;
 }
 
 int ml_ksymtab_module(struct ml_ksymtab *t, const char *modname)

@@ -41,6 +41,11 @@ struct ml_ksymtab {
 	struct ml_strpool names; /* the entries' names */
 	bool nocrc_source;    /* some symbols came from System.map / kallsyms */
 	bool crc_source;      /* some symbols came from ksyms / the kernel */
+	/* Addresses wider than 32 bits read from files (see ml_ksymtab_fit32): */
+	size_t nwide;         /* sign extensions of 32-bit ones (ffffffff8xxxxxxx) */
+	size_t nwide_bad;     /* the others */
+	char *wide_where;     /* "file:line" of the first other one */
+	uint64_t wide_value;  /* and its value */
 };
 
 void ml_ksymtab_init(struct ml_ksymtab *t);
@@ -50,6 +55,13 @@ void ml_ksymtab_add(struct ml_ksymtab *t, const char *name, uint64_t value, cons
 /* Room for n more entries (a hint: adding more still works). */
 void ml_ksymtab_reserve(struct ml_ksymtab *t, size_t n);
 int ml_ksymtab_module(struct ml_ksymtab *t, const char *modname);
+/*
+ * For a 32-bit target: addresses the files wrote sign-extended to 64 bits
+ * become their low 32 bits; an address that is no such extension cannot be
+ * a 32-bit kernel's, and is an error naming its file:line (-EINVAL).
+ * Nothing to do (and cheap) when every address fitted.
+ */
+int ml_ksymtab_fit32(struct ml_ksymtab *t, struct ml_diags *d);
 
 int ml_ksyms_parse(struct ml_ksymtab *t, enum ml_ksym_source src, const char *path,
 		   const char *text, size_t len, struct ml_diags *d);

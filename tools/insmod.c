@@ -155,7 +155,7 @@ int ml_tool_insmod(int argc, char **argv)
 	struct ml_ksymtab kt;
 	struct src *srcs = NULL;
 	size_t nsrcs = 0;
-	const char *kspec = NULL, *persist_arg = NULL;
+	const char *kspec = NULL, *persist_arg = NULL, *host_release = NULL;
 	char *persist_path = NULL;
 	bool rootcheck = true, lock = true;
 	int c, err, lockfd = -1;
@@ -234,11 +234,20 @@ int ml_tool_insmod(int argc, char **argv)
 	if (d.nerr)
 		goto out;
 	/* -n without symbol files still asks the kernel for its symbols, as
-	 * modutils does; nothing else is touched. */
-	if ((!o.noload || nsrcs == 0) && ml_kernel_open(kspec, &o.kernel, &d))
+	 * modutils does; nothing else is touched.  A model named with
+	 * --kernel=sim:DIR is opened even then: it states the target's release
+	 * and CPU, which the checks use (the files give the symbols). */
+	if ((!o.noload || nsrcs == 0 || (kspec && strcmp(kspec, "live"))) &&
+	    ml_kernel_open(kspec, &o.kernel, &d))
 		goto out;
+	/*
+	 * With no kernel (-n or --base with symbol files) the host is not the
+	 * target: its release is not the one to check the module against
+	 * (ml_insmod notes the skipped check), but -e "" still finds the
+	 * object below /lib/modules/`uname -r` as before.
+	 */
 	if (!o.release && !o.kernel && uname(&u) == 0)
-		o.release = u.release;
+		host_release = u.release;
 	if (rootcheck && geteuid() == 0) {
 		struct stat st;
 
@@ -253,7 +262,7 @@ int ml_tool_insmod(int argc, char **argv)
 			flock(lockfd, LOCK_EX);
 	}
 	if (persist_arg) {
-		persist_path = *persist_arg ? ml_xstrdup(persist_arg) : default_persist_path(o.path, o.release, &d);
+		persist_path = *persist_arg ? ml_xstrdup(persist_arg) : default_persist_path(o.path, o.release ? o.release : host_release, &d);
 		o.persist = persist_path;
 	}
 	{
