@@ -157,7 +157,6 @@ int ml_depmod_kernel_file(struct ml_depmod *dm, const char *path, struct ml_diag
 				continue;
 			name = b;
 		}
-		(void)a;
 		ml_ksymtab_add(&dm->kernel, name, 0, NULL);
 		found++;
 	}
