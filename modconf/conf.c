@@ -644,7 +644,7 @@ static int read_file(struct reader *r, const char *file, int depth, bool named)
 	ml_diags_free(&quiet);
 	if (err) {
 		if (named)
-			ml_err(r->d, NULL, "Can't open %s", file);
+			ml_err(r->d, NULL, "Can't open %s (%s)", file, strerror(-err));
 		return err;
 	}
 	if (depth == 0) {
@@ -743,6 +743,18 @@ int ml_modconf_read(const struct ml_modconf_opts *o, struct ml_modconf **out,
 	int err = 0;
 
 	*out = NULL;
+	if (o->base && *o->base) {
+		/* every path would lead nowhere: say so once, instead of "not found"s */
+		struct stat st;
+		int e = stat(o->base, &st) ? errno : S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
+
+		if (e) {
+			ml_err(d, NULL, "Can't open base directory %s (%s)", o->base,
+			       strerror(e));
+			free(c);
+			return -e;
+		}
+	}
 	c->base = ml_xstrdup(o->base ? o->base : "");
 	if (o->release)
 		c->release = ml_xstrdup(o->release);

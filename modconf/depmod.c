@@ -67,21 +67,35 @@ static void kernel_fakes(struct ml_depmod *dm)
 	dm->kernel_crcs = ml_kernel_uses_crcs(&dm->kernel);
 }
 
+/* A word of a symbol file line; a CR (a copy made on another system) is blank too. */
+static bool blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
 static char *tok(char **p)
 {
 	char *s = *p, *start;
 
-	while (*s == ' ' || *s == '\t')
+	while (blank(*s))
 		s++;
 	if (!*s)
 		return NULL;
 	start = s;
-	while (*s && *s != ' ' && *s != '\t')
+	while (*s && !blank(*s))
 		s++;
 	if (*s)
 		*s++ = 0;
 	*p = s;
 	return start;
+}
+
+/* An address column: hex digits only (System.map, /proc/ksyms, kallsyms all agree). */
+static bool hexword(const char *s)
+{
+	size_t n = strspn(s, "0123456789abcdefABCDEF");
+
+	return n && !s[n];
 }
 
 /* A System.map name that is an export: __kstrtab_NAME (and sparc's spellings). */
@@ -112,6 +126,7 @@ int ml_depmod_kernel_file(struct ml_depmod *dm, const char *path, struct ml_diag
 	unsigned char *data;
 	size_t len;
 	int err = ml_read_file(path, &data, &len, d), map = -1;
+	size_t found = 0, lines = 0;
 	char *text, *save = NULL;
 
 	if (err)
@@ -125,13 +140,15 @@ int ml_depmod_kernel_file(struct ml_depmod *dm, const char *path, struct ml_diag
 
 		if (strchr(line, '['))
 			continue; /* a module's symbol */
-		a = isspace((unsigned char)*line) ? NULL : tok(&p);
+		a = blank(*line) ? NULL : tok(&p);
 		b = tok(&p);
-		if (!b)
-			continue;
+		if (a || b)
+			lines++;
+		if (!b || (a && !hexword(a)))
+			continue; /* not a symbol line (modutils took any first word) */
 		c = tok(&p);
 		if (map < 0)
-			map = strlen(b) == 1 && c; /* the first line decides the format */
+			map = strlen(b) == 1 && c; /* the first symbol line decides the format */
 		if (map) {
 			if (strlen(b) != 1 || !c || !(name = map_export(c)))
 				continue;
@@ -140,12 +157,19 @@ int ml_depmod_kernel_file(struct ml_depmod *dm, const char *path, struct ml_diag
 				continue;
 			name = b;
 		}
-		(void)a;
 		ml_ksymtab_add(&dm->kernel, name, 0, NULL);
+		found++;
 	}
 	free(text);
-	if (map < 0) {
+	if (!lines) {
 		ml_err(d, NULL, "premature EOF on %s", path);
+		return -EINVAL;
+	}
+	if (!found) {
+		/* every module would be reported unresolved: say what is wrong instead */
+		ml_err(d, NULL,
+		       "%s: no exported kernel symbols (a 2.2/2.4 System.map names them __kstrtab_NAME; a /proc/ksyms copy has one per line)",
+		       path);
 		return -EINVAL;
 	}
 	if (map)

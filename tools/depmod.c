@@ -16,7 +16,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-enum { OPT_KERNEL = 256 };
+enum { OPT_KERNEL = 256, OPT_RELEASE };
 
 static const struct option longopts[] = {
 	{ "all", no_argument, NULL, 'a' },
@@ -34,6 +34,7 @@ static const struct option longopts[] = {
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, 'V' },
 	{ "kernel", required_argument, NULL, OPT_KERNEL },
+	{ "kernel-release", required_argument, NULL, OPT_RELEASE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -41,7 +42,8 @@ static void usage(void)
 {
 	fputs("depmod (modlink " PACKAGE_VERSION ", modutils 2.4 compatible)\n"
 	      "depmod -[aA] [-n -e -v -q -V -r -u]\n"
-	      "      [-C configfile] [-F kernelsyms] [-b basedirectory] [forced_version]\n"
+	      "      [-C configfile] [-F kernelsyms] [-b basedirectory]\n"
+	      "      [--kernel-release=R | forced_version]\n"
 	      "depmod [-n -e -v -q -r -u] [-F kernelsyms] module1.o module2.o ...\n"
 	      "If no arguments (except options) are given, \"depmod -a\" is assumed\n"
 	      "\n"
@@ -78,6 +80,8 @@ static void usage(void)
 	      "\t-F kernelsyms\n"
 	      "\t    --filesyms kernelsyms      Use the file instead of the\n"
 	      "\t                               current kernel symbols.\n"
+	      "\t    --kernel-release=R         The release whose tree is done\n"
+	      "\t                               (/lib/modules/R; as forced_version)\n"
 	      "\t    --kernel=SPEC              Kernel whose symbols to use: live or\n"
 	      "\t                               sim:DIR (default $MODLINK_KERNEL, else live)\n",
 	      stderr);
@@ -101,6 +105,30 @@ static bool up_to_date(const struct ml_modconf *c, const struct ml_words *mods)
 		if (stat(mods->v[i], &st) || st.st_mtime > oldest)
 			return false;
 	return true;
+}
+
+/*
+ * Can every generated file be written?  Checked before anything is: a tree whose
+ * /lib/modules/R is missing (a wrong release, a wrong base) gets one error, and no
+ * map file is replaced while modules.dep cannot be (modutils stopped at the first
+ * file it could not open, after truncating the ones before it).
+ */
+static int check_writable(const struct ml_modconf *c, struct ml_diags *d)
+{
+	for (int g = -1; g < ML_GEN_DEP; g++) {
+		const char *path = c->genfile[g < 0 ? ML_GEN_DEP : g];
+		const char *slash = strrchr(path, '/');
+		char *dir = slash ? ml_xstrndup(path, slash == path ? 1 : (size_t)(slash - path))
+				  : ml_xstrdup(".");
+		int e = access(dir, W_OK) ? errno : 0;
+
+		free(dir);
+		if (e) {
+			ml_err(d, NULL, "Can't open %s for writing (%s)", path, strerror(e));
+			return -e;
+		}
+	}
+	return 0;
 }
 
 static int write_file(const char *path, const struct ml_buf *b, struct ml_diags *d)
@@ -159,6 +187,7 @@ int ml_tool_depmod(int argc, char **argv)
 		case 'r': rootcheck = false; break;
 		case 'u': unres_error = true; break;
 		case OPT_KERNEL: kspec = optarg; break;
+		case OPT_RELEASE: release = optarg; break;
 		case 'h': usage(); return 0;
 		default: bad_opt = true; break;
 		}
@@ -179,15 +208,32 @@ int ml_tool_depmod(int argc, char **argv)
 	}
 	ml_depmod_init(&dm);
 	stdmode = stdmode || optind >= argc;
-	if (stdmode && optind < argc)
+	if (stdmode && optind < argc) {
+		if (release && strcmp(release, argv[optind])) {
+			ml_err(&d, NULL, "--kernel-release=%s and version %s disagree",
+			       release, argv[optind]);
+			goto out;
+		}
 		release = argv[optind];
+	}
 	if (!filesyms) {
+		int kerr;
+
 		if (ml_kernel_open(kspec, &k, &d))
 			goto out;
 		if (!release && k->ops->release &&
 		    k->ops->release(k, relbuf, sizeof(relbuf)) == 0)
 			release = relbuf;
-		if (ml_depmod_kernel(&dm, k, &d))
+		kerr = ml_depmod_kernel(&dm, k, &d);
+		if (kerr == -ENOSYS) {
+			/* the kernel's advice is insmod's; depmod's way is -F */
+			ml_diags_free(&d);
+			memset(&d, 0, sizeof(d));
+			ml_err(&d, NULL,
+			       "this kernel has no 2.2/2.4 module interface; give the symbols of the kernel the modules are for with -F System.map (or a copy of its /proc/ksyms), or use --kernel=sim:DIR");
+			goto out;
+		}
+		if (kerr)
 			goto out;
 	} else if (ml_depmod_kernel_file(&dm, filesyms, &d)) {
 		goto out;
@@ -201,6 +247,8 @@ int ml_tool_depmod(int argc, char **argv)
 		struct ml_find f = { .rootcheck = rootcheck && geteuid() == 0 };
 
 		if (ml_modconf_read(&co, &c, &d))
+			goto out;
+		if (!nflag && check_writable(c, &d))
 			goto out;
 		ml_modconf_find(c, &f, &mods, &d);
 		if (quick && up_to_date(c, &mods))

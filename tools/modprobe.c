@@ -18,7 +18,7 @@
 
 extern char **environ;
 
-enum { OPT_KERNEL = 256 };
+enum { OPT_KERNEL = 256, OPT_RELEASE };
 
 static const struct option longopts[] = {
 	{ "type", required_argument, NULL, 't' },
@@ -37,6 +37,7 @@ static const struct option longopts[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ "basedir", required_argument, NULL, 'b' },
 	{ "kernel", required_argument, NULL, OPT_KERNEL },
+	{ "kernel-release", required_argument, NULL, OPT_RELEASE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -71,6 +72,7 @@ static void usage(void)
 	      "\t-V, --version              Show version\n"
 	      "\t-C, --config configfile    Use instead of /etc/modules.conf\n"
 	      "\t-b, --basedir directory    Root of the module tree (paths and modules.dep)\n"
+	      "\t    --kernel-release=R     Use the modules and configuration of release R\n"
 	      "\t    --kernel=SPEC          live or sim:DIR (default $MODLINK_KERNEL, else live)\n",
 	      stderr);
 }
@@ -105,13 +107,14 @@ static bool safe_mode(void)
 int ml_tool_modprobe(int argc, char **argv)
 {
 	struct ml_modprobe mp = { .run = true, .say = say };
-	const char *conf = NULL, *base = "", *kspec = NULL;
+	const char *conf = NULL, *base = "", *kspec = NULL, *forced = NULL;
 	bool showconfig = false, list = false, remove = false, bad = false;
 	struct ml_diags d = { 0 };
 	struct ml_modconf *c = NULL;
 	struct ml_depfile dep = { 0 };
 	struct ml_kernel *k = NULL;
-	char relbuf[128], *release = NULL;
+	char relbuf[128];
+	const char *release = NULL;
 	struct utsname u;
 	int o, ret = 0, scan = argc;
 
@@ -145,6 +148,7 @@ int ml_tool_modprobe(int argc, char **argv)
 			       PACKAGE_VERSION);
 			break;
 		case OPT_KERNEL: kspec = optarg; break;
+		case OPT_RELEASE: forced = optarg; break;
 		default: bad = true; break;
 		}
 	}
@@ -181,7 +185,10 @@ int ml_tool_modprobe(int argc, char **argv)
 		memset(&d, 0, sizeof(d));
 		k = NULL;
 	}
-	if (k && k->ops->release && k->ops->release(k, relbuf, sizeof(relbuf)) == 0)
+	/* the tree and configuration of --kernel-release, else of the kernel */
+	if (forced)
+		release = forced;
+	else if (k && k->ops->release && k->ops->release(k, relbuf, sizeof(relbuf)) == 0)
 		release = relbuf;
 	else if (uname(&u) == 0)
 		release = u.release;

@@ -74,7 +74,7 @@ modprobe: Too many nested if's in line 21
 EOF
 	mt_run 255 modprobe -b "$B" -C "$W/nosuch.conf" -c
 	mt_err <<EOF
-modprobe: Can't open $W/nosuch.conf
+modprobe: Can't open $W/nosuch.conf (No such file or directory)
 EOF
 
 	# Conditionals: each kind of expression, else/elseif chains, nesting.

@@ -31,6 +31,33 @@ mt_tree() {
 	fi
 }
 
+# mt_tree_dep RELEASE: exactly the modules.dep depmod writes for mt_tree's tree (without
+# loopa/loopb) at /lib/modules/RELEASE, with the kernel's exports known.
+mt_tree_dep() {
+	mt_p=/lib/modules/$1/kernel
+	cat <<EOF
+$mt_p/drivers/pcidrv.o:
+
+$mt_p/fs/fat.o:
+
+$mt_p/fs/msdos.o:	$mt_p/fs/fat.o
+
+$mt_p/fs/vfat.o:	$mt_p/fs/fat.o
+
+$mt_p/misc/char10.o:
+
+$mt_p/misc/needy.o:	$mt_p/fs/fat.o \\
+	$mt_p/misc/char10.o
+
+$mt_p/misc/probea.o:
+
+$mt_p/misc/probeb.o:
+
+$mt_p/misc/versym.o:
+
+EOF
+}
+
 # mt_kernel DIR: a model kernel for the current CPU; sets MT_EXEC.
 mt_kernel() {
 	if "$MODLINK" kernel create "$1" --cpu="$ARCH" >"$W/kcreate.out" 2>&1; then
