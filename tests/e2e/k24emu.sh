@@ -94,8 +94,8 @@ hexdump() {
 
 # new_model DIR CPU: a fresh model; the executor runs module code when it can.
 new_model() {
-	if "$EXEC" info >/dev/null 2>&1; then
-		"$MODLINK" kernel create "$1" --cpu="$2" --exec="$EXEC"
+	if ml_exec info >/dev/null 2>&1; then
+		"$MODLINK" kernel create "$1" --cpu="$2" --exec="$RUN${RUN:+ }$EXEC"
 	else
 		"$MODLINK" kernel create "$1" --cpu="$2" --no-exec --ksyms="$W/k.ksyms"
 	fi
@@ -313,7 +313,7 @@ EOF
 	# the first address of the module area (of a model without executor, whose area is the
 	# default: 0xc4800000 is returned as is to a 32-bit caller, which judges by errno)
 	# shellcheck disable=SC2154 # set by load_by_probe
-	if ! "$EXEC" info >/dev/null 2>&1 && [ "$ADDR_exporter" != "$BASE_MODAREA" ]; then
+	if ! ml_exec info >/dev/null 2>&1 && [ "$ADDR_exporter" != "$BASE_MODAREA" ]; then
 		echo "k24emu ($ARCH): create_module gave $ADDR_exporter, expected $BASE_MODAREA"
 		return 1
 	fi
@@ -625,7 +625,7 @@ t_k24emu() {
 		exit 77
 	fi
 	t_probe
-	if "$EXEC" info >/dev/null 2>&1; then
+	if ml_exec info >/dev/null 2>&1; then
 		t_oops
 	else
 		echo "($ARCH: this executor runs no module code for a model: the oops case is left out)"
