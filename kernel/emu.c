@@ -42,6 +42,21 @@
  * rt_sigaction(SIGSEGV, SIG_DFL) and the caller gets an unblocked SIGSEGV at
  * its exit.
  *
+ * i386 programs on hosts that cannot run them (ml_host_runs_i386: no IA-32
+ * emulation in the kernel, or MODLINK_NO_NATIVE_I386=1).  An execve() of one,
+ * by the command or by anything it starts, is turned into one of qemu-i386
+ * (serve_exec), with its log of the guest's system calls (-strace) in a file
+ * of ours and the guest's memory at a fixed place (-B).  qemu-i386 makes the
+ * host's calls for most of the guest's, which k24emu sees as any x86_64
+ * program's (the /proc files, uname), but it handles the module calls itself
+ * as unknown ones (ENOSYS), without a host call.  Those are served from the
+ * log: before handling a call, qemu writes its line ("PID
+ * create_module(a0,...,a5)"); at that write the guest's registers are found
+ * in qemu's memory (find_env), the call is served in the guest's memory, and
+ * qemu is then single-stepped until it stores its ENOSYS into the guest's
+ * eax, which is overwritten with the model's result.  An oops kills qemu with
+ * SIGSEGV, as the native path kills the caller.
+ *
  * Only x86_64 hosts: the register layout is the host's.
  */
 #include "kernel/emu.h"
