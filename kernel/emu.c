@@ -548,6 +548,7 @@ static void qemu_result(struct tracee *tr, uint32_t nr, uint32_t v)
 static bool step_to_store(struct emu *e, struct tracee *tr)
 {
 	struct mem x = { tr->tid, false, 0 };
+	bool done = false;
 	int sig = 0;
 
 	tr->watch = false;
@@ -572,12 +573,15 @@ static bool step_to_store(struct emu *e, struct tracee *tr)
 		if (mem_rw(&x, tr->env, &eax, sizeof(eax), false))
 			break;
 		if (eax != tr->wnr) {
-			mem_rw(&x, tr->env, &tr->wres, sizeof(tr->wres), true);
+			done = !mem_rw(&x, tr->env, &tr->wres, sizeof(tr->wres), true);
 			break;
 		}
 	}
 	if (sig)
 		kill(tr->tid, sig);
+	if (!done)
+		ml_err(e->d, NULL, "pid %d: under qemu-i386: qemu's store of the call's result into the guest's eax was not seen: the program got ENOSYS, not the model's result",
+		       (int)tr->tid);
 	return true;
 }
 
@@ -701,6 +705,9 @@ static void serve_exec(struct emu *e, struct tracee *tr, struct user_regs_struct
 			break;
 		av[nav] = p;
 	}
+	/* ours, the path, argv[1...], NULL */
+	if (used + 8 * (ML_ARRAY_SIZE(opt) + nav + 2) > sizeof(buf) || tr->scratch == SCRATCH_FAILED)
+		goto toolong;
 	argv0 = nav ? av[0] : r->rdi;
 	at[2] = argv0;
 	for (size_t i = 0; i < ML_ARRAY_SIZE(opt); i++)
@@ -709,8 +716,7 @@ static void serve_exec(struct emu *e, struct tracee *tr, struct user_regs_struct
 	for (size_t i = 1; i < nav; i++)
 		memcpy(buf + used + 8 * n++, &av[i], 8);
 	memcpy(buf + used + 8 * n++, &(uint64_t){ 0 }, 8);
-	if (used + 8 * n > sizeof(buf) || tr->scratch == SCRATCH_FAILED ||
-	    mem_rw(&x, tr->scratch, buf, used + 8 * n, true))
+	if (mem_rw(&x, tr->scratch, buf, used + 8 * n, true))
 		goto toolong;
 	tr->exec_args[0] = r->rdi;
 	tr->exec_args[1] = r->rsi;
@@ -723,7 +729,7 @@ static void serve_exec(struct emu *e, struct tracee *tr, struct user_regs_struct
 			path, e->qemu);
 	return;
 toolong:
-	ml_err(e->d, NULL, "pid %d: execve(\"%s\"): cannot start this i386 program under %s (its arguments do not fit in a page of the caller's)",
+	ml_err(e->d, NULL, "pid %d: execve(\"%s\"): cannot start this i386 program under %s (no room for its new arguments in a page of the caller's): it runs natively, if it can",
 	       (int)tr->tid, path, e->qemu);
 }
 
