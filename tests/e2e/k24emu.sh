@@ -13,6 +13,10 @@
 #  - /proc/sys/kernel/tainted written by a program reaches the model; uname() says 2.4.37;
 #    k24emu's exit status is the command's; a 32-bit program against a 64-bit model gets
 #    ENOSYS and a message.
+# Where the host cannot run i386 programs (or MODLINK_NO_NATIVE_I386=1), k24emu starts the
+# 32-bit probe under qemu-i386 itself and serves its calls from qemu's log (man k24emu):
+# the same expected lines then prove that path, and the i386 model's executor runs under
+# qemu-i386 too (lib.sh prints "i386: via qemu-i386").
 # The probe is built without sanitizers; the modlink under test may have them, and
 # LeakSanitizer cannot work in a traced process (it stops the world with ptrace), so the
 # programs k24emu runs get ASAN_OPTIONS=detect_leaks=0; k24emu itself keeps it.
