@@ -169,4 +169,13 @@ int ml_read_file_into(const char *path, struct ml_buf *raw, unsigned char **data
 /* Parse an address/number: decimal, 0x hex or 0 octal.  false if malformed. */
 bool ml_parse_ulong(const char *s, uint64_t *out);
 
+/* ---- the host (hostcpu.c) ---- */
+/*
+ * Whether this host runs 32-bit x86 programs itself (tried once per process;
+ * false when MODLINK_NO_NATIVE_I386=1); where not, they run under qemu-i386.
+ */
+bool ml_host_runs_i386(void);
+/* MODLINK_NO_NATIVE_I386=1: behave as if i386 programs could not run here. */
+bool ml_no_native_i386_forced(void);
+
 #endif

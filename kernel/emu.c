@@ -42,6 +42,21 @@
  * rt_sigaction(SIGSEGV, SIG_DFL) and the caller gets an unblocked SIGSEGV at
  * its exit.
  *
+ * i386 programs on hosts that cannot run them (ml_host_runs_i386: no IA-32
+ * emulation in the kernel, or MODLINK_NO_NATIVE_I386=1).  An execve() of one,
+ * by the command or by anything it starts, is turned into one of qemu-i386
+ * (serve_exec), with its log of the guest's system calls (-strace) in a file
+ * of ours and the guest's memory at a fixed place (-B).  qemu-i386 makes the
+ * host's calls for most of the guest's, which k24emu sees as any x86_64
+ * program's (the /proc files, uname), but it handles the module calls itself
+ * as unknown ones (ENOSYS), without a host call.  Those are served from the
+ * log: before handling a call, qemu writes its line ("PID
+ * create_module(a0,...,a5)"); at that write the guest's registers are found
+ * in qemu's memory (find_env), the call is served in the guest's memory, and
+ * qemu is then single-stepped until it stores its ENOSYS into the guest's
+ * eax, which is overwritten with the model's result.  An oops kills qemu with
+ * SIGSEGV, as the native path kills the caller.
+ *
  * Only x86_64 hosts: the register layout is the host's.
  */
 #include "kernel/emu.h"
@@ -87,6 +102,8 @@ enum call {
 	C_PATH,   /* a path argument: open, stat, access and their *at forms */
 	C_UNAME,
 	C_CLOSE,
+	C_EXEC,   /* execve: an i386 program is started under qemu-i386 */
+	C_WRITE,  /* write: qemu-i386's log of its guest's system calls */
 };
 
 /* Where a C_PATH call has its open flags: an argument's index, or one of these. */
@@ -115,6 +132,7 @@ static const struct sysent calls_x86_64[] = {
 	PATH(332, "statx", 1, F_NONE), PATH(437, "openat2", 1, F_HOW),
 	PATH(439, "faccessat2", 1, F_NONE),
 	MOD(63, C_UNAME, "uname"), MOD(3, C_CLOSE, "close"),
+	MOD(59, C_EXEC, "execve"), MOD(1, C_WRITE, "write"),
 };
 
 static const struct sysent calls_i386[] = {
@@ -146,7 +164,7 @@ static const struct {
 #define PROC_PATH_MAX 32 /* longer than any of them */
 
 /* What a stopped system call needs at its exit. */
-enum exit_action { X_NONE, X_RESULT, X_PATH, X_UNAME, X_OOPS, X_CLOSE, X_SCRATCH };
+enum exit_action { X_NONE, X_RESULT, X_PATH, X_UNAME, X_OOPS, X_CLOSE, X_SCRATCH, X_EXEC };
 
 #define SCRATCH_NONE 0   /* not asked for yet */
 #define SCRATCH_FAILED 1 /* the mmap failed: the stack it is */
@@ -165,6 +183,11 @@ struct tracee {
 	uint64_t ubuf;  /* X_UNAME: the struct utsname */
 	uint64_t scratch; /* a page of ours in its address space, or SCRATCH_* */
 	struct user_regs_struct saved; /* X_SCRATCH: the call to make again */
+	uint64_t exec_args[2]; /* X_EXEC: execve's path and argv, to restore */
+	uint64_t env;   /* under qemu-i386: its guest CPU's registers, 0 if not found yet */
+	bool watch;     /* under qemu-i386: the result is waiting for the store... */
+	uint32_t wnr;   /* ...into the guest's eax, which holds this number... */
+	uint32_t wres;  /* ...to be overwritten with this */
 };
 
 struct taintfile {
@@ -187,6 +210,8 @@ struct emu {
 	int status;
 	bool sysinfo;
 	bool told[2];
+	char *qemu;     /* qemu-i386, when i386 programs cannot run natively */
+	char *qlog;     /* the log file of the qemu-i386 guests' system calls */
 };
 
 /* ---- the caller's memory ---- */
@@ -194,6 +219,7 @@ struct emu {
 struct mem {
 	pid_t tid;
 	bool compat;
+	uint64_t base; /* where address 0 is: nonzero for a qemu-i386 guest */
 };
 
 #define PAGE_SZ 4096ULL
@@ -211,6 +237,7 @@ static int peek(const struct mem *x, uint64_t addr, void *buf, size_t n, const v
 	unsigned char *out = buf;
 	const unsigned char *in = src;
 
+	addr += x->base;
 	while (n) {
 		uint64_t a = addr & ~7ULL, off = addr - a;
 		size_t k = 8 - off < n ? 8 - off : n;
@@ -254,7 +281,7 @@ static int mem_rw(const struct mem *x, uint64_t addr, void *lbuf, size_t n, bool
 		if (k > n)
 			k = n;
 		l = (struct iovec){ p, k };
-		r = (struct iovec){ (void *)(uintptr_t)addr, k };
+		r = (struct iovec){ (void *)(uintptr_t)(addr + x->base), k };
 		got = write ? process_vm_writev(x->tid, &l, 1, &r, 1, 0)
 			    : process_vm_readv(x->tid, &l, 1, &r, 1, 0);
 		if (got < 0 && (errno == ENOSYS || errno == EPERM)) {
@@ -463,20 +490,20 @@ static const struct sysent *lookup(enum abi abi, uint64_t nr)
 	return NULL;
 }
 
-static long module_call(struct emu *e, struct tracee *tr, const struct sysent *s,
+/* A module call of a program of the given ABI, its memory x. */
+static long module_call(struct emu *e, struct mem *x, enum abi abi, const struct sysent *s,
 			const uint64_t *a, uint64_t *addr)
 {
-	struct mem x = { tr->tid, tr->abi == ABI_I386 };
-	const struct ml_uaccess u = { &x, mem_read, mem_write };
-	bool is64 = tr->abi == ABI_X86_64;
+	const struct ml_uaccess u = { x, mem_read, mem_write };
+	bool is64 = abi == ABI_X86_64;
 
 	if (e->t->is64 != is64 || e->t->big) {
-		if (!e->told[tr->abi])
+		if (!e->told[abi])
 			ml_err(e->d, NULL, "pid %d: %s from a %s program, but the model in %s is for %s, with %d-bit %s-endian words: the call got ENOSYS (a 32-bit program needs a model made with 'modlink kernel create DIR --cpu=i386', a 64-bit one --cpu=x86_64)",
-			       (int)tr->tid, s->name, abi_name[tr->abi], e->o->state,
+			       (int)x->tid, s->name, abi_name[abi], e->o->state,
 			       ml_model_cpu(e->m), e->t->is64 ? 64 : 32,
 			       e->t->big ? "big" : "little");
-		e->told[tr->abi] = true;
+		e->told[abi] = true;
 		return -ENOSYS;
 	}
 	sync_taint(e);
@@ -497,18 +524,83 @@ static long module_call(struct emu *e, struct tracee *tr, const struct sysent *s
 	}
 }
 
-static void serve_module_call(struct emu *e, struct tracee *tr,
-			      struct user_regs_struct *r, const struct sysent *s)
+/* ---- i386 programs under qemu-i386 (see the comment at the top) ---- */
+
+#define QEMU_GUEST_BASE 0x100000000ULL /* qemu-i386 -B: the guest's address 0 */
+#define STEP_MAX 2000000 /* instructions from the log line to the store, at most */
+
+/*
+ * The guest's eax is to become v.  qemu handles the call itself, as an
+ * unknown one, and stores its result (-ENOSYS) into the guest's eax some
+ * thousands of instructions after the log line: from the exit of the write,
+ * the thread is single-stepped until that store, and v written over it.
+ * (Hardware watchpoints would be cheaper, but virtual machines do not always
+ * give them to their guests; stepping works everywhere ptrace does.)
+ */
+static void qemu_result(struct tracee *tr, uint32_t nr, uint32_t v)
 {
-	uint64_t a[6], addr = 0;
+	tr->watch = true;
+	tr->wnr = nr;
+	tr->wres = v;
+}
+
+/* At the exit of the log write: step to the store.  False if the thread is gone. */
+static bool step_to_store(struct emu *e, struct tracee *tr)
+{
+	struct mem x = { tr->tid, false, 0 };
+	bool done = false;
+	int sig = 0;
+
+	tr->watch = false;
+	for (long i = 0; i < STEP_MAX; i++) {
+		uint32_t eax;
+		int st;
+
+		if (ptrace(PTRACE_SINGLESTEP, tr->tid, NULL, (void *)(uintptr_t)sig))
+			break;
+		sig = 0;
+		while (waitpid(tr->tid, &st, __WALL) < 0)
+			if (errno != EINTR)
+				return false;
+		if (WIFEXITED(st) || WIFSIGNALED(st)) {
+			if (tr->tid == e->main)
+				e->status = st;
+			forget(e, tr->tid);
+			return false;
+		}
+		if (WIFSTOPPED(st) && WSTOPSIG(st) != SIGTRAP)
+			sig = WSTOPSIG(st); /* passed on with the next step */
+		if (mem_rw(&x, tr->env, &eax, sizeof(eax), false))
+			break;
+		if (eax != tr->wnr) {
+			done = !mem_rw(&x, tr->env, &tr->wres, sizeof(tr->wres), true);
+			break;
+		}
+	}
+	if (sig)
+		kill(tr->tid, sig);
+	if (!done)
+		ml_err(e->d, NULL, "pid %d: under qemu-i386: qemu's store of the call's result into the guest's eax was not seen: the program got ENOSYS, not the model's result",
+		       (int)tr->tid);
+	return true;
+}
+
+/*
+ * Serve the module call s with arguments a, stopped at the entry of the system
+ * call r: the call itself, or under qemu-i386 (guest != NULL, its memory) the
+ * write of the line that logs the guest's call.
+ */
+static void serve_module_call(struct emu *e, struct tracee *tr, struct user_regs_struct *r,
+			      const struct sysent *s, const uint64_t *a, struct mem *guest)
+{
+	struct mem x = { tr->tid, tr->abi == ABI_I386, 0 };
+	uint64_t addr = 0;
 	long res;
 
 	/* init_module may oops, which takes a struct sigaction in its memory */
 	if (s->c == C_INIT && need_scratch(tr, r))
 		return;
-	for (int i = 0; i < 6; i++)
-		a[i] = arg(r, tr->abi, i);
-	res = module_call(e, tr, s, a, &addr);
+	res = module_call(e, guest ? guest : &x, guest ? ABI_I386 : tr->abi, s, a, &addr);
 	if (res == -ML_MODEL_OOPS) {
 		/* 2.4 kills the caller: rt_sigaction(SIGSEGV, {SIG_DFL}, NULL, 8)
 		 * now, an unblocked SIGSEGV at the exit */
@@ -534,6 +626,8 @@ static void serve_module_call(struct emu *e, struct tracee *tr,
 		tr->rax = addr;
 	else
 		tr->rax = (uint64_t)(int64_t)res;
+	if (guest)
+		qemu_result(tr, (uint32_t)s->nr, (uint32_t)tr->rax);
 	if (e->o->verbose) {
 		if (s->c == C_CREATE && res == 0)
 			ml_info(e->d, NULL, "pid %d: %s = 0x%" PRIx64, (int)tr->tid, s->name,
@@ -544,10 +638,224 @@ static void serve_module_call(struct emu *e, struct tracee *tr,
 		else
 			ml_info(e->d, NULL, "pid %d: %s = %ld", (int)tr->tid, s->name, res);
 	}
+	if (guest)
+		return; /* the log line is written; the result waits for qemu's store */
 	/* the real call does not happen: -1 is "no system call" to the kernel */
 	r->orig_rax = -1ULL;
 	tr->x = X_RESULT;
 	setregs(tr, r);
+}
+
+/* Whether path, as the thread tid would open it, is an i386 program. */
+static bool is_i386_program(pid_t tid, const char *path)
+{
+	unsigned char h[20];
+	char *p = path[0] == '/' ? ml_xstrdup(path) : ml_xasprintf("/proc/%d/cwd/%s", (int)tid, path);
+	int fd = open(p, O_RDONLY | O_CLOEXEC);
+	bool yes = false;
+
+	free(p);
+	if (fd < 0)
+		return false;
+	if (read(fd, h, sizeof(h)) == (ssize_t)sizeof(h))
+		yes = !memcmp(h, "\177ELF\1\1", 6) && h[18] == 3 && h[19] == 0; /* EM_386 */
+	close(fd);
+	return yes;
+}
+
+/*
+ * execve() of an i386 program where the host cannot run it: the call becomes
+ * execve("qemu-i386", { "qemu-i386", "-0", argv[0], "-strace", "-D", LOG, "-B",
+ * BASE, "-r", RELEASE, path, argv[1]... }, envp) (qemu's uname() would report at
+ * least 2.6.32), the new strings and array written into the
+ * caller's scratch page; a failed call gets its registers back at its exit.
+ */
+static void serve_exec(struct emu *e, struct tracee *tr, struct user_regs_struct *r)
+{
+	struct mem x = { tr->tid, false, 0 };
+	char path[4096], base[24], buf[PAGE_SZ];
+	const char *opt[] = { e->qemu, "-0", NULL, "-strace", "-D", e->qlog, "-B", base,
+			      "-r", ml_model_release(e->m) };
+	uint64_t av[PAGE_SZ / 8], at[ML_ARRAY_SIZE(opt)], argv0 = 0;
+	size_t used = 0, n = 0, nav = 0;
+
+	if (!e->qemu || read_str(&x, r->rdi, path, sizeof(path)) || !is_i386_program(tr->tid, path))
+		return;
+	if (need_scratch(tr, r))
+		return;
+	snprintf(base, sizeof(base), "0x%llx", QEMU_GUEST_BASE);
+	/* the strings of ours first, then the array */
+	for (size_t i = 0; i < ML_ARRAY_SIZE(opt); i++) {
+		size_t len = opt[i] ? strlen(opt[i]) + 1 : 0;
+
+		if (used + len > sizeof(buf) / 2)
+			goto toolong;
+		at[i] = tr->scratch + used;
+		if (len)
+			memcpy(buf + used, opt[i], len);
+		used += len;
+	}
+	used = (used + 7) & ~7ULL;
+	for (;; nav++) {
+		uint64_t p;
+
+		if (nav >= ML_ARRAY_SIZE(av) || mem_rw(&x, r->rsi + nav * 8, &p, 8, false))
+			goto toolong;
+		if (!p)
+			break;
+		av[nav] = p;
+	}
+	/* ours, the path, argv[1...], NULL */
+	if (used + 8 * (ML_ARRAY_SIZE(opt) + nav + 2) > sizeof(buf) || tr->scratch == SCRATCH_FAILED)
+		goto toolong;
+	argv0 = nav ? av[0] : r->rdi;
+	at[2] = argv0;
+	for (size_t i = 0; i < ML_ARRAY_SIZE(opt); i++)
+		memcpy(buf + used + 8 * n++, &at[i], 8);
+	memcpy(buf + used + 8 * n++, &r->rdi, 8);
+	for (size_t i = 1; i < nav; i++)
+		memcpy(buf + used + 8 * n++, &av[i], 8);
+	memcpy(buf + used + 8 * n++, &(uint64_t){ 0 }, 8);
+	if (mem_rw(&x, tr->scratch, buf, used + 8 * n, true))
+		goto toolong;
+	tr->exec_args[0] = r->rdi;
+	tr->exec_args[1] = r->rsi;
+	r->rdi = at[0];
+	r->rsi = tr->scratch + used;
+	tr->x = X_EXEC;
+	setregs(tr, r);
+	if (e->o->verbose)
+		ml_info(e->d, NULL, "pid %d: execve(\"%s\"): an i386 program, run under %s", (int)tr->tid,
+			path, e->qemu);
+	return;
+toolong:
+	ml_err(e->d, NULL, "pid %d: execve(\"%s\"): cannot start this i386 program under %s (no room for its new arguments in a page of the caller's): it runs natively, if it can",
+	       (int)tr->tid, path, e->qemu);
+}
+
+/*
+ * Find the guest CPU's registers in qemu's memory: its eax holds the call's
+ * number and ebx, ecx, edx, esi, edi, ebp the arguments while the call is
+ * being handled (qemu's CPUX86State starts with the 8 32-bit registers in
+ * the order eax, ecx, edx, ebx, esp, ebp, esi, edi).  Searched once per thread
+ * in qemu's writable memory, outside the guest's 4 GiB.
+ */
+static uint64_t find_env(pid_t tid, uint32_t nr, const uint64_t *a)
+{
+	const uint32_t want[8] = { nr, (uint32_t)a[1], (uint32_t)a[2], (uint32_t)a[0], 0,
+				   (uint32_t)a[5], (uint32_t)a[3], (uint32_t)a[4] };
+	char *mp = ml_xasprintf("/proc/%d/maps", (int)tid), line[512];
+	FILE *f = fopen(mp, "r");
+	struct mem x = { tid, false, 0 };
+	static uint32_t chunk[(1 << 20) / 4];
+	uint64_t found = 0;
+
+	free(mp);
+	while (f && !found && fgets(line, sizeof(line), f)) {
+		unsigned long long lo, hi;
+		char perm[5];
+
+		if (sscanf(line, "%llx-%llx %4s", &lo, &hi, perm) != 3 || perm[0] != 'r' ||
+		    perm[1] != 'w' || perm[2] == 'x' || strstr(line, "[v") ||
+		    (lo < QEMU_GUEST_BASE + (1ULL << 32) && hi > QEMU_GUEST_BASE))
+			continue;
+		for (uint64_t at = lo; at < hi && !found;) {
+			size_t k = hi - at < sizeof(chunk) ? (size_t)(hi - at) : sizeof(chunk);
+
+			/* keep 32 bytes of the last chunk: a match may straddle */
+			if (mem_rw(&x, at, chunk, k, false))
+				break;
+			for (size_t i = 0; i + 8 <= k / 4 && !found; i++)
+				if (chunk[i] == want[0] && chunk[i + 1] == want[1] &&
+				    chunk[i + 2] == want[2] && chunk[i + 3] == want[3] &&
+				    chunk[i + 5] == want[5] && chunk[i + 6] == want[6] &&
+				    chunk[i + 7] == want[7])
+					found = at + i * 4;
+			at += k > 32 && at + k < hi ? k - 32 : k;
+		}
+	}
+	if (f)
+		fclose(f);
+	return found;
+}
+
+/* Parse "PID name(a0,a1,a2,a3,a4,a5)", qemu -strace's line of a module call. */
+static const struct sysent *parse_log(const char *p, uint64_t *a)
+{
+	const struct sysent *s = NULL;
+	char *end;
+
+	while (*p >= '0' && *p <= '9')
+		p++;
+	if (*p++ != ' ')
+		return NULL;
+	for (size_t i = 0; i < ML_ARRAY_SIZE(calls_i386); i++) {
+		size_t len = strlen(calls_i386[i].name);
+
+		if (calls_i386[i].c <= C_QUERY && !strncmp(p, calls_i386[i].name, len) &&
+		    p[len] == '(') {
+			s = &calls_i386[i];
+			p += len + 1;
+			break;
+		}
+	}
+	for (int i = 0; s && i < 6; i++) {
+		a[i] = (uint32_t)strtol(p, &end, 10);
+		if (end == p || *end != (i < 5 ? ',' : ')'))
+			return NULL;
+		p = end + 1;
+	}
+	return s;
+}
+
+/*
+ * A write by qemu-i386 to its log (the -D file, which only the qemu-i386 of
+ * serve_exec write): the line of a guest's module call, written before qemu
+ * handles it (as an unknown call: ENOSYS) is where k24emu serves it.
+ */
+static void serve_qemu_log(struct emu *e, struct tracee *tr, struct user_regs_struct *r)
+{
+	struct mem x = { tr->tid, false, 0 }, guest = { tr->tid, true, QEMU_GUEST_BASE };
+	char *fdp, target[4096], text[256];
+	const struct sysent *s;
+	uint64_t a[6];
+	ssize_t n;
+	size_t len = r->rdx < sizeof(text) - 1 ? (size_t)r->rdx : sizeof(text) - 1;
+
+	if (!e->qlog)
+		return;
+	fdp = ml_xasprintf("/proc/%d/fd/%d", (int)tr->tid, (int)r->rdi);
+	n = readlink(fdp, target, sizeof(target) - 1);
+	free(fdp);
+	if (n < 0 || (size_t)n != strlen(e->qlog) || memcmp(target, e->qlog, (size_t)n))
+		return;
+	if (mem_rw(&x, r->rsi, text, len, false))
+		return;
+	text[len] = 0;
+	s = parse_log(text, a);
+	if (!s)
+		return;
+	if (!tr->env)
+		tr->env = find_env(tr->tid, (uint32_t)s->nr, a);
+	if (!tr->env) {
+		ml_err(e->d, NULL, "pid %d: %s under qemu-i386: its registers were not found in qemu's memory: it gets ENOSYS",
+		       (int)tr->tid, s->name);
+		return;
+	}
+	/* the registers are the truth: the log prints signed longs */
+	{
+		uint32_t regs[8];
+
+		if (mem_rw(&x, tr->env, regs, sizeof(regs), false) || regs[0] != (uint32_t)s->nr) {
+			/* another thread's, after an exec: look again */
+			tr->env = find_env(tr->tid, (uint32_t)s->nr, a);
+			if (!tr->env || mem_rw(&x, tr->env, regs, sizeof(regs), false))
+				return;
+		}
+		a[0] = regs[3], a[1] = regs[1], a[2] = regs[2];
+		a[3] = regs[6], a[4] = regs[7], a[5] = regs[5];
+	}
+	serve_module_call(e, tr, r, s, a, &guest);
 }
 
 static int write_snapshot(const char *p, const char *text, size_t len, mode_t mode)
@@ -660,9 +968,20 @@ static void syscall_entry(struct emu *e, struct tracee *tr, struct user_regs_str
 		if (e->ntf)
 			tr->x = X_CLOSE;
 		break;
-	default:
-		serve_module_call(e, tr, r, s);
+	case C_EXEC:
+		serve_exec(e, tr, r);
 		break;
+	case C_WRITE:
+		serve_qemu_log(e, tr, r);
+		break;
+	default: {
+		uint64_t a[6];
+
+		for (int i = 0; i < 6; i++)
+			a[i] = arg(r, tr->abi, i);
+		serve_module_call(e, tr, r, s, a, NULL);
+		break;
+	}
 	}
 }
 
@@ -672,6 +991,8 @@ static int syscall_exit(struct emu *e, struct tracee *tr, struct user_regs_struc
 	struct mem x = { tr->tid, tr->abi == ABI_I386 };
 	int sig = 0;
 
+	if (tr->watch && !step_to_store(e, tr))
+		return 0;
 	switch (tr->x) {
 	case X_NONE:
 		break;
@@ -714,6 +1035,11 @@ static int syscall_exit(struct emu *e, struct tracee *tr, struct user_regs_struc
 	}
 	case X_CLOSE:
 		sync_taint(e);
+		break;
+	case X_EXEC: /* it failed: the registers are the caller's again */
+		r->rdi = tr->exec_args[0];
+		r->rsi = tr->exec_args[1];
+		setregs(tr, r);
 		break;
 	case X_SCRATCH: {
 		int64_t v = tr->abi == ABI_I386 ? (int32_t)r->rax : (int64_t)r->rax;
@@ -788,6 +1114,25 @@ static void remove_tmp(struct emu *e)
 	rmdir(e->tmp);
 }
 
+/* The program name in PATH, or NULL. */
+static char *find_in_path(const char *name)
+{
+	const char *path = getenv("PATH");
+	char *copy = ml_xstrdup(path && *path ? path : "/usr/local/bin:/usr/bin:/bin"), *save = NULL;
+
+	for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
+		char *p = ml_xasprintf("%s/%s", dir, name);
+
+		if (access(p, X_OK) == 0) {
+			free(copy);
+			return p;
+		}
+		free(p);
+	}
+	free(copy);
+	return NULL;
+}
+
 static int make_tmp(struct emu *e)
 {
 	const char *t = getenv("TMPDIR");
@@ -858,6 +1203,8 @@ static void trace_loop(struct emu *e)
 			tr->insyscall = true;
 			tr->started = true;
 			tr->scratch = SCRATCH_NONE; /* a new address space */
+			tr->env = 0;
+			tr->watch = false;
 		} else if (event) {
 			/* fork, vfork, clone: the child shows up by itself */
 			tr->started = true;
@@ -943,6 +1290,10 @@ int ml_emu_run(const struct ml_emu_opts *o, struct ml_emu_result *r, struct ml_d
 		free(e.tmp);
 		return err;
 	}
+	if (!ml_host_runs_i386()) {
+		e.qemu = find_in_path("qemu-i386");
+		e.qlog = ml_xasprintf("%s/qemu-i386.log", e.tmp);
+	}
 	err = start(&e, &errpipe);
 	if (!err) {
 		/* the command decides what ^C and ^\ do, as under system() */
@@ -969,6 +1320,8 @@ int ml_emu_run(const struct ml_emu_opts *o, struct ml_emu_result *r, struct ml_d
 	free(e.tf);
 	remove_tmp(&e);
 	free(e.tmp);
+	free(e.qemu);
+	free(e.qlog);
 	ml_model_close(e.m);
 	return err;
 }

@@ -13,12 +13,17 @@
 #include <string.h>
 #include <unistd.h>
 
-/* The executor for a CPU: $MODLINK_EXEC_DIR, next to this program, or installed. */
+/*
+ * The executor for a CPU: $MODLINK_EXEC_DIR, next to this program, or installed;
+ * run under qemu-user but on x86_64, and on i386 where the host cannot run 32-bit
+ * x86 programs itself (ml_host_runs_i386).
+ */
 static char *find_executor(const char *cpu)
 {
 	static const char *const qemu[][2] = {
 		{ "arm", "qemu-arm" }, { "mips", "qemu-mips" }, { "ppc", "qemu-ppc" },
 		{ "sh", "qemu-sh4" },  { "m68k", "qemu-m68k" }, { "sparc", "qemu-sparc32plus" },
+		{ "i386", "qemu-i386" },
 	};
 	char self[PATH_MAX], *dirs[3] = { NULL, NULL, NULL }, *found = NULL;
 	const char *env = getenv("MODLINK_EXEC_DIR");
@@ -47,7 +52,7 @@ static char *find_executor(const char *cpu)
 	}
 	for (int i = 0; i < 3; i++)
 		free(dirs[i]);
-	if (found && strcmp(cpu, "x86_64") && strcmp(cpu, "i386")) {
+	if (found && strcmp(cpu, "x86_64") && (strcmp(cpu, "i386") || !ml_host_runs_i386())) {
 		for (size_t i = 0; i < ML_ARRAY_SIZE(qemu); i++)
 			if (!strncmp(cpu, qemu[i][0], strlen(qemu[i][0]))) {
 				char *q = ml_xasprintf("%s %s", qemu[i][1], found);

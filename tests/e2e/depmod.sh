@@ -116,7 +116,7 @@ EOF
 	head -n 4 "$W/out" | diff -u "$W/cmdline.expected" -
 
 	# -F System.map: only the exported names (__kstrtab_NAME) count, without CRCs.
-	"$EXEC" ksyms | sed -n 's/^\([0-9a-f]*\) \([^ ]*\)$/\1 T \2\n\1 r __kstrtab_\2/p' \
+	$RUN "$EXEC" ksyms | sed -n 's/^\([0-9a-f]*\) \([^ ]*\)$/\1 T \2\n\1 r __kstrtab_\2/p' \
 		>"$W/System.map"
 	mt_run 0 depmod -a -e -b "$B" -C "$W/empty.conf" -F "$W/System.map" 2.4.37
 	mt_err <<EOF
@@ -132,7 +132,7 @@ EOF
 		"depmod: *** Unresolved symbols in $D/kernel/misc/versym.o" \
 		"depmod: 	printk_R1b7d4074"
 	# A /proc/ksyms copy: module lines are left out.
-	{ "$EXEC" ksyms; echo "0000000012345678 fat_mount	[fat]"; } >"$W/ksyms"
+	{ $RUN "$EXEC" ksyms; echo "0000000012345678 fat_mount	[fat]"; } >"$W/ksyms"
 	mt_run 0 depmod -a -e -b "$B" -C "$W/empty.conf" -F "$W/ksyms" 2.4.37
 	diff -u "$W/dep.expected" "$D/modules.dep"
 

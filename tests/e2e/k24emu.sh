@@ -13,6 +13,10 @@
 #  - /proc/sys/kernel/tainted written by a program reaches the model; uname() says 2.4.37;
 #    k24emu's exit status is the command's; a 32-bit program against a 64-bit model gets
 #    ENOSYS and a message.
+# Where the host cannot run i386 programs (or MODLINK_NO_NATIVE_I386=1), k24emu starts the
+# 32-bit probe under qemu-i386 itself and serves its calls from qemu's log (man k24emu):
+# the same expected lines then prove that path, and the i386 model's executor runs under
+# qemu-i386 too (lib.sh prints "i386: via qemu-i386").
 # The probe is built without sanitizers; the modlink under test may have them, and
 # LeakSanitizer cannot work in a traced process (it stops the world with ptrace), so the
 # programs k24emu runs get ASAN_OPTIONS=detect_leaks=0; k24emu itself keeps it.
@@ -94,8 +98,8 @@ hexdump() {
 
 # new_model DIR CPU: a fresh model; the executor runs module code when it can.
 new_model() {
-	if "$EXEC" info >/dev/null 2>&1; then
-		"$MODLINK" kernel create "$1" --cpu="$2" --exec="$EXEC"
+	if ml_exec info >/dev/null 2>&1; then
+		"$MODLINK" kernel create "$1" --cpu="$2" --exec="$RUN${RUN:+ }$EXEC"
 	else
 		"$MODLINK" kernel create "$1" --cpu="$2" --no-exec --ksyms="$W/k.ksyms"
 	fi
@@ -313,7 +317,7 @@ EOF
 	# the first address of the module area (of a model without executor, whose area is the
 	# default: 0xc4800000 is returned as is to a 32-bit caller, which judges by errno)
 	# shellcheck disable=SC2154 # set by load_by_probe
-	if ! "$EXEC" info >/dev/null 2>&1 && [ "$ADDR_exporter" != "$BASE_MODAREA" ]; then
+	if ! ml_exec info >/dev/null 2>&1 && [ "$ADDR_exporter" != "$BASE_MODAREA" ]; then
 		echo "k24emu ($ARCH): create_module gave $ADDR_exporter, expected $BASE_MODAREA"
 		return 1
 	fi
@@ -625,7 +629,7 @@ t_k24emu() {
 		exit 77
 	fi
 	t_probe
-	if "$EXEC" info >/dev/null 2>&1; then
+	if ml_exec info >/dev/null 2>&1; then
 		t_oops
 	else
 		echo "($ARCH: this executor runs no module code for a model: the oops case is left out)"

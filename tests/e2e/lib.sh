@@ -18,6 +18,8 @@
 #
 # The variants (E2E_VARIANTS, a space-separated list, limits them):
 #  - x86_64 and i386 run natively, with fixtures built by make (tests/fixtures/local.mk);
+#    i386 under qemu-i386 where the host cannot run it, or MODLINK_NO_NATIVE_I386=1
+#    (tests/i386.sh: i386_runner, which prints the runner used);
 #    x86_64-nolibc is the x86_64 run again with the freestanding executor;
 #  - arm, arm-longcalls, mips, mipsel, ppc, sh4, sh4eb, m68k, sparc run their executor
 #    under qemu-user, with the committed fixtures tests/fixtures/prebuilt/<variant>/*.o.gz
@@ -47,6 +49,7 @@ set -eu
 : "${top_builddir:=$top_srcdir}"
 : "${MODLINK:=$top_builddir/modlink}"
 E2E_NAME=$(basename "$0" .sh)
+. "$top_srcdir/tests/i386.sh"
 
 skip() {
 	echo "SKIP: $*"
@@ -81,7 +84,8 @@ sh4 sh4eb m68k sparc"
 # up, so the modules go below, clear of the executor at its link address and of its kdata
 # area (kernel/exec/exec.h: 0x1f000000 on most CPUs).  On x86_64 they are above the 1 GiB
 # over which Linux randomises the executor's heap, and below 2 GiB (the kernel code
-# model).  On ARM and PowerPC the first two
+# model); i386 uses the same addresses, free both natively and under qemu-i386 (whose
+# guest has its stack at 0x40000000).  On ARM and PowerPC the first two
 # are within 32 MiB of the stub kernel (ARM executor at 0x10000, PowerPC at 0x10000000),
 # as 2.4 placed modules; the -far variants are hundreds of MiB away.
 arch_setup() {
@@ -97,7 +101,7 @@ arch_setup() {
 	x86_64 | x86_64-nolibc)
 		CPU=x86_64 ENDIAN=little O=.o SOS=184 WS=8 WIDTH=16
 		BASE=0x50000000 BASE2=0x51000000 ;;
-	i386) CPU=i386 ENDIAN=little O=.o BASE=0x40000000 BASE2=0x41000000 ;;
+	i386) CPU=i386 ENDIAN=little O=.o BASE=0x50000000 BASE2=0x51000000 ;;
 	arm | arm-longcalls) CPU=arm ENDIAN=little BASE=0x01000000 BASE2=0x01400000 ;;
 	arm-far) CPU=arm ENDIAN=little ;;
 	mips) CPU=mips ;;
@@ -142,6 +146,10 @@ arch_setup() {
 	if [ ! -f "$FIX/hello$O" ]; then
 		echo "SKIP $ARCH: no fixtures in $FIX"
 		return 1
+	fi
+	if [ "$CPU" = i386 ]; then
+		i386_runner "$EXEC" info || { echo "SKIP $ARCH: see above"; return 1; }
+		RUN=$I386_RUN
 	fi
 	W=$E2E_WORK/$ARCH
 	mkdir -p "$W"

@@ -21,7 +21,7 @@ E2E_RUN_TESTS = \
 	tests/e2e/call.sh
 
 TESTS += $(E2E_RUN_TESTS)
-EXTRA_DIST += tests/e2e/lib.sh $(E2E_RUN_TESTS)
+EXTRA_DIST += tests/e2e/lib.sh tests/i386.sh $(E2E_RUN_TESTS)
 
 # The modern (.ko) path without Debian's kernel or qemu: fixtures built at test time with
 # the host gcc from tests/fixtures/modern/, GNU ld as the reference (tests/e2e/ld-modern.sh).

@@ -5,7 +5,8 @@
 # tests/fixtures/tree.mk) under a base directory of its own and, where it loads modules,
 # a model 2.4 kernel (modlink kernel create) next to it; nothing on the system is read or
 # touched.  It runs once per CPU whose tree fixtures were built (x86_64 always, i386 when
-# configure found a compiler), in a subshell with set -e:
+# configure found a compiler; under qemu-i386 where the host cannot run i386 programs, see
+# tests/i386.sh), in a subshell with set -e:
 #
 #	t_x() {
 #		mt_tree "$W/b"                  # $W/b/lib/modules/2.4.37/kernel/...
@@ -66,7 +67,7 @@ mt_kernel() {
 		echo "note: the model cannot run module code here; log checks are skipped:"
 		cat "$W/kcreate.out"
 		rm -rf "$1"
-		"$EXEC" ksyms >"$W/exec.ksyms"
+		$RUN "$EXEC" ksyms >"$W/exec.ksyms"
 		"$MODLINK" kernel create "$1" --cpu="$ARCH" --no-exec --ksyms="$W/exec.ksyms"
 		MT_EXEC=0
 	fi
@@ -167,6 +168,16 @@ mt_for_each_arch() {
 		if [ ! -x "$EXEC" ]; then
 			echo "SKIP $ARCH: no executor $EXEC"
 			continue
+		fi
+		RUN=
+		if [ "$ARCH" = i386 ]; then
+			# modlink kernel create decides the same (common/hostcpu.c)
+			if ! i386_runner "$EXEC" info; then
+				echo "FAIL $ARCH: the executor cannot run"
+				mt_failed=$((mt_failed + 1))
+				continue
+			fi
+			RUN=$I386_RUN
 		fi
 		W=$E2E_WORK/$ARCH
 		mkdir -p "$W"

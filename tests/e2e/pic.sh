@@ -5,7 +5,9 @@
 # executor; their output proves every GOT slot and GOT-relative offset is right.
 set -u
 : "${top_builddir:?}"
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 MODLINK=$top_builddir/modlink
+. "$top_srcdir/tests/i386.sh"
 T=$(mktemp -d "${TMPDIR:-/tmp}/ml-pic.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 cd "$T"
@@ -33,7 +35,7 @@ pic: bye 42
 cleanup_module(picm)
 EOF
 run() { # ARCH CC FLAGS... -- BASE TYPES-REGEX
-	local arch=$1 cc=$2 base types exe=$top_builddir/tests/modlink-exec-$1
+	local arch=$1 cc=$2 base types exe=$top_builddir/tests/modlink-exec-$1 run=
 	shift 2
 	local flags=()
 	while [ "$1" != -- ]; do flags+=("$1"); shift; done
@@ -42,16 +44,24 @@ run() { # ARCH CC FLAGS... -- BASE TYPES-REGEX
 		echo "skip $arch: no compiler $cc or executor $exe"
 		return
 	fi
+	if [ "$arch" = i386 ]; then
+		if ! i386_runner "$exe" info; then
+			echo "FAIL $arch: the executor cannot run"
+			fail=$((fail + 1))
+			return
+		fi
+		run=$I386_RUN
+	fi
 	ran=$((ran + 1))
 	mkdir -p "$arch" && cd "$arch"
 	"$cc" -c -O2 -fpic -fno-stack-protector -fno-asynchronous-unwind-tables "${flags[@]}" -o picm.o ../picm.c
-	"$exe" ksyms >k.ksyms
+	$run "$exe" ksyms >k.ksyms
 	if ! readelf -rW picm.o | grep -Eq "$types"; then
 		echo "FAIL $arch: the compiler emitted no $types"
 		fail=$((fail + 1))
 	elif "$MODLINK" insmod -n --base="$base" --kernel-release=2.4.37 --ksyms=k.ksyms -O picm.blob picm.o &&
-		"$exe" run "picm.blob@$base" >out 2>&1 && diff -u ../want out; then
-		echo "ok   $arch: PIC module runs"
+		$run "$exe" run "picm.blob@$base" >out 2>&1 && diff -u ../want out; then
+		echo "ok   $arch: PIC module runs${run:+ (under $run)}"
 		ok=$((ok + 1))
 	else
 		echo "FAIL $arch"
@@ -60,7 +70,7 @@ run() { # ARCH CC FLAGS... -- BASE TYPES-REGEX
 	fi
 	cd ..
 }
-run i386 "${CC_I386:-i686-linux-gnu-gcc}" -mpreferred-stack-boundary=2 -- 0x40000000 'R_386_GOTPC.*_GLOBAL_OFFSET_TABLE_'
+run i386 "${CC_I386:-i686-linux-gnu-gcc}" -mpreferred-stack-boundary=2 -- 0x50000000 'R_386_GOTPC.*_GLOBAL_OFFSET_TABLE_'
 run x86_64 gcc -fno-plt -mno-red-zone -fcf-protection=none -- 0x50000000 'R_X86_64_(REX_)?GOTPCRELX'
 echo "$ok passed, $fail failed"
 [ "$ran" -gt 0 ] || exit 77
