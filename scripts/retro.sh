@@ -141,13 +141,50 @@ fetch_deb() { # PACKAGE ARCH
 	# shellcheck disable=SC2086
 	(cd "$out/dl" && run "$out/dl/$1-$2.log" apt-get $aptopts download "$1:$2")
 }
-fetch_src() { # SOURCE-PACKAGE: unpacked, with Debian's patches applied, in $out/src
+# fetch_src SOURCE-PACKAGE: unpacked, with Debian's patches applied, in $out/src.  apt-get
+# source takes the version that goes with the system's binaries; when the archive no longer
+# serves it (seen: the security archive answering 404 for zlib 1.2.13.dfsg-1+deb12u1), the
+# other versions the deb-src indexes list are tried, newest first, and the one used is said.
+fetch_src() {
 	for d in "$out/src/$1"-*/; do
 		[ -d "$d" ] && return 0
 	done
 	say "apt-get source $1"
 	# shellcheck disable=SC2086
-	(cd "$out/src" && run "$out/src/$1.log" apt-get $aptopts source "$1")
+	if (cd "$out/src" && apt-get $aptopts source "$1" >"$out/src/$1.log" 2>&1); then
+		say "apt-get source $1: version $(srcver "$1")"
+		return 0
+	fi
+	# shellcheck disable=SC2086
+	first=$(apt-get $aptopts source --print-uris "$1" 2>/dev/null |
+		sed -n "s/^'[^']*' $1_\(.*\)\.dsc .*/\1/p" | head -n 1)
+	# shellcheck disable=SC2086
+	others=$(apt-cache $aptopts showsrc "$1" 2>/dev/null | sed -n 's/^Version: //p' |
+		sort -u | sort -r -V)
+	say "apt-get source $1 failed for version ${first:-?}: $(grep -m 1 -E '^E: |404' \
+		"$out/src/$1.log" || tail -n 1 "$out/src/$1.log"); trying the others the archive lists: $(printf %s "$others" | tr '\n' ' ')"
+	for v in $others; do
+		[ "${v#*:}" = "$first" ] && continue
+		rm -rf "$out/src/$1"_* "$out/src/$1"-*/
+		# shellcheck disable=SC2086
+		if (cd "$out/src" && apt-get $aptopts source --only-source "$1=$v" \
+			>>"$out/src/$1.log" 2>&1); then
+			say "apt-get source $1: using version $v (version ${first:-?} was not served)"
+			return 0
+		fi
+	done
+	tail -n 40 "$out/src/$1.log" >&2
+	die "apt-get source $1: no version could be fetched (whole log: $out/src/$1.log; rm -rf $apt refreshes the indexes)"
+}
+srcver() { # SOURCE-PACKAGE: the version fetched, from its .dsc
+	for f in "$out/src/$1"_*.dsc; do
+		[ -f "$f" ] || continue
+		f=${f##*/}
+		f=${f#"$1"_}
+		echo "${f%.dsc}"
+		return 0
+	done
+	echo "?"
 }
 srcof() { # SOURCE-PACKAGE: its unpacked directory
 	for d in "$out/src/$1"-*/; do
@@ -164,18 +201,23 @@ for l in $libs; do
 	esac
 done
 
-# -- modlink's source: a clean copy when the tree is a git checkout -------------------
-# (the tree may be configured in place, which rules out building it out of tree)
+# -- modlink's source: a clean copy when the tree is configured in place -------------
+# (a tree configured in place cannot be built out of tree): a git checkout's files, or a
+# release tarball's through its own make distdir (exactly the distributed files).  Both
+# keep modification times: make rebuilds only what changed since the last run.
 msrc=$out/src/modlink
 if git -C "$srcdir" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
 	mkdir -p "$msrc"
-	# tar keeps modification times: make rebuilds only what changed since the last run
 	(cd "$srcdir" && git ls-files -co --exclude-standard -z | tar --null -T - -cf -) |
 		tar -C "$msrc" -xf -
 elif [ ! -f "$srcdir/config.status" ]; then
 	msrc=$srcdir
+elif [ -f "$srcdir/Makefile" ]; then
+	say "copying the distributed files of $srcdir (make distdir)"
+	run "$out/src/distdir.log" env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS \
+		make -C "$srcdir" distdir distdir="$msrc"
 else
-	die "$srcdir is configured in place and is not a git checkout: run make distclean there first"
+	die "$srcdir is configured in place but has no Makefile: run ./config.status or make distclean there first"
 fi
 # shellcheck disable=SC3013 # -nt: dash and bash have it
 if [ ! -x "$msrc/configure" ] || [ "$msrc/configure.ac" -nt "$msrc/configure" ]; then
@@ -307,8 +349,11 @@ build_modlink() {
 	b=$d/build
 	compat=$d/compat24.o
 	ldflags="-Wl,--gc-sections -Wl,-Map=modlink.map -Wl,--wrap=strerror"
+	# modutils' names as links (the retro system's /sbin/insmod ...); no executors: they run
+	# module code for the model kernel on the build host, not on a 2.4 system
+	confopts="--enable-modutils-names --disable-executors"
 	# a build directory configured otherwise (another source tree, other flags) starts afresh
-	conf="$msrc|$CFLAGS_RETRO|$ldflags|$compat"
+	conf="$msrc|$CFLAGS_RETRO|$ldflags|$compat|$confopts"
 	[ "$(cat "$d/build.config" 2>/dev/null)" = "$conf" ] || rm -rf "$b"
 	mkdir -p "$b"
 	# shellcheck disable=SC3013,SC2086 # -nt: dash and bash have it; CFLAGS_RETRO, split
@@ -319,7 +364,8 @@ build_modlink() {
 	fi
 	if [ ! -f "$b/Makefile" ]; then
 		say "$arch: configure modlink"
-		(cd "$b" && run "$d/configure.log" "$msrc/configure" --host="$host" \
+		# shellcheck disable=SC2086 # confopts, split
+		(cd "$b" && run "$d/configure.log" "$msrc/configure" --host="$host" $confopts \
 			--prefix=/usr --sbindir=/sbin --bindir=/sbin PKG_CONFIG=pkg-config \
 			PKG_CONFIG_LIBDIR="$pfx/lib/pkgconfig" CFLAGS="$CFLAGS_RETRO" \
 			LDFLAGS="$ldflags" LIBS="$compat")
@@ -417,6 +463,9 @@ for arch in $arches; do
 done
 mv "$out/sizes.txt.new" "$out/sizes.txt"
 echo
+echo "Debian sources used:$(for l in elfutils zlib xz-utils libzstd; do
+	ls "$out/src/$l"_*.dsc >/dev/null 2>&1 && printf ' %s %s' "$l" "$(srcver "$l")"
+done)"
 echo "static modlink $version, stripped (bytes of code and data by origin, from the link map):"
 cat "$out/sizes.txt"
 for arch in $arches; do

@@ -16,6 +16,12 @@
 #    (rt-nolibc.c): see kernel/exec/rt.h for which and why.
 # None gets AM_CFLAGS/AM_LDFLAGS: sanitizers cannot link statically, and the executor runs
 # module code that no sanitizer knows about.
+#
+# With --enable-executors (configure.ac; the default on x86_64 hosts) make builds them all and
+# make install puts every one that was built into pkglibexecdir as modlink-exec-CPU, where
+# `modlink kernel create` finds them (tools/kernelctl.c).  They are installed as they are,
+# never stripped: the host's strip does not know the other CPUs' objects.  The nolibc variant
+# is a test of the runtime, not an executor of its own CPU, and stays in the build tree.
 
 EXEC_SRCS = \
 	kernel/exec/exec.h \
@@ -103,3 +109,29 @@ $(EXEC_CROSS_BINS): tests/modlink-exec-%: $(EXEC_SRCS) $(EXEC_RT_LIBC) $(EXEC_RT
 	else \
 		echo "  SKIP     $@: $(EXEC_CC_$*) is not installed"; rm -f $@; \
 	fi
+
+# Build and install.  The cross executors' rule leaves no file when the compiler is missing,
+# so only what exists is installed; uninstall removes every name it could have installed.
+EXEC_INSTALL_CPUS = x86_64 i386 $(EXEC_CROSS)
+if INSTALL_EXECUTORS
+EXEC_ALL = tests/modlink-exec-x86_64$(EXEEXT) $(EXEC_CROSS_BINS)
+if HAVE_CC_I386
+EXEC_ALL += tests/modlink-exec-i386
+endif
+all-local: $(EXEC_ALL)
+install-exec-local: $(EXEC_ALL)
+	@$(NORMAL_INSTALL)
+	$(MKDIR_P) '$(DESTDIR)$(pkglibexecdir)'
+	@for c in $(EXEC_INSTALL_CPUS); do \
+		f=tests/modlink-exec-$$c; \
+		test -f $$f || continue; \
+		echo " $(INSTALL) -m 755 $$f '$(DESTDIR)$(pkglibexecdir)/modlink-exec-$$c'"; \
+		$(INSTALL) -m 755 $$f '$(DESTDIR)$(pkglibexecdir)/modlink-exec-'$$c || exit 1; \
+	done
+uninstall-local:
+	@$(NORMAL_UNINSTALL)
+	for c in $(EXEC_INSTALL_CPUS); do \
+		rm -f '$(DESTDIR)$(pkglibexecdir)/modlink-exec-'$$c; \
+	done
+	rmdir '$(DESTDIR)$(pkglibexecdir)' 2>/dev/null || :
+endif
