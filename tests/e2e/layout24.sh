@@ -12,6 +12,9 @@
 #    where it holds { start, end } of that section and struct module points at it;
 #  - .bss and COMMON: the COMMON symbols of common.o in .bss by increasing size, every
 #    symbol in .bss typed d/D (modutils has made .bss data by the time it prints);
+#  - __kallsyms (-S): 4-aligned, its header's total size and section count those of the
+#    map, the section entries in section index order with the strings starting at 0
+#    (the first is .text's name), the symbol entries sorted by address;
 #  - map lines: the STT_FILE symbol ("00000000 a hello.c"), section symbols (" t .text"),
 #    hidden init_module/cleanup_module lower case, a weak undefined symbol as absolute 0
 #    ("A"), and symbols at one address in modutils' hash order (bucket = ELF hash % 521,
@@ -55,13 +58,13 @@ obj() {
 
 # link NAME [KSYMS]: insmod -n -m -O; the map in $W.map, the image in $W.img.
 link() {
-	W=$T/$V-$1
+	W=$T/$V-$1${KA:+-S}
 	ks=${2:-$W.ksyms}
 	if [ -z "${2:-}" ]; then
 		# every undefined name but weak.c's ml_missing_* (which nothing provides)
 		nm -u "$(obj "$1")" | awk '$2 != "__this_module" && $2 !~ /^ml_missing_/ { printf "%08x %s\n", 4096 + 64 * NR, $2 }' >"$ks"
 	fi
-	"$MODLINK" insmod -n -m -O "$W.img" --ksyms="$ks" --kernel-release=2.4.37 "$DIR/$1$SUF" \
+	"$MODLINK" insmod -n -m -O "$W.img" ${KA:+-S} --ksyms="$ks" --kernel-release=2.4.37 "$DIR/$1$SUF" \
 		>"$W.map" 2>"$W.err" || { bad "$1: insmod failed: $(head -3 "$W.err")"; return 1; }
 	awk '/^Sections:/ {s=1; next} /^$/ {s=0} s' "$W.map" >"$W.secs"
 	awk '/^Symbols:/ {s=1; next} s' "$W.map" >"$W.syms"
@@ -149,6 +152,36 @@ check_hash_order() {
 	}' "$W.syms" >"$W.order" && ok || bad "$1: symbols at one address: $(cat "$W.order")"
 }
 
+# The __kallsyms section of the image (linked with -S).
+check_kallsyms() {
+	local a k n nsec secoff stroff symoff nsym first prev i v
+	a=$(secfield __kallsyms 3)
+	[ -n "$a" ] || { bad "$1: no __kallsyms with -S"; return; }
+	[ "$(awk '$1 == "__kallsyms" { print $4 }' "$W.secs")" = "2**2" ] && ok || bad "$1: __kallsyms not 4-aligned"
+	k=$((0x$a - 0x12340000))
+	n=$(od -A n --endian="$ENDIAN" -t u4 -j $((k + 4)) -N 4 "$W.img" | tr -d ' ')
+	[ "$n" -eq $((0x$(secfield __kallsyms 2))) ] && ok || bad "$1: __kallsyms total size $n"
+	nsec=$(od -A n --endian="$ENDIAN" -t u4 -j $((k + 8)) -N 4 "$W.img" | tr -d ' ')
+	[ "$nsec" -eq "$(wc -l <"$W.secs")" ] && ok || bad "$1: __kallsyms has $nsec sections, the map $(wc -l <"$W.secs")"
+	if [ "$WS" -eq 8 ]; then
+		secoff=$((0x$(word "$W.img" $((k + 16))))) stroff=$((0x$(word "$W.img" $((k + 48)))))
+		symoff=$((0x$(word "$W.img" $((k + 32))))) nsym=$(od -A n --endian="$ENDIAN" -t u4 -j $((k + 28)) -N 4 "$W.img" | tr -d ' ')
+	else
+		secoff=$((0x$(word "$W.img" $((k + 12))))) stroff=$((0x$(word "$W.img" $((k + 32)))))
+		symoff=$((0x$(word "$W.img" $((k + 24))))) nsym=$(od -A n --endian="$ENDIAN" -t u4 -j $((k + 20)) -N 4 "$W.img" | tr -d ' ')
+	fi
+	first=$((0x$(word "$W.img" $((k + secoff + 2 * WS)))))
+	[ $first -eq 0 ] && [ "$(dd if="$W.img" bs=1 skip=$((k + stroff)) count=6 2>/dev/null | tr '\0' '|')" = ".text|" ] && ok ||
+		bad "$1: __kallsyms: first section name at $first is not .text at the strings' start"
+	prev=0
+	for i in $(seq 0 $((nsym - 1))); do
+		v=$((0x$(word "$W.img" $((k + symoff + i * 3 * WS + WS)))))
+		[ "$v" -ge "$prev" ] || { bad "$1: __kallsyms symbol $i at $v after $prev"; return; }
+		prev=$v
+	done
+	[ "$nsym" -gt 0 ] && ok || bad "$1: __kallsyms has no symbols"
+}
+
 has() {
 	grep -Eq "$2" "$W.syms" && ok || bad "$1: no map line matching /$2/"
 }
@@ -179,6 +212,11 @@ for V in ${LAYOUT24_VARIANTS:-x86_64 i386 arm mips mipsel ppc sh4 sh4eb m68k spa
 		has hello '^[0-9a-f]+ d opens$'
 		has hello "^[0-9a-f]+ T __insmod_hello_S\\.text_L$((0x$(secfield .text 2)))\$"
 		[ "$(secfield __ksymtab 2)" != "" ] && ok || bad "hello: no __ksymtab (its globals are exported)"
+	fi
+
+	if KA=1 link hello; then
+		check_sections hello
+		check_kallsyms hello
 	fi
 
 	# archdata: filled on MIPS and PPC, empty elsewhere; struct module's archdata_start/end
