@@ -109,6 +109,15 @@ struct ml_arch {
 	 * and points struct module's archdata_start/end at it.
 	 */
 	const char *archdata_section;
+	/*
+	 * The .got and .plt modutils 2.4's insmod makes for this CPU (its
+	 * obj_<cpu>.c): their alignments (0: a target word; 16), a .plt made
+	 * even when no entry needs it (PPC), and ARM's first GOT word, reserved
+	 * when a GOTOFF or GOTPC entry comes before any GOT32 one.  Both are
+	 * writable data there.  A modern .ko keeps the kernel's rules.
+	 */
+	unsigned got_align24, plt_align24;
+	bool plt_always24, got_reserve24;
 };
 
 const struct ml_arch *ml_arch_find(uint16_t machine, bool is64);

@@ -378,4 +378,8 @@ const struct ml_arch ml_arch_arm = {
 	.needs_got = arm_needs_got,
 	.write_plt = arm_write_plt,
 	.apply = arm_apply,
+	/* modutils: .got and .plt 8-aligned; 8-byte veneers, one per branch target */
+	.got_align24 = 8,
+	.plt_align24 = 8,
+	.got_reserve24 = true,
 };

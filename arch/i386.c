@@ -163,4 +163,5 @@ const struct ml_arch ml_arch_i386 = {
 	.stub_size = i386_stub_size,
 	.needs_got = i386_needs_got,
 	.apply = i386_apply,
+	.got_align24 = 4, /* modutils: .got, 4-aligned, one word per GOT32 symbol */
 };

@@ -309,4 +309,7 @@ const struct ml_arch ml_arch_ppc = {
 	.write_plt = ppc_write_plt,
 	.apply = ppc_apply,
 	.archdata_section = "__ftr_fixup",
+	/* modutils: a .plt always (empty if no REL24), 16-aligned, 16 bytes per target and addend */
+	.plt_align24 = 16,
+	.plt_always24 = true,
 };

@@ -111,9 +111,9 @@ static int ksymtab_section(struct ml_obj *o)
 		o->secs[sec]->name[0] = 'x';
 		sec = -1;
 	}
+	/* modutils makes it read-only data: it sorts before .data */
 	if (sec < 0)
-		sec = (int)ml_obj_add_section(o, "__ksymtab", SHT_PROGBITS, SHF_ALLOC | SHF_WRITE,
-					      ml_wordsize(&o->tgt), 0);
+		sec = (int)ml_obj_add_section(o, "__ksymtab", SHT_PROGBITS, SHF_ALLOC, ml_wordsize(&o->tgt), 0);
 	return sec;
 }
 
@@ -187,23 +187,7 @@ void ml_add_ksymoops(struct ml_obj *o, const char *modname, const char *realpath
 	}
 }
 
-/* modutils keeps 521 hash chains, newest first: its export order. */
-#define MU_BUCKETS 521
-
-static int cmp_export(const void *a, const void *b, void *arg)
-{
-	const struct ml_obj *o = arg;
-	const struct ml_symbol *x = &o->syms[*(const uint32_t *)a];
-	const struct ml_symbol *y = &o->syms[*(const uint32_t *)b];
-	unsigned long hx = ml_elf_hash(x->name, strlen(x->name)) % MU_BUCKETS;
-	unsigned long hy = ml_elf_hash(y->name, strlen(y->name)) % MU_BUCKETS;
-
-	if (hx != hy)
-		return hx < hy ? -1 : 1;
-	return x->seq > y->seq ? -1 : x->seq < y->seq;
-}
-
-void ml_build_exports(struct ml_obj *o, const struct ml_ksymtab *kt, bool export_all)
+void ml_build_exports(struct ml_obj *o, const struct ml_ksymtab *kt, bool export_all, bool weak_undef)
 {
 	unsigned ws = ml_wordsize(&o->tgt);
 	size_t nused = 0;
@@ -213,8 +197,8 @@ void ml_build_exports(struct ml_obj *o, const struct ml_ksymtab *kt, bool export
 	for (size_t i = 0; i < kt->nmods; i++)
 		nused += kt->mods[i].used;
 	if (nused) {
-		size_t sec = ml_obj_add_section(o, ".kmodtab", SHT_PROGBITS, SHF_ALLOC | SHF_WRITE, ws,
-						3 * ws * nused);
+		/* read-only data, as modutils makes it */
+		size_t sec = ml_obj_add_section(o, ".kmodtab", SHT_PROGBITS, SHF_ALLOC, ws, 3 * ws * nused);
 		uint64_t off = 0;
 		long self = ml_obj_find_symbol(o, "__this_module");
 
@@ -231,31 +215,21 @@ void ml_build_exports(struct ml_obj *o, const struct ml_ksymtab *kt, bool export
 		/* An explicit __ksymtab (even an empty EXPORT_NO_SYMBOLS one) wins. */
 		return;
 	}
-	for (size_t i = 1; i < o->nsyms; i++) {
-		const struct ml_symbol *s = &o->syms[i];
+	/*
+	 * modutils exports every global of a loaded section or absolute, in
+	 * the order it walks its symbol hash; a weak undefined symbol is
+	 * absolute 0 by then, and exported too (unless weak_undef is false).
+	 */
+	n = ml_obj_mu_walk(o, &v);
+	for (size_t i = 0; i < n; i++) {
+		const struct ml_symbol *s = &o->syms[v[i]];
 
-		if (s->bind == STB_LOCAL || !*s->name || s->type == STT_SECTION || s->type == STT_FILE)
+		if (s->bind == STB_LOCAL)
 			continue;
-		if (ml_obj_find_symbol(o, s->name) != (long)i)
-			continue;
-		if (s->sec == ML_SEC_ABS || (s->sec >= 0 && o->secs[s->sec]->load)) {
-			v = ml_xrealloc(v, (n + 1) * sizeof(*v));
-			v[n++] = (uint32_t)i;
-		}
+		if (s->sec == ML_SEC_ABS || (s->sec >= 0 && o->secs[s->sec]->load) ||
+		    (s->weak_zero && weak_undef))
+			add_ksymtab(o, v[i]);
 	}
-	/* insertion sort: n is small (a module's globals) */
-	for (size_t i = 1; i < n; i++) {
-		uint32_t x = v[i];
-		size_t j = i;
-
-		while (j && cmp_export(&v[j - 1], &x, o) > 0) {
-			v[j] = v[j - 1];
-			j--;
-		}
-		v[j] = x;
-	}
-	for (size_t i = 0; i < n; i++)
-		add_ksymtab(o, v[i]);
 	free(v);
 }
 
@@ -274,55 +248,10 @@ void ml_hide_specials(struct ml_obj *o)
 
 /* ---- __kallsyms ---- */
 
-struct ka_layout {
-	unsigned hdr, sec, sym; /* entry sizes */
-	uint64_t nsec, nsym, strsize;
-};
-
 /* ARM's mapping symbols ($a, $d, $t, $a.1 ...) mark code and data, not names. */
 static bool mapping_symbol(const struct ml_symbol *s)
 {
 	return s->name[0] == '$' && strchr("adtx", s->name[1]) && (!s->name[2] || s->name[2] == '.');
-}
-
-static bool ka_symbol_wanted(const struct ml_obj *o, const struct ml_symbol *s)
-{
-	return *s->name && s->type != STT_SECTION && s->type != STT_FILE && s->sec >= 0 &&
-	       o->secs[s->sec]->load && !mapping_symbol(s);
-}
-
-static void ka_measure(const struct ml_obj *o, struct ka_layout *k)
-{
-	bool w64 = o->tgt.is64;
-
-	k->hdr = w64 ? 72 : 44;
-	k->sec = w64 ? 32 : 16;
-	k->sym = w64 ? 24 : 12;
-	k->nsec = k->nsym = 0;
-	k->strsize = 1; /* leading empty string */
-	for (size_t i = 0; i < o->nsecs; i++)
-		if (o->secs[i]->load) {
-			k->nsec++;
-			k->strsize += strlen(o->secs[i]->name) + 1;
-		}
-	for (size_t i = 1; i < o->nsyms; i++)
-		if (ka_symbol_wanted(o, &o->syms[i])) {
-			k->nsym++;
-			k->strsize += strlen(o->syms[i].name) + 1;
-		}
-}
-
-int ml_kallsyms_reserve(struct ml_obj *o)
-{
-	struct ka_layout k;
-
-	ka_measure(o, &k);
-	/* The section itself is one of the loaded sections it describes. */
-	k.nsec++;
-	k.strsize += strlen("__kallsyms") + 1;
-	return (int)ml_obj_add_section(o, "__kallsyms", SHT_PROGBITS, SHF_ALLOC,
-				       ml_wordsize(&o->tgt),
-				       k.hdr + k.nsec * k.sec + k.nsym * k.sym + k.strsize);
 }
 
 static int cmp_addr(const void *a, const void *b, void *arg)
@@ -336,9 +265,28 @@ static int cmp_addr(const void *a, const void *b, void *arg)
 	return *(const uint32_t *)a < *(const uint32_t *)b ? -1 : 1;
 }
 
+/* By address only: a stable sort keeps the given order among equals. */
+static int cmp_value(const void *a, const void *b, void *arg)
+{
+	const struct ml_obj *o = arg;
+	uint64_t x = ml_obj_symbol_value(o, &o->syms[*(const uint32_t *)a]);
+	uint64_t y = ml_obj_symbol_value(o, &o->syms[*(const uint32_t *)b]);
+
+	return x < y ? -1 : x > y;
+}
+
+/* kallsyms: by address, then by name. */
+static int cmp_addr_name(const void *a, const void *b, void *arg)
+{
+	const struct ml_obj *o = arg;
+	int c = cmp_value(a, b, arg);
+
+	return c ? c : strcmp(o->syms[*(const uint32_t *)a].name, o->syms[*(const uint32_t *)b].name);
+}
+
+/* A stable merge sort: symbol tables can be large. */
 static void sort_by(uint32_t *v, size_t n, int (*cmp)(const void *, const void *, void *), void *arg)
 {
-	/* merge sort: symbol tables can be large */
 	uint32_t *tmp;
 
 	if (n < 2)
@@ -361,6 +309,62 @@ static void sort_by(uint32_t *v, size_t n, int (*cmp)(const void *, const void *
 	free(tmp);
 }
 
+/*
+ * modutils' kallsyms (obj_kallsyms.c; format: its kallsyms.h): a header,
+ * one entry per allocated section in section index order, one per symbol
+ * sorted by address then name, then the strings: the section names and
+ * the symbol names, in the order they were met (no leading empty
+ * string).  The symbols are those of its symbol hash (ml_obj_mu_walk) in
+ * an allocated section -- section symbols too -- but gcc2_compiled. and
+ * insmod's own __insmod_* tags.
+ */
+struct ka_layout {
+	unsigned hdr, sec, sym; /* entry sizes */
+	uint64_t nsec, nsym, strsize;
+	uint32_t *v;            /* the symbols, in hash order */
+};
+
+static bool ka_symbol_wanted(const struct ml_obj *o, const struct ml_symbol *s)
+{
+	return s->sec >= 0 && o->secs[s->sec]->load && strcmp(s->name, "gcc2_compiled.") &&
+	       strncmp(s->name, "__insmod_", 9);
+}
+
+static void ka_measure(const struct ml_obj *o, struct ka_layout *k)
+{
+	bool w64 = o->tgt.is64;
+	size_t n;
+
+	k->hdr = w64 ? 72 : 44;
+	k->sec = w64 ? 32 : 16;
+	k->sym = w64 ? 24 : 12;
+	k->nsec = k->nsym = 0;
+	k->strsize = 0;
+	for (size_t i = 0; i < o->nsecs; i++)
+		if (o->secs[i]->load) {
+			k->nsec++;
+			k->strsize += strlen(o->secs[i]->name) + 1;
+		}
+	n = ml_obj_mu_walk(o, &k->v);
+	for (size_t i = 0; i < n; i++)
+		if (ka_symbol_wanted(o, &o->syms[k->v[i]])) {
+			k->v[k->nsym++] = k->v[i];
+			k->strsize += strlen(o->syms[k->v[i]].name) + 1;
+		}
+}
+
+int ml_kallsyms_reserve(struct ml_obj *o)
+{
+	struct ka_layout k;
+	/* Itself one of the sections it describes; 4-aligned (an Elf word), as modutils makes it. */
+	int sec = (int)ml_obj_add_section(o, "__kallsyms", SHT_PROGBITS, SHF_ALLOC, 4, 0);
+
+	ka_measure(o, &k);
+	free(k.v);
+	ml_obj_extend_section(o, (size_t)sec, k.hdr + k.nsec * k.sec + k.nsym * k.sym + k.strsize);
+	return sec;
+}
+
 void ml_kallsyms_fill(struct ml_obj *o, int kasec)
 {
 	const struct ml_target *t = &o->tgt;
@@ -369,9 +373,9 @@ void ml_kallsyms_fill(struct ml_obj *o, int kasec)
 	struct ka_layout k;
 	bool w64 = t->is64;
 	unsigned ws = w64 ? 8 : 4;
-	uint64_t secoff, symoff, stroff, str, *secentry;
-	uint32_t *v;
-	size_t nv = 0, si = 0;
+	uint64_t secoff, symoff, stroff, str = 0, *secentry;
+	uint64_t *name_off;
+	size_t si = 0;
 	uint64_t start = ~0ULL, end = 0;
 
 	ka_measure(o, &k);
@@ -379,14 +383,15 @@ void ml_kallsyms_fill(struct ml_obj *o, int kasec)
 	symoff = secoff + k.nsec * k.sec;
 	stroff = symoff + k.nsym * k.sym;
 	memset(p, 0, ks->size);
-	str = 1;
-	secentry = ml_xcalloc(o->nsecs, sizeof(*secentry));
-	for (size_t i = 0; i < o->norder; i++) {
-		struct ml_section *s = o->secs[o->order[i]];
+	secentry = ml_xcalloc(o->nsecs + 1, sizeof(*secentry));
+	for (size_t i = 0; i < o->nsecs; i++) {
+		const struct ml_section *s = o->secs[i];
 		unsigned char *e = p + secoff + si * k.sec;
 		size_t nl = strlen(s->name) + 1;
 
-		secentry[o->order[i]] = si * k.sec;
+		if (!s->load)
+			continue;
+		secentry[i] = si * k.sec;
 		ml_putword(t, e, s->addr);
 		ml_put32(t, e + ws, (uint32_t)s->size);
 		ml_putword(t, e + (w64 ? 16 : 8), str);
@@ -399,21 +404,24 @@ void ml_kallsyms_fill(struct ml_obj *o, int kasec)
 		if (s->addr + s->size > end)
 			end = s->addr + s->size;
 	}
-	v = ml_xmalloc((o->nsyms + 1) * sizeof(*v));
-	for (size_t i = 1; i < o->nsyms; i++)
-		if (ka_symbol_wanted(o, &o->syms[i]))
-			v[nv++] = (uint32_t)i;
-	sort_by(v, nv, cmp_addr, o);
-	for (size_t i = 0; i < nv; i++) {
-		const struct ml_symbol *s = &o->syms[v[i]];
+	/* The names go in hash order; the entries are then sorted. */
+	name_off = ml_xcalloc(o->nsyms + 1, sizeof(*name_off));
+	for (size_t i = 0; i < k.nsym; i++) {
+		const char *nm = o->syms[k.v[i]].name;
+		size_t nl = strlen(nm) + 1;
+
+		name_off[k.v[i]] = str;
+		memcpy(p + stroff + str, nm, nl);
+		str += nl;
+	}
+	sort_by(k.v, k.nsym, cmp_addr_name, o);
+	for (size_t i = 0; i < k.nsym; i++) {
+		const struct ml_symbol *s = &o->syms[k.v[i]];
 		unsigned char *e = p + symoff + i * k.sym;
-		size_t nl = strlen(s->name) + 1;
 
 		ml_putword(t, e, secentry[s->sec]);
 		ml_putword(t, e + ws, ml_obj_symbol_value(o, s));
-		ml_putword(t, e + 2 * ws, str);
-		memcpy(p + stroff + str, s->name, nl);
-		str += nl;
+		ml_putword(t, e + 2 * ws, name_off[k.v[i]]);
 	}
 	/* header */
 	ml_put32(t, p + 0, k.hdr);
@@ -422,7 +430,7 @@ void ml_kallsyms_fill(struct ml_obj *o, int kasec)
 	if (w64) {
 		ml_put64(t, p + 16, secoff);
 		ml_put32(t, p + 24, k.sec);
-		ml_put32(t, p + 28, (uint32_t)nv);
+		ml_put32(t, p + 28, (uint32_t)k.nsym);
 		ml_put64(t, p + 32, symoff);
 		ml_put32(t, p + 40, k.sym);
 		ml_put64(t, p + 48, stroff);
@@ -431,37 +439,48 @@ void ml_kallsyms_fill(struct ml_obj *o, int kasec)
 	} else {
 		ml_put32(t, p + 12, (uint32_t)secoff);
 		ml_put32(t, p + 16, k.sec);
-		ml_put32(t, p + 20, (uint32_t)nv);
+		ml_put32(t, p + 20, (uint32_t)k.nsym);
 		ml_put32(t, p + 24, (uint32_t)symoff);
 		ml_put32(t, p + 28, k.sym);
 		ml_put32(t, p + 32, (uint32_t)stroff);
 		ml_put32(t, p + 36, (uint32_t)start);
 		ml_put32(t, p + 40, (uint32_t)end);
 	}
-	free(v);
+	free(k.v);
+	free(name_off);
 	free(secentry);
 }
 
 /* ---- __archdata ---- */
 
+/*
+ * modutils gives every module an __archdata section, 16-aligned, on every
+ * CPU: empty, but where the CPU has arch data (MIPS __dbe_table, PPC
+ * __ftr_fixup) and the module has that section, the two words { start,
+ * end } of it.  struct module points at it only when it is not empty.
+ */
 int ml_archdata_reserve(struct ml_obj *o)
 {
 	const char *name = o->arch->archdata_section;
-	int sec = name ? ml_obj_find_section(o, name) : -1;
+	int sec = ml_obj_find_section(o, "__archdata");
 
 	if (sec < 0 || !o->secs[sec]->load)
-		return -1;
-	return (int)ml_obj_add_section(o, "__archdata", SHT_PROGBITS, SHF_ALLOC, 16,
-				       2 * ml_wordsize(&o->tgt));
+		sec = (int)ml_obj_add_section(o, "__archdata", SHT_PROGBITS, SHF_ALLOC, 16, 0);
+	if (name && ml_obj_find_section(o, name) >= 0 && o->secs[sec]->size < 2 * ml_wordsize(&o->tgt))
+		ml_obj_extend_section(o, (size_t)sec, 2 * ml_wordsize(&o->tgt) - o->secs[sec]->size);
+	return sec;
 }
 
 void ml_archdata_fill(struct ml_obj *o, int adsec)
 {
-	const struct ml_section *s = o->secs[ml_obj_find_section(o, o->arch->archdata_section)];
+	const char *name = o->arch->archdata_section;
+	int from = name ? ml_obj_find_section(o, name) : -1;
 	unsigned char *p = o->secs[adsec]->data;
 
-	ml_putword(&o->tgt, p, s->addr);
-	ml_putword(&o->tgt, p + ml_wordsize(&o->tgt), s->addr + s->size);
+	if (from < 0 || o->secs[adsec]->size < 2 * ml_wordsize(&o->tgt))
+		return;
+	ml_putword(&o->tgt, p, o->secs[from]->addr);
+	ml_putword(&o->tgt, p + ml_wordsize(&o->tgt), o->secs[from]->addr + o->secs[from]->size);
 }
 
 /* ---- struct module ---- */
@@ -774,12 +793,9 @@ static char nm_type(const struct ml_obj *o, const struct ml_symbol *s)
 	return s->bind == STB_LOCAL ? c : (char)toupper((unsigned char)c);
 }
 
-void ml_write_map(const struct ml_obj *o, struct ml_buf *b)
+/* The section lines: load order, then sections placed outside the image. */
+static void map_sections(const struct ml_obj *o, struct ml_buf *b, int w)
 {
-	int w = (int)(2 * ml_wordsize(&o->tgt));
-	uint32_t *v;
-	size_t n = 0;
-
 	ml_buf_printf(b, "Sections:       Size      %-*s  Align\n", w, "Address");
 	for (size_t i = 0; i < o->norder; i++) {
 		const struct ml_section *s = o->secs[o->order[i]];
@@ -787,6 +803,15 @@ void ml_write_map(const struct ml_obj *o, struct ml_buf *b)
 		ml_buf_printf(b, "%-15s %08" PRIx64 "  %0*" PRIx64 "  2**%d\n", s->name, s->size, w,
 			      s->addr, log2u(s->align));
 	}
+}
+
+void ml_write_map(const struct ml_obj *o, struct ml_buf *b)
+{
+	int w = (int)(2 * ml_wordsize(&o->tgt));
+	uint32_t *v;
+	size_t n = 0;
+
+	map_sections(o, b, w);
 	/* Sections placed outside the image (a modern module's per-CPU data). */
 	for (size_t i = 0; i < o->nsecs; i++) {
 		const struct ml_section *s = o->secs[i];
@@ -813,6 +838,50 @@ void ml_write_map(const struct ml_obj *o, struct ml_buf *b)
 
 		ml_buf_printf(b, "%0*" PRIx64 " %c %s\n", w, ml_obj_symbol_value(o, s), nm_type(o, s),
 			      s->name);
+	}
+	free(v);
+}
+
+/*
+ * A 2.4 module's map, as modutils' insmod -m prints it: every entry of
+ * its symbol hash (ml_obj_mu_walk) in an allocated section or absolute --
+ * file names, section symbols and the first of each local name included
+ * -- sorted by address with a stable sort, so equal addresses keep the
+ * hash's order.  Types: A absolute (a weak undefined symbol is absolute 0
+ * by then), T code, D writable (.bss included: it is data by then), R
+ * read-only; lower case for locals.
+ */
+static char mu_type(const struct ml_obj *o, const struct ml_symbol *s)
+{
+	char c = 'A';
+
+	if (s->sec >= 0) {
+		const struct ml_section *sec = o->secs[s->sec];
+
+		c = sec->flags & SHF_EXECINSTR ? 'T' : sec->flags & SHF_WRITE ? 'D' : 'R';
+	}
+	return s->bind == STB_LOCAL ? (char)tolower((unsigned char)c) : c;
+}
+
+void ml_write_map24(const struct ml_obj *o, struct ml_buf *b)
+{
+	int w = (int)(2 * ml_wordsize(&o->tgt));
+	uint32_t *v;
+	size_t n = ml_obj_mu_walk(o, &v), k = 0;
+
+	map_sections(o, b, w);
+	for (size_t i = 0; i < n; i++) {
+		const struct ml_symbol *s = &o->syms[v[i]];
+
+		if (s->sec == ML_SEC_ABS || s->weak_zero || (s->sec >= 0 && o->secs[s->sec]->load))
+			v[k++] = v[i];
+	}
+	sort_by(v, k, cmp_value, (void *)o);
+	ml_buf_printf(b, "\nSymbols:\n");
+	for (size_t i = 0; i < k; i++) {
+		const struct ml_symbol *s = &o->syms[v[i]];
+
+		ml_buf_printf(b, "%0*" PRIx64 " %c %s\n", w, ml_obj_symbol_value(o, s), mu_type(o, s), s->name);
 	}
 	free(v);
 }

@@ -297,6 +297,24 @@ static int apply_persist(struct ml_obj *o, const char *path, struct ml_diags *d)
 	return err;
 }
 
+/*
+ * modutils reads no bytes of an allocated section of type NOTE or of a
+ * CPU-specific type (MIPS .reginfo, say): it loads it as zeros.
+ */
+static void mu_unloaded_contents(struct ml_obj *o)
+{
+	for (size_t i = 0; i < o->nsecs; i++) {
+		struct ml_section *s = o->secs[i];
+
+		if (!s->load || (s->type != SHT_NOTE && s->type < SHT_LOPROC))
+			continue;
+		if (!s->borrowed)
+			free(s->data);
+		s->data = ml_xcalloc(1, s->size ? s->size : 1);
+		s->borrowed = false;
+	}
+}
+
 static int write_blob(const char *path, const unsigned char *image, uint64_t size,
 		      struct ml_diags *d)
 {
@@ -364,6 +382,9 @@ int ml_insmod(const struct ml_insmod_opts *opt, struct ml_insmod_result *r, stru
 		goto done;
 	}
 
+	o->mu24 = true; /* from here on, modutils' layout rules */
+	mu_unloaded_contents(o);
+
 	/* Version and CRC state (modutils: check only if CRCs are not both used). */
 	mcrc = ml_module_uses_crcs(o);
 	kcrc = ml_kernel_uses_crcs(opt->ksyms);
@@ -373,6 +394,8 @@ int ml_insmod(const struct ml_insmod_opts *opt, struct ml_insmod_result *r, stru
 	prefix = opt->prefix ? ml_xstrdup(opt->prefix) : ml_ksymtab_prefix(opt->ksyms);
 	lk.prefix = prefix ? prefix : "";
 	lk.ncv = mcrc != kcrc;
+	o->mu_ncv = lk.ncv; /* modutils rehashes its symbols then (ml_obj_mu_walk) */
+	o->mu_prefix = lk.prefix;
 	if (mcrc && !kcrc && opt->ksyms->nocrc_source)
 		ml_warn(d, o->fname, "kernel symbols from System.map or kallsyms carry no CRCs: versioned symbols of %s were bound by name, their CRCs could not be checked",
 			r->modname);
@@ -413,7 +436,7 @@ int ml_insmod(const struct ml_insmod_opts *opt, struct ml_insmod_result *r, stru
 			st.st_mtime = 0;
 		ml_add_ksymoops(o, r->modname, rpath, (uint64_t)st.st_mtime, ver, persist, opt->export_all);
 	}
-	ml_build_exports(o, opt->ksyms, opt->export_all);
+	ml_build_exports(o, opt->ksyms, opt->export_all, !opt->no_weak_exports);
 	ndeps = count_deps(opt->ksyms, o, d);
 	adsec = ml_archdata_reserve(o); /* before __kallsyms, which lists every section */
 	{
@@ -464,14 +487,13 @@ int ml_insmod(const struct ml_insmod_opts *opt, struct ml_insmod_result *r, stru
 	err = ml_relocate(o, opt->explain ? &r->explain : NULL, d);
 	if (err)
 		goto fail;
-	if (adsec >= 0)
-		ml_archdata_fill(o, adsec);
+	ml_archdata_fill(o, adsec);
 	if (kasec >= 0)
 		ml_kallsyms_fill(o, kasec);
 	ml_fill_module(o, ndeps, opt->autoclean);
 	r->image = ml_build_image(o);
 	if (opt->map)
-		ml_write_map(o, &r->map);
+		ml_write_map24(o, &r->map);
 	if (opt->blob) {
 		err = write_blob(opt->blob, r->image, o->size, d);
 		if (err)

@@ -40,13 +40,43 @@ static void sort_u32(uint32_t *v, size_t n, int (*cmp)(const void *, const void 
 	}
 }
 
+/*
+ * modutils' COMMON order: its symbol hash walked (ml_obj_mu_walk), each
+ * COMMON put before the first already listed that is not smaller, so by
+ * size, and among equal sizes the one walked last first.
+ */
+static size_t mu_commons(const struct ml_obj *o, uint32_t **out)
+{
+	uint32_t *w, *c;
+	size_t nw = ml_obj_mu_walk(o, &w), nc = 0;
+
+	c = ml_xmalloc((nw + 1) * sizeof(*c));
+	for (size_t i = 0; i < nw; i++) {
+		const struct ml_symbol *s = &o->syms[w[i]];
+		size_t k = 0;
+
+		if (s->sec != ML_SEC_COMMON || s->bind == STB_LOCAL)
+			continue;
+		while (k < nc && s->size > o->syms[c[k]].size)
+			k++;
+		memmove(c + k + 1, c + k, (nc - k) * sizeof(*c));
+		c[k] = w[i];
+		nc++;
+	}
+	free(w);
+	*out = c;
+	return nc;
+}
+
 void ml_allocate_commons(struct ml_obj *o)
 {
 	uint32_t *c = NULL;
 	size_t nc = 0;
 	int bss = -1;
 
-	for (size_t i = 1; i < o->nsyms; i++) {
+	if (o->mu24)
+		nc = mu_commons(o, &c);
+	for (size_t i = 1; i < o->nsyms && !o->mu24; i++) {
 		struct ml_symbol *s = &o->syms[i];
 
 		if (s->sec == ML_SEC_COMMON && s->bind != STB_LOCAL &&
@@ -66,7 +96,8 @@ void ml_allocate_commons(struct ml_obj *o)
 		if (bss < 0)
 			bss = (int)ml_obj_add_section(o, ".bss", SHT_NOBITS, SHF_ALLOC | SHF_WRITE, 1, 0);
 		s = o->secs[bss];
-		sort_u32(c, nc, cmp_common, o);
+		if (!o->mu24)
+			sort_u32(c, nc, cmp_common, o);
 		for (size_t i = 0; i < nc; i++) {
 			struct ml_symbol *sym = &o->syms[c[i]];
 			uint64_t a = sym->value ? sym->value : 1; /* COMMON: value = alignment */
@@ -82,7 +113,11 @@ void ml_allocate_commons(struct ml_obj *o)
 		}
 	}
 	free(c);
-	/* Every NOBITS section now gets real, zeroed contents. */
+	/*
+	 * Every NOBITS section now gets real, zeroed contents, and is data from
+	 * now on: sections modutils creates after this sort as if .bss had
+	 * always been data (ml_layout).
+	 */
 	for (size_t i = 0; i < o->nsecs; i++) {
 		struct ml_section *s = o->secs[i];
 
@@ -90,8 +125,10 @@ void ml_allocate_commons(struct ml_obj *o)
 			free(s->data);
 			s->data = ml_xcalloc(1, s->size);
 			s->type = SHT_PROGBITS;
+			s->was_nobits = true;
 		}
 	}
+	o->mu_converted = o->nsecs;
 }
 
 /* Canonical symbol a relocation refers to: globals by name, as modutils does. */
@@ -135,17 +172,26 @@ long ml_find_stub(const struct ml_obj *o, uint32_t sym, int64_t addend, enum ml_
 	return v ? (long)((uintptr_t)v - 1) : -1;
 }
 
+/*
+ * The .got or .plt, created on first need.  A 2.4 module gets modutils'
+ * (the CPU's alignments, both writable data); a modern one a .got of words
+ * and a 16-aligned code .plt.
+ */
 static size_t stub_section(struct ml_obj *o, enum ml_stub_kind k)
 {
+	const struct ml_arch *a = o->arch;
 	unsigned ws = ml_wordsize(&o->tgt);
 
 	if (k == ML_STUB_GOT) {
 		if (o->got_sec < 0)
-			o->got_sec = (int)ml_obj_add_section(o, ".got", SHT_PROGBITS, SHF_ALLOC | SHF_WRITE, ws, 0);
+			o->got_sec = (int)ml_obj_add_section(o, ".got", SHT_PROGBITS, SHF_ALLOC | SHF_WRITE,
+							     o->mu24 && a->got_align24 ? a->got_align24 : ws, 0);
 		return (size_t)o->got_sec;
 	}
 	if (o->plt_sec < 0)
-		o->plt_sec = (int)ml_obj_add_section(o, ".plt", SHT_PROGBITS, SHF_ALLOC | SHF_EXECINSTR, 16, 0);
+		o->plt_sec = (int)ml_obj_add_section(o, ".plt", SHT_PROGBITS,
+						     SHF_ALLOC | (o->mu24 ? SHF_WRITE : SHF_EXECINSTR),
+						     o->mu24 && a->plt_align24 ? a->plt_align24 : 16, 0);
 	return (size_t)o->plt_sec;
 }
 
@@ -178,8 +224,13 @@ int ml_size_stubs(struct ml_obj *o, struct ml_diags *d)
 			int64_t add = k == ML_STUB_GOT ? 0 : r->addend;
 			uint32_t sym;
 
-			if (te->needs_got)
-				stub_section(o, ML_STUB_GOT);
+			if (te->needs_got) {
+				size_t g = stub_section(o, ML_STUB_GOT);
+
+				/* modutils on ARM: a GOTOFF/GOTPC before any GOT32 takes the first word */
+				if (o->mu24 && a->got_reserve24 && !o->secs[g]->size)
+					ml_obj_extend_section(o, g, 4);
+			}
 			if (k == ML_STUB_NONE)
 				continue;
 			sym = o->canon[r->sym];
@@ -200,6 +251,8 @@ int ml_size_stubs(struct ml_obj *o, struct ml_diags *d)
 			ml_hash_put(&o->stubidx, key, len, (void *)(uintptr_t)o->nstubs);
 		}
 	}
+	if (o->mu24 && a->plt_always24)
+		stub_section(o, ML_STUB_PLT);
 	for (size_t i = 0; o->relref && i < o->nfilesyms; i++)
 		if (o->relref[i])
 			o->syms[o->canon[i]].referenced = true;
@@ -254,6 +307,53 @@ void ml_compute_priorities(struct ml_obj *o)
 			o->secs[i]->prio = priority(o->secs[i]) + 1; /* 0 = not yet set */
 }
 
+/*
+ * The priority section s had when the section with index at was created:
+ * a section that was NOBITS counts as data for those created after
+ * ml_allocate_commons() made it so (modutils recomputes the priorities of
+ * the sections already placed each time it places one).
+ */
+static int prio_at(const struct ml_obj *o, const struct ml_section *s, size_t at)
+{
+	int p = s->prio - 1;
+
+	if (s->was_nobits && o->mu_converted && at >= o->mu_converted)
+		p |= 4;
+	return p;
+}
+
+/*
+ * modutils' load order, replayed: every allocated section is placed when
+ * it is read (in index order) or created, before the first section placed
+ * so far whose priority (at that moment) is lower; .this goes first and
+ * is never compared.  Sections indexes are creation order, so walking
+ * them is the replay.
+ */
+static size_t mu_order(struct ml_obj *o)
+{
+	size_t n = 0, start = 0;
+
+	for (size_t i = 0; i < o->nsecs; i++) {
+		size_t k;
+
+		if (!o->secs[i]->load)
+			continue;
+		if ((int)i == o->this_sec) {
+			k = 0;
+			start = 1;
+		} else {
+			int p = o->secs[i]->prio - 1;
+
+			for (k = start; k < n && prio_at(o, o->secs[o->order[k]], i) >= p; k++)
+				;
+		}
+		memmove(o->order + k + 1, o->order + k, (n - k) * sizeof(*o->order));
+		o->order[k] = i;
+		n++;
+	}
+	return n;
+}
+
 void ml_layout(struct ml_obj *o)
 {
 	uint64_t dot = 0;
@@ -261,7 +361,11 @@ void ml_layout(struct ml_obj *o)
 
 	ml_compute_priorities(o);
 	free(o->order);
-	o->order = ml_xmalloc(o->nsecs * sizeof(*o->order));
+	o->order = ml_xmalloc((o->nsecs + 1) * sizeof(*o->order));
+	if (o->mu24) {
+		n = mu_order(o);
+		goto place;
+	}
 	if (o->this_sec >= 0)
 		o->order[n++] = (size_t)o->this_sec;
 	for (size_t i = 0; i < o->nsecs; i++)
@@ -277,6 +381,7 @@ void ml_layout(struct ml_obj *o)
 		}
 		o->order[j] = x;
 	}
+place:
 	o->norder = n;
 	for (size_t i = 0; i < n; i++) {
 		struct ml_section *s = o->secs[o->order[i]];

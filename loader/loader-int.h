@@ -9,6 +9,15 @@
 uint32_t ml_reloc_symbol(const struct ml_obj *o, uint32_t idx);
 /* Index of the stub for (sym, addend, kind), or -1. */
 long ml_find_stub(const struct ml_obj *o, uint32_t sym, int64_t addend, enum ml_stub_kind k);
+/*
+ * modutils' symbol hash, walked as its insmod walks it (521 chains in
+ * order, newest name first within a chain): for each distinct name, the
+ * index of the symbol that stands for it (a global over the locals before
+ * it; else the first local, section and file symbols included).  *out is
+ * malloc'd; returns the count.  Exports, the load map, __kallsyms and the
+ * COMMON order all follow this walk.
+ */
+size_t ml_obj_mu_walk(const struct ml_obj *o, uint32_t **out);
 /* Give every section its load-order priority (once, as read or created). */
 void ml_compute_priorities(struct ml_obj *o);
 
@@ -31,7 +40,8 @@ const char *ml_strtab_at(struct Elf *elf, size_t idx, const struct ml_strtab *t,
 void ml_create_this(struct ml_obj *o, const char *modname);
 void ml_add_ksymoops(struct ml_obj *o, const char *modname, const char *realpath_,
 		     uint64_t mtime, long version, const char *persist, bool export_all);
-void ml_build_exports(struct ml_obj *o, const struct ml_ksymtab *kt, bool export_all);
+/* weak_undef: export weak undefined symbols (absolute 0), as modutils did. */
+void ml_build_exports(struct ml_obj *o, const struct ml_ksymtab *kt, bool export_all, bool weak_undef);
 void ml_hide_specials(struct ml_obj *o);
 int ml_kallsyms_reserve(struct ml_obj *o);
 int ml_archdata_reserve(struct ml_obj *o);
@@ -43,6 +53,8 @@ unsigned char *ml_build_image(const struct ml_obj *o);
 int ml_write_image(const struct ml_obj *o, const char *path, struct ml_diags *d);
 /* Before relocation: move the sections into one image buffer (o->out_map). */
 int ml_image_stage(struct ml_obj *o, struct ml_diags *d);
+/* The load map (-m): a modern module's, and a 2.4 module's as modutils prints it. */
 void ml_write_map(const struct ml_obj *o, struct ml_buf *b);
+void ml_write_map24(const struct ml_obj *o, struct ml_buf *b);
 
 #endif

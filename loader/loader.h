@@ -35,7 +35,8 @@ struct ml_section {
 	bool name_borrowed;  /* and name (the file's section name table) */
 	bool in_block;       /* allocated in the object's secblock */
 	bool load;           /* part of the image */
-	int prio;            /* load order priority */
+	int prio;            /* load order priority, as read or created (+1; 0: not yet set) */
+	bool was_nobits;     /* NOBITS until ml_allocate_commons() gave it zeroed bytes */
 	uint64_t offset;     /* from the image start, after layout */
 	uint64_t addr;       /* final address */
 	/* relocations that patch this section */
@@ -118,6 +119,15 @@ struct ml_obj {
 	char *modinfo;
 	size_t modinfo_len;
 	bool has_modinfo;
+	/*
+	 * A 2.4 module linked as modutils' insmod links it (ml_insmod sets
+	 * mu24): its load order, stub sections and COMMON order.  mu_ncv and
+	 * mu_prefix: names compared without their CRCs (module and kernel
+	 * disagree about versions), which reorders modutils' symbol hash.
+	 */
+	bool mu24, mu_ncv;
+	const char *mu_prefix;
+	size_t mu_converted; /* sections that existed when NOBITS became data (0: not yet) */
 };
 
 /* ---- obj.c: reading an object ---- */
@@ -206,6 +216,7 @@ struct ml_insmod_opts {
 	size_t nparams;
 	bool force, autoclean, noload, probe, quiet, verbose, kallsyms;
 	bool export_all;         /* -X (default) vs -x */
+	bool no_weak_exports;    /* --no-weak-exports: not weak undefined symbols (modutils exported them, as 0) */
 	bool ksymoops;           /* -Y (default) vs -y */
 	const char *persist;     /* -e FILE: persistent data file (absolute), or NULL */
 	bool numeric_only;       /* -N */

@@ -279,6 +279,103 @@ void ml_obj_patch_symbol(struct ml_obj *o, size_t sec, uint64_t off, uint32_t sy
 	new_patch(o, sec, off)->sym = sym;
 }
 
+/* ---- modutils' symbol hash order (2.4) ---- */
+
+#define MU_BUCKETS 521 /* modutils' HASH_BUCKETS */
+
+/* One chain, oldest entry first (modutils pushes at the head: walk it backwards). */
+struct mu_chain {
+	uint32_t *v;
+	size_t n, cap;
+};
+
+static void mu_push(struct mu_chain *c, uint32_t x)
+{
+	if (c->n == c->cap) {
+		c->cap = c->cap ? 2 * c->cap : 4;
+		c->v = ml_xrealloc(c->v, c->cap * sizeof(*c->v));
+	}
+	c->v[c->n++] = x;
+}
+
+/* modutils' bucket of a name; ncv: without its _R<prefix><crc> tail. */
+static size_t mu_bucket(const struct ml_obj *o, const char *name, bool ncv)
+{
+	size_t len = strlen(name), pl = o->mu_prefix ? strlen(o->mu_prefix) : 0;
+
+	if (ncv && len > 10 + pl && name[len - 10 - pl] == '_' && name[len - 9 - pl] == 'R' &&
+	    (!pl || !strncmp(name + len - 8 - pl, o->mu_prefix, pl)))
+		len -= 10 + pl;
+	return ml_elf_hash(name, len) % MU_BUCKETS;
+}
+
+/*
+ * The symbol modutils' entry for the name first seen at index first ends
+ * up as: a global replaces the locals before it, unless it is weak or
+ * undefined (then the local stays, as in modutils' obj_add_symbol).
+ */
+static uint32_t mu_rep(const struct ml_obj *o, uint32_t first)
+{
+	const struct ml_symbol *f = &o->syms[first];
+	void *v = ml_hash_get(&o->names, f->name, strlen(f->name));
+	const struct ml_symbol *g;
+
+	if (!v)
+		return first;
+	g = &o->syms[(uintptr_t)v - 1];
+	if (f->bind == STB_LOCAL && (g->bind == STB_WEAK || g->sec == ML_SEC_UNDEF || g->sec == ML_SEC_EXTERN))
+		return first;
+	return (uint32_t)((uintptr_t)v - 1);
+}
+
+size_t ml_obj_mu_walk(const struct ml_obj *o, uint32_t **out)
+{
+	struct mu_chain *ch = ml_xcalloc(MU_BUCKETS, sizeof(*ch));
+	struct ml_hash seen;
+	bool ncv = false;
+	size_t n = 0;
+
+	ml_hash_init(&seen, o->nsyms);
+	for (size_t i = 1; i <= o->nsyms; i++) {
+		/*
+		 * modutils rehashes when it learns the names are compared
+		 * without CRCs: after reading the file, before adding any
+		 * symbol of its own.  Each chain is walked newest first and
+		 * every entry pushed on its new chain's head.
+		 */
+		if (o->mu_ncv && !ncv && i >= o->nfilesyms) {
+			struct mu_chain *nc = ml_xcalloc(MU_BUCKETS, sizeof(*nc));
+
+			for (size_t b = 0; b < MU_BUCKETS; b++) {
+				for (size_t k = ch[b].n; k-- > 0;)
+					mu_push(&nc[mu_bucket(o, o->syms[ch[b].v[k]].name, true)], ch[b].v[k]);
+				free(ch[b].v);
+			}
+			free(ch);
+			ch = nc;
+			ncv = true;
+		}
+		if (i == o->nsyms)
+			break;
+		const char *name = o->syms[i].name;
+		size_t len = strlen(name);
+
+		if (!len || ml_hash_get(&seen, name, len))
+			continue;
+		ml_hash_put(&seen, name, len, (void *)1);
+		mu_push(&ch[mu_bucket(o, name, ncv)], (uint32_t)i);
+	}
+	*out = ml_xmalloc((seen.n + 1) * sizeof(**out));
+	for (size_t b = 0; b < MU_BUCKETS; b++) {
+		for (size_t k = ch[b].n; k-- > 0;)
+			(*out)[n++] = mu_rep(o, ch[b].v[k]);
+		free(ch[b].v);
+	}
+	free(ch);
+	ml_hash_free(&seen);
+	return n;
+}
+
 uint64_t ml_obj_symbol_value(const struct ml_obj *o, const struct ml_symbol *s)
 {
 	if (s->sec >= 0)

@@ -123,6 +123,7 @@ int ml_persist_save(struct ml_kernel *k, const char *mod, struct ml_diags *d)
 	}
 	if (ml_obj_load(ms.object, &o, d))
 		goto out;
+	o->mu24 = true; /* COMMONs where insmod put them: modutils' order */
 	ml_allocate_commons(o);
 	for (size_t i = 0; i < ms.nsec; i++) {
 		int sec = ml_obj_find_section(o, ms.secname[i]);

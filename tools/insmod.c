@@ -16,7 +16,7 @@
 
 enum {
 	OPT_KSYMS = 256, OPT_KALLSYMS, OPT_SYSMAP, OPT_BASE, OPT_RELEASE, OPT_EXPLAIN, OPT_KERNEL,
-	OPT_HELP,
+	OPT_HELP, OPT_NO_WEAK_EXPORTS,
 };
 
 static const struct option longopts[] = {
@@ -48,6 +48,7 @@ static const struct option longopts[] = {
 	{ "base", required_argument, NULL, OPT_BASE },
 	{ "kernel-release", required_argument, NULL, OPT_RELEASE },
 	{ "explain", no_argument, NULL, OPT_EXPLAIN },
+	{ "no-weak-exports", no_argument, NULL, OPT_NO_WEAK_EXPORTS },
 	{ "kernel", required_argument, NULL, OPT_KERNEL },
 	{ NULL, 0, NULL, 0 },
 };
@@ -58,6 +59,7 @@ static void usage(void)
 	      "insmod [-fhkLmnpqrsSvVxXyYN] [-e persist_name] [-o module_name] [-O blob_name]\n"
 	      "       [-P prefix] [--ksyms=FILE] [--kallsyms=FILE] [--system-map=FILE]\n"
 	      "       [--base=ADDR] [--kernel-release=R] [--kernel=SPEC] [--explain]\n"
+	      "       [--no-weak-exports]\n"
 	      "       module [symbol=value ...]\n"
 	      "\n"
 	      "  module                  Filename of a loadable kernel module (*.o, *.o.gz)\n"
@@ -88,7 +90,8 @@ static void usage(void)
 	      "      --base=ADDR         Load address when no kernel is asked (implies -n)\n"
 	      "      --kernel-release=R  Kernel release for the version check (not uname -r)\n"
 	      "      --kernel=SPEC       Kernel to load into: live (default)\n"
-	      "      --explain           Print every relocation applied\n",
+	      "      --explain           Print every relocation applied\n"
+	      "      --no-weak-exports   Don't export weak undefined symbols (modutils exports them as 0)\n",
 	      stderr);
 }
 
@@ -209,6 +212,7 @@ int ml_tool_insmod(int argc, char **argv)
 			break;
 		case OPT_RELEASE: o.release = optarg; break;
 		case OPT_EXPLAIN: o.explain = true; break;
+		case OPT_NO_WEAK_EXPORTS: o.no_weak_exports = true; break;
 		case OPT_KERNEL: kspec = optarg; break;
 		case 'h':
 		default:

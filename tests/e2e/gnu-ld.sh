@@ -8,7 +8,9 @@
 #
 # Sections insmod itself creates (.this, .kmodtab, .plt, and the strings/entries it
 # appends to .kstrtab and __ksymtab) have no ld counterpart and are compared only over
-# their original length. Fixtures with COMMON symbols are left out: ld and modutils place
+# their original length. Allocated NOTE and CPU-specific sections (MIPS .reginfo) must be
+# zeros: modutils never reads their bytes, and insmod loads them as it did. Fixtures with
+# COMMON symbols are left out: ld and modutils place
 # COMMONs by different rules (modutils: by size; ld: by input order), so their code
 # differs by design.
 #

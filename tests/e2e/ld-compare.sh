@@ -45,13 +45,19 @@ ld_compare() {
 		echo "FAIL $arch/$(basename "$obj"): ld failed: $(head -1 "$w/lderr")"
 		return 1
 	fi
-	local bad=0 n=0
+	local bad=0 n=0 zero
 	while read -r sec size addr; do
 		grep -q "^$sec " "$w/objsecs" || continue
 		local osize
 		osize=$(awk -v s="$sec" '$1==s {print $2}' "$w/objsecs")
 		[ $((0x$osize)) -eq 0 ] && continue
-		if [ "$(awk -v s="$sec" '$1==s {print $3}' "$w/objsecs")" = NOBITS ]; then
+		# NOBITS, and (as modutils loads them: it never reads their bytes) allocated NOTE
+		# and CPU-specific sections such as MIPS .reginfo: zeros.
+		case $(awk -v s="$sec" '$1==s {print $3}' "$w/objsecs") in
+		NOBITS | NOTE | MIPS_* | ARM_* | LOPROC*) zero=1 ;;
+		*) zero=0 ;;
+		esac
+		if [ "$zero" -eq 1 ]; then
 			head -c $((0x$osize)) /dev/zero >"$w/ld.bin"
 		else
 			$objcopy_ -O binary --only-section="$sec" "$w/ld.out" "$w/ld.bin" 2>/dev/null
