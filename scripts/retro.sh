@@ -160,11 +160,12 @@ fetch_src() {
 		sed -n "s/^'[^']*' $1_\(.*\)\.dsc .*/\1/p" | head -n 1)
 	# shellcheck disable=SC2086
 	others=$(apt-cache $aptopts showsrc "$1" 2>/dev/null | sed -n 's/^Version: //p' |
-		sort -u | sort -r -V)
+		sort -u | sort -r -V | while read -r v; do
+		[ "${v#*:}" = "$first" ] || echo "$v"
+	done)
 	say "apt-get source $1 failed for version ${first:-?}: $(grep -m 1 -E '^E: |404' \
 		"$out/src/$1.log" || tail -n 1 "$out/src/$1.log"); trying the others the archive lists: $(printf %s "$others" | tr '\n' ' ')"
 	for v in $others; do
-		[ "${v#*:}" = "$first" ] && continue
 		rm -rf "$out/src/$1"_* "$out/src/$1"-*/
 		# shellcheck disable=SC2086
 		if (cd "$out/src" && apt-get $aptopts source --only-source "$1=$v" \
