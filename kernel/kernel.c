@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* What every kernel implementation shares: opening by name, query_module helpers. */
 #include "kernel/kernel.h"
-#include "loader/loader.h"
+#include "common/module24.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -15,7 +15,7 @@
  */
 #include "kernel/model.h"
 #include "arch/arch.h"
-#include "loader/loader.h"
+#include "common/module24.h"
 #include "symbols/symbols.h"
 
 #include <dirent.h>

@@ -5,9 +5,7 @@
  * .kmodtab, the ksymoops __insmod_* symbols, __kallsyms, and finally the
  * image itself, the load map and the blob.
  *
- * struct module is written field by field in the target's word size and
- * byte order (facts: 2.4 include/linux/module.h).  The offsets follow from
- * one rule: six words, two 32-bit ints (nsyms, ndeps), then words.
+ * struct module's layout and byte order are common/module24.c's job.
  */
 #include "loader/loader-int.h"
 
@@ -21,71 +19,6 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-unsigned ml_module_field_off(const struct ml_target *t, enum ml_modfield f)
-{
-	unsigned ws = ml_wordsize(t);
-
-	if (f <= ML_MF_FLAGS)
-		return f * ws;
-	if (f == ML_MF_NSYMS)
-		return 6 * ws;
-	if (f == ML_MF_NDEPS)
-		return 6 * ws + 4;
-	return 6 * ws + 8 + (f - ML_MF_SYMS) * ws;
-}
-
-unsigned ml_module_struct_size(const struct ml_target *t)
-{
-	return ml_module_field_off(t, ML_MF_END);
-}
-
-char *ml_module_name_from_path(const char *path)
-{
-	const char *b = strrchr(path, '/');
-	char *n = ml_xstrdup(b ? b + 1 : path);
-	size_t l = strlen(n);
-	static const char *const sfx[] = { ".o", ".mod", ".ko" };
-
-	static const char *const zsfx[] = { ".gz", ".xz", ".zst" };
-
-	for (size_t i = 0; i < ML_ARRAY_SIZE(zsfx); i++) {
-		size_t zl = strlen(zsfx[i]);
-
-		if (l > zl && !strcmp(n + l - zl, zsfx[i])) {
-			n[l -= zl] = 0;
-			break;
-		}
-	}
-	for (size_t i = 0; i < ML_ARRAY_SIZE(sfx); i++) {
-		size_t sl = strlen(sfx[i]);
-
-		if (l > sl && !strcmp(n + l - sl, sfx[i])) {
-			n[l - sl] = 0;
-			break;
-		}
-	}
-	return n;
-}
-
-long ml_kernel_version_code(const char *release)
-{
-	unsigned long a, b, c;
-	char *end;
-
-	if (!release || !isdigit((unsigned char)*release))
-		return -1;
-	a = strtoul(release, &end, 10);
-	if (*end != '.')
-		return -1;
-	b = strtoul(end + 1, &end, 10);
-	if (*end != '.')
-		return -1;
-	if (!isdigit((unsigned char)end[1]))
-		return -1;
-	c = strtoul(end + 1, &end, 10);
-	return (long)((a << 16) | (b << 8) | c);
-}
 
 /* ---- .this ---- */
 
@@ -498,58 +431,6 @@ static uint64_t sym_final(const struct ml_obj *o, const char *name)
 		return 0;
 	}
 	return o->syms[s].sec == ML_SEC_UNDEF ? 0 : ml_obj_symbol_value(o, &o->syms[s]);
-}
-
-void ml_module_header_write(const struct ml_target *t, const struct ml_module_hdr *h,
-			    unsigned char *m)
-{
-	static const enum ml_modfield words[] = {
-		ML_MF_SIZE_OF_STRUCT, ML_MF_NEXT, ML_MF_NAME, ML_MF_SIZE, ML_MF_UC, ML_MF_FLAGS, ML_MF_SYMS, ML_MF_DEPS,
-		ML_MF_REFS, ML_MF_INIT, ML_MF_CLEANUP, ML_MF_EX_START, ML_MF_EX_END, ML_MF_PERSIST_START,
-		ML_MF_PERSIST_END, ML_MF_CAN_UNLOAD, ML_MF_RUNSIZE, ML_MF_KALLSYMS_START, ML_MF_KALLSYMS_END,
-		ML_MF_ARCHDATA_START, ML_MF_ARCHDATA_END, ML_MF_KERNEL_DATA,
-	};
-	const uint64_t vals[] = {
-		h->size_of_struct, h->next, h->name, h->size, h->usecount, h->flags, h->syms,
-		h->deps, h->refs, h->init, h->cleanup, h->ex_table_start, h->ex_table_end,
-		h->persist_start, h->persist_end, h->can_unload, h->runsize, h->kallsyms_start,
-		h->kallsyms_end, h->archdata_start, h->archdata_end, h->kernel_data,
-	};
-
-	memset(m, 0, ml_module_struct_size(t));
-	for (size_t i = 0; i < ML_ARRAY_SIZE(words); i++)
-		ml_putword(t, m + ml_module_field_off(t, words[i]), vals[i]);
-	ml_put32(t, m + ml_module_field_off(t, ML_MF_NSYMS), h->nsyms);
-	ml_put32(t, m + ml_module_field_off(t, ML_MF_NDEPS), h->ndeps);
-}
-
-void ml_module_header_read(const struct ml_target *t, const unsigned char *m,
-			   struct ml_module_hdr *h)
-{
-	h->size_of_struct = ml_getword(t, m + ml_module_field_off(t, ML_MF_SIZE_OF_STRUCT));
-	h->next = ml_getword(t, m + ml_module_field_off(t, ML_MF_NEXT));
-	h->name = ml_getword(t, m + ml_module_field_off(t, ML_MF_NAME));
-	h->size = ml_getword(t, m + ml_module_field_off(t, ML_MF_SIZE));
-	h->usecount = ml_getword(t, m + ml_module_field_off(t, ML_MF_UC));
-	h->flags = ml_getword(t, m + ml_module_field_off(t, ML_MF_FLAGS));
-	h->nsyms = ml_get32(t, m + ml_module_field_off(t, ML_MF_NSYMS));
-	h->ndeps = ml_get32(t, m + ml_module_field_off(t, ML_MF_NDEPS));
-	h->syms = ml_getword(t, m + ml_module_field_off(t, ML_MF_SYMS));
-	h->deps = ml_getword(t, m + ml_module_field_off(t, ML_MF_DEPS));
-	h->refs = ml_getword(t, m + ml_module_field_off(t, ML_MF_REFS));
-	h->init = ml_getword(t, m + ml_module_field_off(t, ML_MF_INIT));
-	h->cleanup = ml_getword(t, m + ml_module_field_off(t, ML_MF_CLEANUP));
-	h->ex_table_start = ml_getword(t, m + ml_module_field_off(t, ML_MF_EX_START));
-	h->ex_table_end = ml_getword(t, m + ml_module_field_off(t, ML_MF_EX_END));
-	h->persist_start = ml_getword(t, m + ml_module_field_off(t, ML_MF_PERSIST_START));
-	h->persist_end = ml_getword(t, m + ml_module_field_off(t, ML_MF_PERSIST_END));
-	h->can_unload = ml_getword(t, m + ml_module_field_off(t, ML_MF_CAN_UNLOAD));
-	h->runsize = ml_getword(t, m + ml_module_field_off(t, ML_MF_RUNSIZE));
-	h->kallsyms_start = ml_getword(t, m + ml_module_field_off(t, ML_MF_KALLSYMS_START));
-	h->kallsyms_end = ml_getword(t, m + ml_module_field_off(t, ML_MF_KALLSYMS_END));
-	h->archdata_start = ml_getword(t, m + ml_module_field_off(t, ML_MF_ARCHDATA_START));
-	h->archdata_end = ml_getword(t, m + ml_module_field_off(t, ML_MF_ARCHDATA_END));
-	h->kernel_data = ml_getword(t, m + ml_module_field_off(t, ML_MF_KERNEL_DATA));
 }
 
 static void section_range(const struct ml_obj *o, const char *secname, uint64_t *start,

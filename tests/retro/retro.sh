@@ -340,6 +340,21 @@ nrs() {
 		echo "${nr:-?} $count $name"
 	done | sort -n
 }
+# judge_denied UNKNOWN: $W/denied lists "NR COUNT NAME" for each call 2.4 lacks; each must have a
+# checked fallback in $KNOWN (tests/retro/fallbacks-i386.txt). UNKNOWN: failures counted before.
+judge_denied() {
+	unknown=$1
+	while read -r nr count name; do
+		known=$(awk -v n="$nr" '$1 == n { $1 = ""; $2 = ""; sub(/^ +/, ""); print }' "$KNOWN")
+		echo "  $nr $name ($count): ${known:-NOT KNOWN}"
+		[ -n "$known" ] || unknown=$((unknown + 1))
+	done <"$W/denied"
+	if [ "$unknown" -eq 0 ]; then
+		pass
+	else
+		failed "i386: $unknown post-2.4 system calls whose fallback nobody checked (see tests/retro/fallbacks-i386.txt)"
+	fi
+}
 if [ -n "$I386_RUN" ]; then
 	nrs >"$W/made"
 	if [ -s "$W/made" ]; then
@@ -357,16 +372,7 @@ if [ -n "$I386_RUN" ]; then
 			fi
 		done <"$W/made"
 		echo "i386: calls Linux 2.4 lacks (a 2.4 kernel answers ENOSYS; under qemu they ran):"
-		while read -r nr count name; do
-			known=$(awk -v n="$nr" '$1 == n { $1 = ""; $2 = ""; sub(/^ +/, ""); print }' "$KNOWN")
-			echo "  $nr $name ($count): ${known:-NOT KNOWN}"
-			[ -n "$known" ] || unknown=$((unknown + 1))
-		done <"$W/denied"
-		if [ "$unknown" -eq 0 ]; then
-			pass
-		else
-			failed "i386: $unknown post-2.4 system calls whose fallback nobody checked (see tests/retro/fallbacks-i386.txt)"
-		fi
+		judge_denied "$unknown"
 	else
 		failed "i386: qemu-i386 logged no system call"
 	fi
@@ -376,18 +382,12 @@ elif [ -s "$LOG" ]; then
 		END { for (k in n) printf "  %3d %-14s %d\n", k, name[k], n[k] }' "$LOG" | sort -n
 	awk '$1 == "denied" { n[$2] += $3 } END { for (k in n) print k, n[k] }' "$LOG" |
 		sort -n >"$W/denied"
+	awk '{ print $1, $2 }' "$W/denied" | while read -r nr count; do
+		echo "$nr $count $(names "$nr")"
+	done >"$W/denied.named"
+	mv "$W/denied.named" "$W/denied"
 	echo "i386: calls Linux 2.4 lacks, answered ENOSYS:"
-	unknown=0
-	while read -r nr count; do
-		known=$(awk -v n="$nr" '$1 == n { $1 = ""; $2 = ""; sub(/^ +/, ""); print }' "$KNOWN")
-		echo "  $nr $(names "$nr") ($count): ${known:-NOT KNOWN}"
-		[ -n "$known" ] || unknown=$((unknown + 1))
-	done <"$W/denied"
-	if [ "$unknown" -eq 0 ]; then
-		pass
-	else
-		failed "i386: $unknown post-2.4 system calls whose fallback nobody checked (see tests/retro/fallbacks-i386.txt)"
-	fi
+	judge_denied 0
 	grep '^auxv' "$LOG" | sort | uniq -c | sed 's/^/  /' || true
 else
 	failed "i386: seccomp-24 logged no system call"
