@@ -1,6 +1,7 @@
 /*
  * kernel/exec/rt-nolibc.c -- the executor's runtime (rt.h) without a C library: the
- * program entry, raw Linux system calls and the string functions, for the CPUs where
+ * program entry, raw Linux system calls and the string functions (under the C library's
+ * own names: see "string functions" below), for the CPUs where
  * no static glibc program can run under qemu-user (see rt.h for why: sh4, sh4eb, sparc),
  * and for x86_64, where the same code is tested natively.
  *
@@ -186,6 +187,16 @@ static long sys_error(long r)
 #define sys3(nr, a, b, c) sys6(nr, (long)(a), (long)(b), (long)(c), 0, 0, 0)
 
 /* --- string functions -------------------------------------------------------------- */
+
+/*
+ * These carry the C library's own names (memcpy, strlen, strcmp, ...) because this file
+ * IS the C library of the freestanding executor: its code, and the code gcc emits for
+ * struct copies and the like, calls them by those names, and nothing else defines them
+ * there.  They are linked only into modlink-exec-CPU built with MLX_NOLIBC (local.mk).
+ * modlink itself, the loader and the model never reach them: their memcpy is the host C
+ * library's.  A reader or a tool that follows such a name from elsewhere in the tree and
+ * lands here has found a namesake, not a dependency.
+ */
 
 void *memcpy(void *dst, const void *src, size_t n)
 {
