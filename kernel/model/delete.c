@@ -105,18 +105,13 @@ static long reap_autoclean(struct ml_model *m)
 long mdl_sys_delete_module(struct ml_model *m, const struct ml_uaccess *u, uint64_t uname)
 {
 	uint64_t mod;
-	char *name;
 	long err, v;
 
 	if (!uname)
 		return reap_autoclean(m);
-	err = mdl_get_name(u, uname, &name);
-	if (err < 0)
+	err = mdl_find_user_module(m, u, uname, &mod);
+	if (err)
 		return err;
-	mod = mdl_find_module(m, name);
-	free(name);
-	if (!mod)
-		return -ENOENT;
 	if (mget(m, mod, ML_MF_REFS))
 		return -EBUSY;
 	if (mdl_in_use(m, mod, &v) || v)

@@ -2,7 +2,8 @@
 /*
  * Inside the 2.4 model (kernel/model/ only; the rest of the house sees
  * kernel/model.h).  The model is split as 2.4's module subsystem was:
- *   state.c    the model's directory: its config, creating and opening it
+ *   dir.c      the model's directory: the names of its files
+ *   state.c    its persistent state: creating the model, opening it again
  *   memory.c   kernel memory as files in DIR/mem, and vmalloc in the module area
  *   modlist.c  module_list: finding a module, checking a refs list before walking it
  *   log.c      the kernel log (printk, and reading it back)
@@ -50,7 +51,7 @@ struct ml_model {
 	size_t nregs;
 };
 
-/* ---- state.c ---- */
+/* ---- dir.c ---- */
 
 /* DIR/<printf-formatted name>, malloc'd. */
 char *mdl_path(const struct ml_model *m, const char *fmt, ...) ML_PRINTF(2, 3);
@@ -190,6 +191,9 @@ static inline const char *mname(const struct ml_model *m, uint64_t mod)
 
 /* The module of that name on module_list (not deleted), or 0. */
 uint64_t mdl_find_module(const struct ml_model *m, const char *name);
+/* The same, the name in the caller's memory (get_mod_name): 0 with *mod, or -errno. */
+long mdl_find_user_module(const struct ml_model *m, const struct ml_uaccess *u, uint64_t uname,
+			  uint64_t *mod);
 /* The module_ref at ref on mod's refs list is sound (see modlist.c). */
 bool mdl_ref_ok(const struct ml_model *m, uint64_t mod, uint64_t ref);
 /* Log a stale module_ref found at 'where' (the walk is cut there). */

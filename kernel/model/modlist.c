@@ -6,7 +6,9 @@
  */
 #include "kernel/model/model-int.h"
 
+#include <errno.h>
 #include <inttypes.h>
+#include <stdlib.h>
 
 uint64_t mdl_find_module(const struct ml_model *m, const char *name)
 {
@@ -19,6 +21,19 @@ uint64_t mdl_find_module(const struct ml_model *m, const char *name)
 			return mod;
 	}
 	return 0;
+}
+
+long mdl_find_user_module(const struct ml_model *m, const struct ml_uaccess *u, uint64_t uname,
+			  uint64_t *mod)
+{
+	char *name;
+	long err = mdl_get_name(u, uname, &name);
+
+	if (err < 0)
+		return err;
+	*mod = mdl_find_module(m, name);
+	free(name);
+	return *mod ? 0 : -ENOENT;
 }
 
 /*

@@ -11,7 +11,6 @@
 #include "kernel/model/model-int.h"
 
 #include <errno.h>
-#include <stdlib.h>
 
 /* Copy NUL-terminated names until one does not fit; then count what is needed. */
 struct namelist {
@@ -175,15 +174,10 @@ long mdl_sys_query_module(struct ml_model *m, const struct ml_uaccess *u, uint64
 	if (!uname) {
 		mod = kernel_module(m);
 	} else {
-		char *name;
-		long err = mdl_get_name(u, uname, &name);
+		long err = mdl_find_user_module(m, u, uname, &mod);
 
-		if (err < 0)
+		if (err)
 			return err;
-		mod = mdl_find_module(m, name);
-		free(name);
-		if (!mod)
-			return -ENOENT;
 	}
 	/*
 	 * 2.4 holds a use of the module while it looks (atomic_inc ... atomic_dec

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The model's persistent state: its directory.  DIR/config says what kernel
- * it is (CPU, byte order, release, executor, module area, where the kernel's
- * own region lies, the persistent-data patch); DIR/mem holds kernel memory
- * (memory.c), DIR/tainted the taint mask, DIR/kmsg the log, DIR/lock the big
- * kernel lock.  Creating a model lays out the kernel's region: module_list,
- * kernel_module and the kernel's symbol table, as 2.4 has them at boot.
+ * The model's persistent state: creating its directory (dir.c) and opening
+ * it again.  DIR/config says what kernel it is (CPU, byte order, release,
+ * executor, module area, where the kernel's own region lies, the
+ * persistent-data patch).  Creating a model lays out the kernel's region:
+ * module_list, kernel_module and the kernel's symbol table, as 2.4 has them
+ * at boot.
  */
 #include "kernel/model/model-int.h"
 #include "symbols/symbols.h"
@@ -18,18 +18,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
-
-char *mdl_path(const struct ml_model *m, const char *fmt, ...)
-{
-	struct ml_buf b = { 0 };
-	va_list ap;
-
-	ml_buf_printf(&b, "%s/", m->dir);
-	va_start(ap, fmt);
-	ml_buf_vprintf(&b, fmt, ap);
-	va_end(ap);
-	return b.p;
-}
 
 const struct ml_target *ml_model_target(const struct ml_model *m)
 {
