@@ -17,6 +17,7 @@
  * built is tracked and a loop is reported, once, with the names on it.
  */
 #include "modconf/modconf-int.h"
+#include "insmod/insmod.h"
 #include "kernel/kernel.h"
 
 #include <errno.h>
@@ -476,109 +477,45 @@ static void append_diags(struct ml_diags *to, const struct ml_diags *from)
 	}
 }
 
-/* The insmod options modprobe can hand on (insmod_opt, -o from options). */
+/*
+ * insmod, as the library runs it for modprobe: the words modprobe built (the
+ * options it may hand on: insmod/args.c), the root check, the lock.
+ */
 static int insmod_call(struct ml_modprobe *mp, const struct ml_words *argv,
 		       size_t pathidx, struct ml_diags *d)
 {
-	struct ml_insmod_opts o = { .export_all = true, .ksymoops = true };
+	struct ml_insmod_args a;
 	struct ml_insmod_result r;
 	struct ml_ksymtab kt;
-	bool rootcheck = mp->rootcheck;
-	struct ml_words params = { 0 };
-	int err = 0, fd;
+	int err, fd;
 
-	for (size_t i = 1; i < argv->n; i++) {
-		const char *a = argv->v[i];
-
-		if (i == pathidx) {
-			o.path = a;
-			continue;
-		}
-		if (i > pathidx && !strcmp(a, "-o") && i + 1 < argv->n) {
-			o.name = argv->v[++i];
-			continue;
-		}
-		if (a[0] != '-' || i > pathidx) {
-			ml_words_add(&params, a);
-			continue;
-		}
-		for (const char *f = a + 1; *f; f++) {
-			bool arg = false;
-
-			switch (*f) {
-			case 'f': o.force = true; break;
-			case 'k': o.autoclean = true; break;
-			case 'L':
-			case 'm':
-			case 's': break;
-			case 'n': o.noload = true; break;
-			case 'p': o.probe = true; break;
-			case 'q': o.quiet = true; break;
-			case 'r': rootcheck = !rootcheck; break;
-			case 'S': o.kallsyms = true; break;
-			case 'v': o.verbose = true; break;
-			case 'x': o.export_all = false; break;
-			case 'X': o.export_all = true; break;
-			case 'y': o.ksymoops = false; break;
-			case 'Y': o.ksymoops = true; break;
-			case 'N': o.numeric_only = true; break;
-			case 'o':
-			case 'P': arg = true; break;
-			default:
-				ml_err(d, NULL,
-				       "insmod option -%c is not supported by modprobe",
-				       *f);
-				err = -EINVAL;
-			}
-			if (!arg)
-				continue;
-			if (f[1] || i + 1 >= argv->n) {
-				ml_err(d, NULL,
-				       "insmod option -%c needs a separate argument", *f);
-				err = -EINVAL;
-			} else if (*f == 'o') {
-				o.name = argv->v[++i];
-			} else {
-				o.prefix = argv->v[++i];
-			}
-			break;
-		}
+	ml_insmod_args_init(&a, mp->rootcheck);
+	err = ml_insmod_args_handed(&a, argv->v, argv->n, pathidx, d);
+	if (!err && !a.o.path)
+		err = -EINVAL;
+	if (!err && a.rootcheck)
+		err = ml_insmod_root_check(a.o.path, d);
+	if (err) {
+		ml_insmod_args_free(&a);
+		return err;
 	}
-	if (err || !o.path) {
-		ml_words_free(&params);
-		return err ? err : -EINVAL;
-	}
-	if (rootcheck) {
-		struct stat st;
-
-		if (stat(o.path, &st) == 0 && st.st_uid != 0) {
-			ml_err(d, NULL, "%s is not owned by root", o.path);
-			ml_words_free(&params);
-			return -EPERM;
-		}
-	}
-	o.params = (const char *const *)params.v;
-	o.nparams = params.n;
-	o.kernel = mp->kernel;
+	a.o.kernel = mp->kernel;
 	ml_ksymtab_init(&kt);
-	o.ksyms = &kt;
-	fd = open(o.path, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0)
-		flock(fd, LOCK_EX);
+	a.o.ksyms = &kt;
+	fd = ml_insmod_lock(a.o.path);
 	{
 		struct ml_diags own = { 0 };
 
-		err = ml_insmod(&o, &r, &own);
+		err = ml_insmod(&a.o, &r, &own);
 		append_diags(d, &own);
 		ml_diags_free(&own);
 	}
-	if (!err && !o.noload && !o.probe && !r.loaded)
+	if (!err && !a.o.noload && !a.o.probe && !r.loaded)
 		err = -EIO;
 	ml_insmod_result_free(&r);
-	if (fd >= 0)
-		close(fd);
+	ml_insmod_unlock(fd);
 	ml_ksymtab_free(&kt);
-	ml_words_free(&params);
+	ml_insmod_args_free(&a);
 	return err;
 }
 
