@@ -20,8 +20,8 @@
 #include <unistd.h>
 
 enum {
-	OPT_KSYMS = 256, OPT_KALLSYMS, OPT_SYSMAP, OPT_BASE, OPT_RELEASE, OPT_EXPLAIN, OPT_KERNEL,
-	OPT_HELP, OPT_NO_WEAK_EXPORTS,
+	LONG_KSYMS = 256, LONG_KALLSYMS, LONG_SYSMAP, LONG_BASE, LONG_RELEASE, LONG_EXPLAIN, LONG_KERNEL,
+	LONG_NO_WEAK_EXPORTS,
 };
 
 static const struct option longopts[] = {
@@ -37,7 +37,7 @@ static const struct option longopts[] = {
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "root", no_argument, NULL, 'r' },
 	{ "syslog", no_argument, NULL, 's' },
-	{ "kallsyms", optional_argument, NULL, OPT_KALLSYMS }, /* bare: -S */
+	{ "kallsyms", optional_argument, NULL, LONG_KALLSYMS }, /* bare: -S */
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, 'V' },
 	{ "noexport", no_argument, NULL, 'x' },
@@ -48,13 +48,13 @@ static const struct option longopts[] = {
 	{ "prefix", required_argument, NULL, 'P' },
 	{ "numeric-only", no_argument, NULL, 'N' },
 	{ "help", no_argument, NULL, 'h' },
-	{ "ksyms", required_argument, NULL, OPT_KSYMS },
-	{ "system-map", required_argument, NULL, OPT_SYSMAP },
-	{ "base", required_argument, NULL, OPT_BASE },
-	{ "kernel-release", required_argument, NULL, OPT_RELEASE },
-	{ "explain", no_argument, NULL, OPT_EXPLAIN },
-	{ "no-weak-exports", no_argument, NULL, OPT_NO_WEAK_EXPORTS },
-	{ "kernel", required_argument, NULL, OPT_KERNEL },
+	{ "ksyms", required_argument, NULL, LONG_KSYMS },
+	{ "system-map", required_argument, NULL, LONG_SYSMAP },
+	{ "base", required_argument, NULL, LONG_BASE },
+	{ "kernel-release", required_argument, NULL, LONG_RELEASE },
+	{ "explain", no_argument, NULL, LONG_EXPLAIN },
+	{ "no-weak-exports", no_argument, NULL, LONG_NO_WEAK_EXPORTS },
+	{ "kernel", required_argument, NULL, LONG_KERNEL },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -90,7 +90,7 @@ static void add_src(struct ml_insmod_args *a, enum ml_ksym_source kind, const ch
 	a->srcs[a->nsrcs++].path = path;
 }
 
-/* What one option means (c: its letter or OPT_*); an ML_INSMOD_ARGS_* status. */
+/* What one option means (c: its letter or LONG_*); an ML_INSMOD_ARGS_* status. */
 static int set_option(struct ml_insmod_args *a, int c, const char *arg)
 {
 	struct ml_insmod_opts *o = &a->o;
@@ -117,26 +117,26 @@ static int set_option(struct ml_insmod_args *a, int c, const char *arg)
 	case 'e': a->persist_arg = arg; break;
 	case 'P': o->prefix = arg; break;
 	case 'N': o->numeric_only = true; break;
-	case OPT_KALLSYMS:
+	case LONG_KALLSYMS:
 		if (!arg) {
 			o->kallsyms = true;
 			break;
 		}
 		add_src(a, ML_SRC_KALLSYMS, arg);
 		break;
-	case OPT_KSYMS: add_src(a, ML_SRC_KSYMS, arg); break;
-	case OPT_SYSMAP: add_src(a, ML_SRC_SYSMAP, arg); break;
-	case OPT_BASE:
+	case LONG_KSYMS: add_src(a, ML_SRC_KSYMS, arg); break;
+	case LONG_SYSMAP: add_src(a, ML_SRC_SYSMAP, arg); break;
+	case LONG_BASE:
 		if (!ml_parse_ulong(arg, &o->base)) {
 			a->bad = arg;
 			return ML_INSMOD_ARGS_BAD_BASE;
 		}
 		o->have_base = true;
 		break;
-	case OPT_RELEASE: o->release = arg; break;
-	case OPT_EXPLAIN: o->explain = true; break;
-	case OPT_NO_WEAK_EXPORTS: o->no_weak_exports = true; break;
-	case OPT_KERNEL: a->kspec = arg; break;
+	case LONG_RELEASE: o->release = arg; break;
+	case LONG_EXPLAIN: o->explain = true; break;
+	case LONG_NO_WEAK_EXPORTS: o->no_weak_exports = true; break;
+	case LONG_KERNEL: a->kspec = arg; break;
 	default: return ML_INSMOD_ARGS_USAGE; /* -h, and what getopt refused */
 	}
 	return ML_INSMOD_ARGS_DONE;

@@ -3,7 +3,7 @@
  * insmod: one module from its file into a kernel (or into files), and rmmod's
  * save of its persistent data: the room above loader/ (which links one module)
  * and kernel/ (which takes it).  ml_insmod() runs in named phases, prepare ->
- * link -> hand off (insmod.c); the command line, the root check and the lock
+ * link -> hand off (phases.c); the command line, the root check and the lock
  * are here too (args.c), so that insmod and modprobe share them.
  */
 #ifndef ML_INSMOD_H
@@ -15,7 +15,7 @@
 
 struct ml_kernel;
 
-/* ---- insmod.c: the pipeline ---- */
+/* ---- phases.c: the pipeline ---- */
 struct ml_insmod_opts {
 	const char *path;        /* object file */
 	const char *name;        /* -o */
