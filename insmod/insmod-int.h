@@ -20,6 +20,10 @@ int ml_insmod_check_unresolved(const struct ml_insmod_opts *opt, struct ml_obj *
 void ml_insmod_taint_warning(const struct ml_insmod_opts *opt, struct ml_obj *o, const char *license,
 			     struct ml_insmod_result *r, struct ml_diags *d);
 
+/* phases.c */
+/* A .modinfo "parm_NAME=TYPE" tag of a persistent ('p') parameter: its type, and the '='. */
+bool ml_insmod_persist_parm(const char *tag, struct ml_parm_type *pt, const char **eq);
+
 /* modern.c: insmod -n/--base on a modern object (takes no ownership of o). */
 int ml_modern_insmod(const struct ml_insmod_opts *opt, struct ml_obj *o,
 		     struct ml_insmod_result *r, struct ml_diags *d);

@@ -74,6 +74,15 @@ static size_t count_deps(const struct ml_ksymtab *kt, const struct ml_obj *o, st
 	return n;
 }
 
+bool ml_insmod_persist_parm(const char *tag, struct ml_parm_type *pt, const char **eq)
+{
+	char bad;
+
+	*eq = strchr(tag, '=');
+	return !strncmp(tag, "parm_", 5) && strncmp(tag, "parm_desc_", 10) && *eq &&
+	       !ml_parm_type_parse(*eq + 1, pt, &bad) && pt->persist;
+}
+
 /* Does the module have persistent parameters (a 'p' type)? */
 static bool has_persistent_params(const struct ml_obj *o)
 {
@@ -82,11 +91,9 @@ static bool has_persistent_params(const struct ml_obj *o)
 
 	while ((s = ml_modinfo_next(o, &pos))) {
 		struct ml_parm_type pt;
-		const char *eq = strchr(s, '=');
-		char bad;
+		const char *eq;
 
-		if (!strncmp(s, "parm_", 5) && strncmp(s, "parm_desc_", 10) && eq &&
-		    !ml_parm_type_parse(eq + 1, &pt, &bad) && pt.persist)
+		if (ml_insmod_persist_parm(s, &pt, &eq))
 			return true;
 	}
 	return false;

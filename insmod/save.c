@@ -6,7 +6,7 @@
  * gives the persistent parameters' types and offsets; the kernel gives the
  * current bytes (ml_kernel_persist_read); the file is merged and replaced.
  */
-#include "insmod/insmod.h"
+#include "insmod/insmod-int.h"
 #include "kernel/kernel.h"
 #include "persist/persist.h"
 
@@ -153,15 +153,14 @@ static int read_value(struct ml_kernel *k, const char *mod, const struct ml_obj 
 		      const char *s, struct values *out, struct ml_diags *d)
 {
 	struct ml_parm_type pt;
-	const char *eq = strchr(s, '=');
-	char bad, *name;
+	const char *eq;
+	char *name;
 	long sym;
 	size_t len;
 	unsigned char *val;
 	int err;
 
-	if (strncmp(s, "parm_", 5) || !strncmp(s, "parm_desc_", 10) || !eq ||
-	    ml_parm_type_parse(eq + 1, &pt, &bad) || !pt.persist)
+	if (!ml_insmod_persist_parm(s, &pt, &eq))
 		return 0;
 	name = ml_xstrndup(s + 5, (size_t)(eq - s - 5));
 	sym = ml_obj_find_symbol(o, name);
