@@ -207,46 +207,6 @@ unsigned ml_parm_type_size(const struct ml_target *t, const struct ml_parm_type 
 int ml_params_check(struct ml_obj *o, struct ml_diags *d);
 int ml_param_apply(struct ml_obj *o, const char *arg, bool required, struct ml_diags *d);
 
-/* ---- insmod.c: the whole pipeline ---- */
-struct ml_kernel;
-
-struct ml_insmod_opts {
-	const char *path;        /* object file */
-	const char *name;        /* -o */
-	const char *const *params; /* symbol=value ... */
-	size_t nparams;
-	bool force, autoclean, noload, probe, quiet, verbose, kallsyms;
-	bool export_all;         /* -X (default) vs -x */
-	bool no_weak_exports;    /* --no-weak-exports: not weak undefined symbols (modutils exported them, as 0) */
-	bool ksymoops;           /* -Y (default) vs -y */
-	const char *persist;     /* -e FILE: persistent data file (absolute), or NULL */
-	bool numeric_only;       /* -N */
-	const char *prefix;      /* -P */
-	const char *release;     /* kernel release for the version check */
-	bool have_base;
-	uint64_t base;           /* --base, or 0x12340000 for -n */
-	const char *blob;        /* -O */
-	bool map;                /* -m */
-	bool explain;            /* --explain */
-	struct ml_ksymtab *ksyms; /* kernel + module exports */
-	struct ml_kernel *kernel; /* NULL with -n/--base: nothing is touched */
-};
-
-struct ml_insmod_result {
-	char *modname;
-	uint64_t base, size;
-	struct ml_buf map;     /* -m text */
-	struct ml_buf explain; /* --explain text */
-	unsigned char *image;  /* 2.4 modules; NULL for a modern .ko (-O is written from its sections) */
-	bool loaded;           /* init_module succeeded */
-	int taint;             /* taint bits that apply (P=1, F=2) */
-	bool has_persist;      /* the module has persistent parameters and a file was given */
-};
-
-/* 0, or a negative errno: diagnostics in d.  Exit status 1 on any failure. */
-int ml_insmod(const struct ml_insmod_opts *o, struct ml_insmod_result *r, struct ml_diags *d);
-void ml_insmod_result_free(struct ml_insmod_result *r);
-
 /* ---- image.c: struct module and the sections insmod creates ---- */
 /* ksymoops symbol names, in modutils' exact formats. */
 char *ml_ksymoops_obj_name(const struct ml_target *t, const char *modname, const char *path,
@@ -282,9 +242,6 @@ int ml_modern_resolve(struct ml_obj *o, struct ml_ksymtab *kt, size_t *nunresolv
 		      struct ml_diags *d);
 /* Add the module's __ksymtab/__ksymtab_gpl exports (after placement) to kt. */
 size_t ml_modern_exports(struct ml_obj *o, struct ml_ksymtab *kt, const char *modname);
-/* insmod -n/--base on a modern object (called by ml_insmod; takes no ownership). */
-int ml_modern_insmod(const struct ml_insmod_opts *opt, struct ml_obj *o,
-		     struct ml_insmod_result *r, struct ml_diags *d);
 
 /* Batch: many modules in one process, one after another in a module area. */
 struct ml_batch_place {

@@ -1,4 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The persist file format (modutils'): reading the "name=value" lines,
+ * rendering a parameter's bytes as a value insmod reads back, merging new
+ * values into the old file, and replacing it atomically under its lock.
+ * Who reads or saves the values (insmod -e, rmmod) lives in insmod/.
+ */
 #include "persist/persist.h"
 
 #include <ctype.h>

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * persist: modutils' persistent module data files.  insmod -e reads one
- * "name=value" per line into a module's persistent parameters (MODULE_PARM
- * types with the 'p' suffix); rmmod reads the parameters back from the
- * kernel and rewrites the file: "#%" header lines regenerated, comments and
- * order kept, unknown names kept behind a warning line, new names appended.
- * The file is only ever replaced atomically, under an exclusive lock.
+ * persist: the format of modutils' persistent module data files, and nothing
+ * else (no kernel, no insmod).  insmod -e reads one "name=value" per line into
+ * a module's persistent parameters (MODULE_PARM types with the 'p' suffix);
+ * rmmod reads the parameters back from the kernel (insmod/save.c) and
+ * rewrites the file: "#%" header lines regenerated, comments and order kept,
+ * unknown names kept behind a warning line, new names appended.  The file is
+ * only ever replaced atomically, under an exclusive lock.
  */
 #ifndef ML_PERSIST_H
 #define ML_PERSIST_H
@@ -45,9 +46,5 @@ char *ml_persist_merge(const char *old, size_t oldlen, const struct ml_persist_e
 int ml_persist_replace(const char *path, const char *text, size_t len, struct ml_diags *d);
 /* Take the same lock shared/exclusive for reading; returns an fd (or -errno). */
 int ml_persist_lock(const char *path, bool exclusive);
-
-struct ml_kernel;
-/* Save module mod's persistent data to its file (nothing if it has none). */
-int ml_persist_save(struct ml_kernel *k, const char *mod, struct ml_diags *d);
 
 #endif

@@ -5,9 +5,8 @@
  * -a reaps autoclean modules (delete_module(NULL)).
  */
 #include "tools/tools.h"
+#include "insmod/insmod.h"
 #include "kernel/kernel.h"
-#include "loader/loader.h"
-#include "persist/persist.h"
 
 #include <errno.h>
 #include <getopt.h>
