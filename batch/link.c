@@ -12,13 +12,6 @@
 #include <errno.h>
 #include <string.h>
 
-#define ML_PAGE 4096ULL
-
-static uint64_t align_up(uint64_t v, uint64_t a)
-{
-	return a > 1 ? (v + a - 1) & ~(a - 1) : v;
-}
-
 static const struct ml_batch_place *find_place(const struct ml_batch_opts *bo, const char *name)
 {
 	for (size_t i = 0; i < bo->nplace; i++)
@@ -41,13 +34,13 @@ static void place_module(const struct blink *lk, const struct ml_modern_layout *
 	} else {
 		res->core = lk->cursor;
 		res->init = res->core + l->core_size;
-		*next = align_up(res->init + l->init_size, ML_PAGE);
+		*next = ml_modern_area_next(l, res->init);
 	}
 	res->percpu = 0;
 	if (l->percpu >= 0 && pl && pl->have_percpu) {
 		res->percpu = pl->percpu;
 	} else if (l->percpu >= 0) {
-		res->percpu = align_up(lk->pcpu, l->percpu_align);
+		res->percpu = ml_modern_percpu_at(l, lk->pcpu);
 		*next_pcpu = res->percpu + l->percpu_size;
 	}
 	res->core_size = l->core_size;

@@ -282,6 +282,11 @@ int ml_modern_resolve(struct ml_obj *o, struct ml_ksymtab *kt, size_t *nunresolv
 		      struct ml_diags *d);
 /* Add the module's __ksymtab/__ksymtab_gpl exports (after placement) to kt. */
 size_t ml_modern_exports(struct ml_obj *o, struct ml_ksymtab *kt, const char *modname);
+/* A module area filled one module after another: where the next module goes after
+ * one whose init allocation starts at init (page aligned), and where a per-CPU copy
+ * goes at or after pcpu (aligned as .data..percpu asks). */
+uint64_t ml_modern_area_next(const struct ml_modern_layout *l, uint64_t init);
+uint64_t ml_modern_percpu_at(const struct ml_modern_layout *l, uint64_t pcpu);
 /* Write the image (core, then init, as laid out and placed) to img and the -m map to map;
  * 0 or -errno, reported. */
 int ml_modern_write(const struct ml_obj *o, const char *img, const char *map, struct ml_diags *d);

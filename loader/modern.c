@@ -259,6 +259,16 @@ void ml_modern_place(struct ml_obj *o, const struct ml_modern_layout *l, uint64_
 		o->secs[l->percpu]->addr = percpu;
 }
 
+uint64_t ml_modern_area_next(const struct ml_modern_layout *l, uint64_t init)
+{
+	return align_up(init + l->init_size, ML_PAGE);
+}
+
+uint64_t ml_modern_percpu_at(const struct ml_modern_layout *l, uint64_t pcpu)
+{
+	return align_up(pcpu, l->percpu_align);
+}
+
 int ml_modern_write(const struct ml_obj *o, const char *img, const char *map, struct ml_diags *d)
 {
 	struct ml_buf text = { 0 };
