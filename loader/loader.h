@@ -242,47 +242,25 @@ int ml_modern_resolve(struct ml_obj *o, struct ml_ksymtab *kt, size_t *nunresolv
 		      struct ml_diags *d);
 /* Add the module's __ksymtab/__ksymtab_gpl exports (after placement) to kt. */
 size_t ml_modern_exports(struct ml_obj *o, struct ml_ksymtab *kt, const char *modname);
-
-/* Batch: many modules in one process, one after another in a module area. */
-struct ml_batch_place {
-	const char *name;     /* module name */
-	uint64_t core, init;  /* where the kernel put it (e.g. from /sys/module) */
-	uint64_t percpu;      /* its .data..percpu copy (e.g. from /proc/kallsyms) */
-	bool have_init, have_percpu;
-};
-struct ml_batch_module {
-	const char *path, *name;
-	size_t index, total;  /* position in the load order */
-	int err;              /* 0, or -errno (diagnostics in the report's list) */
-	uint64_t core, init, core_size, init_size, percpu, percpu_size;
-	uint64_t kernel_core_size;     /* what /proc/modules will say (layout) */
-	size_t nrelocs, nunresolved, nexports;
-};
-struct ml_batch_opts {
-	struct ml_ksymtab *ksyms;    /* kernel symbols; module exports are added */
-	const char *const *paths;
-	size_t npaths;
-	const char *modules_dep;     /* order from this file, else from symbols */
-	uint64_t base;               /* start of the module area */
-	uint64_t percpu;             /* start of the per-CPU area for modules */
-	const char *outdir;          /* NAME.img and NAME.map, or NULL */
-	unsigned jobs;               /* threads (1: none); 0: one per online CPU */
-	const struct ml_batch_place *place;
-	size_t nplace;
-	/* called once per module, in load order, with its own diagnostics */
-	void (*report)(void *arg, const struct ml_batch_module *m, const struct ml_diags *d);
+/* A module area filled one module after another: where the next module goes after
+ * one whose init allocation starts at init (page aligned), and where a per-CPU copy
+ * goes at or after pcpu (aligned as .data..percpu asks). */
+uint64_t ml_modern_area_next(const struct ml_modern_layout *l, uint64_t init);
+uint64_t ml_modern_percpu_at(const struct ml_modern_layout *l, uint64_t pcpu);
+/* Write the image (core, then init, as laid out and placed) to img and the -m map to map;
+ * 0 or -errno, reported. */
+int ml_modern_write(const struct ml_obj *o, const char *img, const char *map, struct ml_diags *d);
+/* What a load order needs of a module, read from its file without loading it (modern-scan.c). */
+struct ml_modern_scan {
+	char *name; /* .modinfo's name= (malloc'd; the caller frees it), or NULL */
+	/* called for each non-weak undefined symbol (exported false) and for the
+	 * NAME of each __ksymtab_NAME (exported true), in symbol table order */
+	void (*add)(void *arg, bool exported, const char *name);
 	void *arg;
 };
-struct ml_batch_totals {
-	size_t modules, failed, relocs, unresolved, exports;
-	uint64_t bytes, area_end;
-	unsigned jobs;          /* threads used */
-	/* seconds: the first pass (names, symbols, order), the second (load and
-	 * relocate), and how long the relocating thread waited for loaders */
-	double t_scan, t_link, t_wait;
-};
-/* 0, or a negative errno when some module failed or the order could not be read. */
-int ml_batch_relocate(const struct ml_batch_opts *o, struct ml_batch_totals *t,
-		      struct ml_diags *d);
+/* buf: reused from call to call for compressed files; libelf must be initialised
+ * (elf_version) by the caller, once, before any thread calls this. */
+int ml_modern_scan(const char *path, struct ml_buf *buf, struct ml_modern_scan *sc,
+		   struct ml_diags *d);
 
 #endif

@@ -42,18 +42,8 @@
 
 #include <elf.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <gelf.h>
-#include <inttypes.h>
-#include <libelf.h>
-#include <pthread.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <sys/utsname.h>
-#include <unistd.h>
 
 /* The kernel's internal flag for ro_after_init sections (include/linux/moduleloader.h). */
 #define ML_SHF_RO_AFTER_INIT 0x00200000ULL
@@ -122,23 +112,11 @@ static void kallsyms_tables(const struct ml_obj *o, struct ml_modern_layout *l)
 	l->kernel_core_size = align_up(align_up(l->core_size, symalign) + n * symsize + names + n, ML_PAGE);
 }
 
-int ml_modern_layout(struct ml_obj *o, struct ml_modern_layout *l, struct ml_diags *d)
+/* The kernel refuses COMMON symbols (all listed); true if there were any. */
+static bool refuse_commons(const struct ml_obj *o, struct ml_diags *d)
 {
-	static const uint64_t masks[][2] = {
-		{ SHF_EXECINSTR | SHF_ALLOC, 0 },
-		{ SHF_ALLOC, SHF_WRITE },
-		{ ML_SHF_RO_AFTER_INIT | SHF_ALLOC, 0 },
-		{ SHF_WRITE | SHF_ALLOC, 0 },
-		{ SHF_ALLOC, 0 },
-	};
 	unsigned nerr = d->nerr;
-	uint64_t *flags;
-	bool *placed;
-	size_t n = 0;
-	int err;
 
-	memset(l, 0, sizeof(*l));
-	l->percpu = -1;
 	for (size_t i = 1; i < o->nsyms; i++)
 		if (o->syms[i].sec == ML_SEC_COMMON) {
 			struct ml_loc loc = { .file = o->fname, .offset = -1, .symbol = o->syms[i].name };
@@ -146,8 +124,12 @@ int ml_modern_layout(struct ml_obj *o, struct ml_modern_layout *l, struct ml_dia
 			ml_diag(d, ML_ERR, &loc, "COMMON symbol %s: the kernel refuses COMMON symbols; build with -fno-common",
 				o->syms[i].name);
 		}
-	if (d->nerr != nerr)
-		return -ENOEXEC;
+	return d->nerr != nerr;
+}
+
+/* .modinfo and __versions are not loaded; .data..percpu is copied apart (l->percpu). */
+static void set_aside(struct ml_obj *o, struct ml_modern_layout *l)
+{
 	for (size_t i = 0; i < o->nsecs; i++) {
 		struct ml_section *s = o->secs[i];
 
@@ -166,13 +148,61 @@ int ml_modern_layout(struct ml_obj *o, struct ml_modern_layout *l, struct ml_dia
 			}
 		}
 	}
-	ml_allocate_commons(o); /* no COMMONs: gives NOBITS sections zeroed bytes */
-	err = ml_size_stubs(o, d);
-	if (err)
-		return err;
+}
 
-	flags = ml_xcalloc(o->nsecs + 1, sizeof(*flags));
-	placed = ml_xcalloc(o->nsecs + 1, sizeof(*placed));
+/* The layout groups, in order: code, read-only, ro_after_init, writable, the rest
+ * (flags that must be set, flags that must not). */
+static const uint64_t group_masks[][2] = {
+	{ SHF_EXECINSTR | SHF_ALLOC, 0 },
+	{ SHF_ALLOC, SHF_WRITE },
+	{ ML_SHF_RO_AFTER_INIT | SHF_ALLOC, 0 },
+	{ SHF_WRITE | SHF_ALLOC, 0 },
+	{ SHF_ALLOC, 0 },
+};
+
+/* One allocation (core or init): each group's sections in index order, each
+ * aligned, the group ends page aligned where the kernel sets permissions. */
+static uint64_t place_allocation(struct ml_obj *o, struct ml_modern_layout *l, const uint64_t *flags,
+				 bool *placed, int init, size_t *n)
+{
+	uint64_t size = 0;
+
+	for (size_t m = 0; m < ML_ARRAY_SIZE(group_masks); m++) {
+		for (size_t i = 0; i < o->nsecs; i++) {
+			struct ml_section *s = o->secs[i];
+
+			if (!s->load || placed[i] || is_init_section(s->name) != init ||
+			    (flags[i] & group_masks[m][0]) != group_masks[m][0] || (flags[i] & group_masks[m][1]))
+				continue;
+			size = align_up(size, s->align);
+			s->offset = size; /* from the start of its allocation, for now */
+			size += s->size;
+			placed[i] = true;
+			o->order[(*n)++] = i;
+		}
+		if (m == 0) {
+			size = align_up(size, ML_PAGE);
+			*(init ? &l->init_text_size : &l->text_size) = size;
+		} else if (m == 1) {
+			size = align_up(size, ML_PAGE);
+			*(init ? &l->init_ro_size : &l->ro_size) = size;
+		} else if (m == 2 && !init) {
+			size = align_up(size, ML_PAGE);
+			l->ro_after_init_size = size;
+		} else if (m == 4) {
+			size = align_up(size, ML_PAGE);
+		}
+	}
+	return size;
+}
+
+/* Core then init, into o->order; then the image offsets: init after core. */
+static void place_allocations(struct ml_obj *o, struct ml_modern_layout *l)
+{
+	uint64_t *flags = ml_xcalloc(o->nsecs + 1, sizeof(*flags));
+	bool *placed = ml_xcalloc(o->nsecs + 1, sizeof(*placed));
+	size_t n = 0;
+
 	for (size_t i = 0; i < o->nsecs; i++) {
 		flags[i] = o->secs[i]->flags;
 		if (!strcmp(o->secs[i]->name, ".data..ro_after_init") ||
@@ -181,41 +211,30 @@ int ml_modern_layout(struct ml_obj *o, struct ml_modern_layout *l, struct ml_dia
 	}
 	free(o->order);
 	o->order = ml_xmalloc((o->nsecs + 1) * sizeof(*o->order));
-	for (int init = 0; init < 2; init++) {
-		uint64_t size = 0;
-
-		for (size_t m = 0; m < ML_ARRAY_SIZE(masks); m++) {
-			for (size_t i = 0; i < o->nsecs; i++) {
-				struct ml_section *s = o->secs[i];
-
-				if (!s->load || placed[i] || is_init_section(s->name) != init ||
-				    (flags[i] & masks[m][0]) != masks[m][0] || (flags[i] & masks[m][1]))
-					continue;
-				size = align_up(size, s->align);
-				s->offset = size; /* from the start of its allocation, for now */
-				size += s->size;
-				placed[i] = true;
-				o->order[n++] = i;
-			}
-			if (m == 0) {
-				size = align_up(size, ML_PAGE);
-				*(init ? &l->init_text_size : &l->text_size) = size;
-			} else if (m == 1) {
-				size = align_up(size, ML_PAGE);
-				*(init ? &l->init_ro_size : &l->ro_size) = size;
-			} else if (m == 2 && !init) {
-				size = align_up(size, ML_PAGE);
-				l->ro_after_init_size = size;
-			} else if (m == 4) {
-				size = align_up(size, ML_PAGE);
-			}
-		}
-		*(init ? &l->init_size : &l->core_size) = size;
-	}
+	l->core_size = place_allocation(o, l, flags, placed, 0, &n);
+	l->init_size = place_allocation(o, l, flags, placed, 1, &n);
 	o->norder = n;
+	free(flags);
+	free(placed);
+}
+
+int ml_modern_layout(struct ml_obj *o, struct ml_modern_layout *l, struct ml_diags *d)
+{
+	int err;
+
+	memset(l, 0, sizeof(*l));
+	l->percpu = -1;
+	if (refuse_commons(o, d))
+		return -ENOEXEC;
+	set_aside(o, l);
+	ml_allocate_commons(o); /* no COMMONs: gives NOBITS sections zeroed bytes */
+	err = ml_size_stubs(o, d);
+	if (err)
+		return err;
+	place_allocations(o, l);
 	kallsyms_tables(o, l);
 	/* The image: core, then init. */
-	for (size_t k = 0; k < n; k++) {
+	for (size_t k = 0; k < o->norder; k++) {
 		struct ml_section *s = o->secs[o->order[k]];
 
 		if (is_init_section(s->name))
@@ -223,8 +242,6 @@ int ml_modern_layout(struct ml_obj *o, struct ml_modern_layout *l, struct ml_dia
 		l->nrelocs += s->nrels;
 	}
 	o->size = l->core_size + l->init_size;
-	free(flags);
-	free(placed);
 	return 0;
 }
 
@@ -240,6 +257,28 @@ void ml_modern_place(struct ml_obj *o, const struct ml_modern_layout *l, uint64_
 	}
 	if (l->percpu >= 0)
 		o->secs[l->percpu]->addr = percpu;
+}
+
+uint64_t ml_modern_area_next(const struct ml_modern_layout *l, uint64_t init)
+{
+	return align_up(init + l->init_size, ML_PAGE);
+}
+
+uint64_t ml_modern_percpu_at(const struct ml_modern_layout *l, uint64_t pcpu)
+{
+	return align_up(pcpu, l->percpu_align);
+}
+
+int ml_modern_write(const struct ml_obj *o, const char *img, const char *map, struct ml_diags *d)
+{
+	struct ml_buf text = { 0 };
+	int err = ml_write_image(o, img, d);
+
+	ml_write_map(o, &text);
+	if (!err && (err = ml_write_whole(map, text.p, text.len)))
+		ml_err(d, NULL, "cannot write %s: %s", map, strerror(-err));
+	ml_buf_free(&text);
+	return err;
 }
 
 /* The licences kernel 6.1 treats as GPL-compatible (license_is_gpl_compatible). */
@@ -359,579 +398,4 @@ size_t ml_modern_exports(struct ml_obj *o, struct ml_ksymtab *kt, const char *mo
 	}
 	ml_buf_free(&name);
 	return n;
-}
-
-/* ---- batch: a whole tree in one process ---- */
-
-struct bmod {
-	char *path, *name;
-	char **undef, **exports; /* names */
-	size_t nundef, nexports;
-	size_t *deps;
-	size_t ndeps;
-	int state; /* 0 new, 1 visiting, 2 done */
-};
-
-static void bmod_free(struct bmod *m)
-{
-	/* the names themselves live in the scan threads' string pools */
-	free(m->undef);
-	free(m->exports);
-	free(m->deps);
-	free(m->path);
-	free(m->name);
-}
-
-static void push_str(char ***v, size_t *n, struct ml_strpool *pool, const char *s)
-{
-	/* capacity: 4, then doubled each time n reaches a power of two */
-	if (*n == 0 || (*n >= 4 && !(*n & (*n - 1))))
-		*v = ml_xrealloc(*v, (*n ? 2 * *n : 4) * sizeof(**v));
-	(*v)[(*n)++] = ml_strpool_add(pool, s, strlen(s));
-}
-
-/*
- * What ordering needs of a module, read straight from its file: its name,
- * the names it leaves undefined and the names it exports (__ksymtab_*).
- */
-static int scan_module(struct bmod *m, struct ml_buf *buf, struct ml_strpool *pool, struct ml_diags *d)
-{
-	unsigned char *data = NULL, magic[4];
-	size_t len = 0, shnum, shstrndx;
-	bool owned = false;
-	Elf *elf = NULL;
-	Elf_Scn *scn = NULL;
-	int err = 0, fd;
-
-	/*
-	 * A plain ELF file is opened with ELF_C_READ: libelf then reads only the
-	 * headers and the sections asked for (the symbol and string tables,
-	 * .modinfo), a tenth of a typical module.  A compressed one is read and
-	 * decompressed whole.  (elf_version(): once, by ml_batch_relocate().)
-	 */
-	fd = open(m->path, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0 && pread(fd, magic, 4, 0) == 4 && !memcmp(magic, ELFMAG, SELFMAG)) {
-		elf = elf_begin(fd, ELF_C_READ, NULL);
-	} else {
-		if (fd >= 0)
-			close(fd);
-		fd = -1;
-		if ((err = ml_read_file_into(m->path, buf, &data, &len, &owned, d)))
-			return err;
-		elf = elf_memory((char *)data, len);
-	}
-	if (!elf || elf_kind(elf) != ELF_K_ELF || elf_getshdrnum(elf, &shnum) ||
-	    elf_getshdrstrndx(elf, &shstrndx)) {
-		ml_err(d, NULL, "%s: not an ELF object", m->path);
-		err = -ENOEXEC;
-		goto out;
-	}
-	while ((scn = elf_nextscn(elf, scn))) {
-		GElf_Shdr sh;
-		Elf_Data *ed;
-		const char *sn;
-
-		if (!gelf_getshdr(scn, &sh))
-			continue;
-		sn = elf_strptr(elf, shstrndx, sh.sh_name);
-		if (sn && !strcmp(sn, ".modinfo") && sh.sh_type == SHT_PROGBITS && !m->name &&
-		    (ed = elf_rawdata(scn, NULL)) && ed->d_buf) {
-			const char *p = ed->d_buf, *e = p + ed->d_size;
-
-			/* An empty name= is no name: the file's (name_from_path). */
-			for (; p < e; p += strnlen(p, (size_t)(e - p)) + 1)
-				if (memchr(p, 0, (size_t)(e - p)) && !strncmp(p, "name=", 5) && p[5])
-					m->name = ml_xstrdup(p + 5);
-		}
-		if (sh.sh_type != SHT_SYMTAB || !(ed = elf_getdata(scn, NULL)) || !sh.sh_entsize)
-			continue;
-		struct ml_strtab strtab;
-
-		ml_strtab_get(elf, sh.sh_link, &strtab);
-		for (size_t i = 1; i < sh.sh_size / sh.sh_entsize; i++) {
-			GElf_Sym es;
-			const char *nm;
-
-			if (!gelf_getsym(ed, (int)i, &es) || !es.st_name)
-				continue;
-			if (GELF_ST_BIND(es.st_info) == STB_LOCAL && es.st_shndx == SHN_UNDEF)
-				continue;
-			nm = ml_strtab_at(elf, sh.sh_link, &strtab, es.st_name);
-			if (!nm)
-				continue;
-			if (es.st_shndx == SHN_UNDEF && GELF_ST_BIND(es.st_info) != STB_WEAK)
-				push_str(&m->undef, &m->nundef, pool, nm);
-			else if (es.st_shndx != SHN_UNDEF && !strncmp(nm, "__ksymtab_", 10))
-				push_str(&m->exports, &m->nexports, pool, nm + 10);
-		}
-	}
-out:
-	if (elf)
-		elf_end(elf);
-	if (fd >= 0)
-		close(fd);
-	if (owned)
-		free(data);
-	return err;
-}
-
-/* The kernel's name for a module without name=: KBUILD_MODNAME, the file name with '-' as '_'. */
-static char *name_from_path(const char *path)
-{
-	char *s = ml_module_name_from_path(path);
-
-	for (char *p = s; *p; p++)
-		if (*p == '-')
-			*p = '_';
-	return s;
-}
-
-static void add_dep(struct bmod *m, size_t dep)
-{
-	for (size_t i = 0; i < m->ndeps; i++)
-		if (m->deps[i] == dep)
-			return;
-	m->deps = ml_xrealloc(m->deps, (m->ndeps + 1) * sizeof(*m->deps));
-	m->deps[m->ndeps++] = dep;
-}
-
-/* modules.dep: "path: dep dep ...", paths relative to the tree's root. */
-static int read_modules_dep(struct bmod *v, size_t n, const struct ml_hash *byname,
-			    const char *path, struct ml_diags *d)
-{
-	unsigned char *text;
-	size_t len;
-	int err = ml_read_file(path, &text, &len, d);
-	char *p, *save = NULL;
-
-	if (err)
-		return err;
-	text = ml_xrealloc(text, len + 1);
-	text[len] = 0;
-	for (p = strtok_r((char *)text, "\n", &save); p; p = strtok_r(NULL, "\n", &save)) {
-		char *colon = strchr(p, ':'), *tok, *s2 = NULL, *name;
-		void *mi;
-
-		if (!colon)
-			continue;
-		*colon = 0;
-		name = name_from_path(p);
-		mi = ml_hash_get(byname, name, strlen(name));
-		free(name);
-		if (!mi)
-			continue;
-		for (tok = strtok_r(colon + 1, " \t", &s2); tok; tok = strtok_r(NULL, " \t", &s2)) {
-			void *di;
-
-			name = name_from_path(tok);
-			di = ml_hash_get(byname, name, strlen(name));
-			free(name);
-			if (di && di != mi)
-				add_dep(&v[(uintptr_t)mi - 1], (uintptr_t)di - 1);
-		}
-	}
-	free(text);
-	(void)n;
-	return 0;
-}
-
-static void visit(struct bmod *v, size_t i, size_t *order, size_t *n)
-{
-	if (v[i].state)
-		return; /* done, or a cycle: broken here */
-	v[i].state = 1;
-	for (size_t k = 0; k < v[i].ndeps; k++)
-		visit(v, v[i].deps[k], order, n);
-	v[i].state = 2;
-	order[(*n)++] = i;
-}
-
-static const struct ml_batch_place *find_place(const struct ml_batch_opts *bo, const char *name)
-{
-	for (size_t i = 0; i < bo->nplace; i++)
-		if (!strcmp(bo->place[i].name, name))
-			return &bo->place[i];
-	return NULL;
-}
-
-/*
- * The batch runs as a pipeline.  What a module needs of no other module
- * (reading the file, parsing it, laying its sections out) is done ahead by
- * loader threads into a ring of slots; what depends on the modules before
- * it (its place in the area, binding to their exports, relocating, adding
- * its own exports) is done by the calling thread, strictly in load order.
- * The result does not depend on the number of threads.
- */
-enum { SLOT_FREE, SLOT_BUSY, SLOT_READY };
-
-struct bslot {
-	size_t k;                 /* position in the load order */
-	int state;
-	struct ml_obj *o;
-	struct ml_modern_layout l;
-	struct ml_diags md;
-	int err;
-	struct ml_buf file;       /* the file's bytes, reused from module to module */
-};
-
-struct bpipe {
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	struct bslot *slots;
-	size_t nslots, next, norder;
-	const size_t *order;
-	struct bmod *v;
-};
-
-/* The order-independent part: read, parse, lay out. */
-static void batch_load(struct bmod *m, struct bslot *sl)
-{
-	int err;
-
-	/* The slot's last object is freed here, by the thread that allocated it:
-	 * freeing memory of another thread's malloc arena costs that arena's lock. */
-	ml_obj_free(sl->o);
-	sl->o = NULL;
-	err = ml_obj_load_into(m->path, &sl->file, &sl->o, &sl->md);
-
-	if (!err && !ml_obj_is_modern(sl->o)) {
-		ml_err(&sl->md, NULL, "%s: not a modern (2.6 or later) module: no .gnu.linkonce.this_module and no vermagic", m->path);
-		err = -ENOEXEC;
-	}
-	if (!err)
-		err = ml_modern_layout(sl->o, &sl->l, &sl->md);
-	sl->err = err;
-}
-
-/*
- * With the lock held: claim the next module to load if its slot is free,
- * load it (lock dropped meanwhile) and mark it ready.  false: nothing to do.
- */
-static bool load_next(struct bpipe *p)
-{
-	struct bslot *sl;
-	size_t k = p->next;
-
-	if (k >= p->norder || p->slots[k % p->nslots].state != SLOT_FREE)
-		return false;
-	p->next++;
-	sl = &p->slots[k % p->nslots];
-	sl->state = SLOT_BUSY;
-	sl->k = k;
-	pthread_mutex_unlock(&p->mu);
-	batch_load(&p->v[p->order[k]], sl);
-	pthread_mutex_lock(&p->mu);
-	sl->state = SLOT_READY;
-	pthread_cond_broadcast(&p->cv);
-	return true;
-}
-
-static void *loader_thread(void *arg)
-{
-	struct bpipe *p = arg;
-
-	pthread_mutex_lock(&p->mu);
-	while (p->next < p->norder)
-		if (!load_next(p))
-			pthread_cond_wait(&p->cv, &p->mu);
-	pthread_mutex_unlock(&p->mu);
-	return NULL;
-}
-
-/*
- * A module's name names its files in --out, and .modinfo's name= can hold
- * anything (forensics reads hostile modules): only a plain file name will do,
- * with nothing that breaks modules.index's lines either.
- */
-static bool file_name_ok(const char *n)
-{
-	if (!*n || !strcmp(n, ".") || !strcmp(n, ".."))
-		return false;
-	for (; *n; n++)
-		if (*n == '/' || (unsigned char)*n <= ' ' || *n == 0x7f)
-			return false;
-	return true;
-}
-
-/* The order-dependent part: place at the area's cursor, resolve, relocate, export. */
-static void batch_finish(const struct ml_batch_opts *bo, struct bslot *sl, uint64_t *cursor,
-			 uint64_t *pcpu, struct ml_batch_module *res, struct ml_diags *d)
-{
-	struct ml_obj *o = sl->o;
-	const struct ml_modern_layout *l = &sl->l;
-	const struct ml_batch_place *pl;
-	uint64_t core, init, pc = 0, next = *cursor, next_pcpu = *pcpu;
-	int err = sl->err;
-
-	if (err)
-		goto out;
-	if (bo->outdir && !file_name_ok(res->name)) {
-		ml_err(d, NULL, "%s: module name '%s' (.modinfo) is not a plain file name (empty, '.', '..', a '/', a blank or a control character): nothing written to %s",
-		       res->path, res->name, bo->outdir);
-		err = -EINVAL;
-		goto out;
-	}
-	pl = find_place(bo, res->name);
-	if (pl) {
-		core = pl->core;
-		init = pl->have_init ? pl->init : core + l->core_size;
-	} else {
-		core = *cursor;
-		init = core + l->core_size;
-		next = align_up(init + l->init_size, ML_PAGE);
-	}
-	if (l->percpu >= 0 && pl && pl->have_percpu) {
-		pc = pl->percpu;
-	} else if (l->percpu >= 0) {
-		pc = align_up(*pcpu, l->percpu_align);
-		next_pcpu = pc + l->percpu_size;
-	}
-	res->core = core;
-	res->init = init;
-	res->core_size = l->core_size;
-	res->init_size = l->init_size;
-	res->kernel_core_size = l->kernel_core_size;
-	res->percpu = pc;
-	res->percpu_size = l->percpu_size;
-	res->nrelocs = l->nrelocs;
-	ml_modern_place(o, l, core, init, pc);
-	err = ml_modern_resolve(o, bo->ksyms, &res->nunresolved, d);
-	if (err)
-		goto out;
-	err = ml_relocate(o, NULL, d);
-	if (err)
-		goto out;
-	/* Only a module that loads keeps its place: the kernel frees a failed one's memory. */
-	*cursor = next;
-	*pcpu = next_pcpu;
-	res->nexports = ml_modern_exports(o, bo->ksyms, res->name);
-	if (bo->outdir) {
-		char *ip = ml_xasprintf("%s/%s.img", bo->outdir, res->name);
-		char *mp = ml_xasprintf("%s/%s.map", bo->outdir, res->name);
-		struct ml_buf map = { 0 };
-
-		err = ml_write_image(o, ip, d);
-		ml_write_map(o, &map);
-		if (!err && (err = ml_write_whole(mp, map.p, map.len)))
-			ml_err(d, NULL, "cannot write %s: %s", mp, strerror(-err));
-		free(ip);
-		free(mp);
-		ml_buf_free(&map);
-	}
-out:
-	res->err = err; /* the object is freed when the slot is next loaded */
-}
-
-/* Linux 2.2/2.4 (a retro build's home) cannot run the threads a C library makes today. */
-static bool kernel_has_threads(void)
-{
-	struct utsname u;
-	unsigned major = 0, minor = 0;
-
-	if (uname(&u) || sscanf(u.release, "%u.%u", &major, &minor) != 2)
-		return true;
-	return major > 2 || (major == 2 && minor >= 6);
-}
-
-static unsigned batch_jobs(const struct ml_batch_opts *bo)
-{
-	long n = bo->jobs ? (long)bo->jobs : sysconf(_SC_NPROCESSORS_ONLN);
-
-	if (n > 1 && !kernel_has_threads())
-		n = 1;
-	return n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
-}
-
-/* The first pass (names, undefined symbols, exports) split over threads. */
-struct scan_job {
-	struct bmod *v;
-	size_t n, stride, first;
-	struct ml_strpool names; /* the names its modules need and offer */
-};
-
-static void *scan_thread(void *arg)
-{
-	struct scan_job *j = arg;
-	struct ml_buf buf = { 0 };
-
-	for (size_t i = j->first; i < j->n; i += j->stride) {
-		struct ml_diags md = { 0 };
-
-		if (scan_module(&j->v[i], &buf, &j->names, &md))
-			j->v[i].state = -1; /* reported when its turn comes */
-		ml_diags_free(&md);
-	}
-	ml_buf_free(&buf);
-	return NULL;
-}
-
-/* Run fn over jobs[0..n) with n - 1 extra threads (the caller runs the last). */
-static void run_threads(void *(*fn)(void *), void *jobs, size_t size, unsigned n)
-{
-	pthread_t *t = ml_xcalloc(n, sizeof(*t));
-	unsigned started = 0;
-
-	for (unsigned i = 0; i + 1 < n; i++) {
-		void *job = (char *)jobs + i * size;
-
-		if (pthread_create(&t[started], NULL, fn, job))
-			fn(job); /* no thread to be had: do it here */
-		else
-			started++;
-	}
-	fn((char *)jobs + (n - 1) * size);
-	for (unsigned i = 0; i < started; i++)
-		pthread_join(t[i], NULL);
-	free(t);
-}
-
-int ml_batch_relocate(const struct ml_batch_opts *bo, struct ml_batch_totals *t,
-		      struct ml_diags *d)
-{
-	size_t n = bo->npaths, *order, norder = 0;
-	struct bmod *v = ml_xcalloc(n + 1, sizeof(*v));
-	struct ml_hash byname, provider, loaded; /* loaded: names of the modules loaded so far */
-	uint64_t cursor = bo->base, pcpu = bo->percpu;
-	unsigned jobs = batch_jobs(bo), nscan;
-	struct scan_job *sj;
-	int err = 0;
-
-	memset(t, 0, sizeof(*t));
-	t->jobs = jobs;
-	double t0 = ml_now();
-	ml_hash_init(&byname, n);
-	ml_hash_init(&provider, 4 * n);
-	ml_hash_init(&loaded, n);
-	/* What each module needs and offers, for the order. */
-	elf_version(EV_CURRENT); /* once, before any thread uses libelf */
-	for (size_t i = 0; i < n; i++)
-		v[i].path = ml_xstrdup(bo->paths[i]);
-	nscan = jobs < n ? jobs : n ? (unsigned)n : 1;
-	sj = ml_xcalloc(nscan, sizeof(*sj));
-	for (unsigned i = 0; i < nscan; i++)
-		sj[i] = (struct scan_job){ .v = v, .n = n, .stride = nscan, .first = i };
-	run_threads(scan_thread, sj, sizeof(*sj), nscan);
-	for (size_t i = 0; i < n; i++) {
-		if (!v[i].name)
-			v[i].name = name_from_path(v[i].path);
-		if (!ml_hash_get(&byname, v[i].name, strlen(v[i].name)))
-			ml_hash_put(&byname, v[i].name, strlen(v[i].name), (void *)(uintptr_t)(i + 1));
-		for (size_t k = 0; k < v[i].nexports; k++)
-			if (!ml_hash_get(&provider, v[i].exports[k], strlen(v[i].exports[k])))
-				ml_hash_put(&provider, v[i].exports[k], strlen(v[i].exports[k]),
-					    (void *)(uintptr_t)(i + 1));
-	}
-	if (bo->modules_dep) {
-		err = read_modules_dep(v, n, &byname, bo->modules_dep, d);
-		if (err)
-			goto out;
-	} else {
-		/* Computed from symbols: a module needs the modules that export what it
-		 * leaves undefined, unless the kernel proper has it. */
-		for (size_t i = 0; i < n; i++)
-			for (size_t k = 0; k < v[i].nundef; k++) {
-				const char *s = v[i].undef[k];
-				void *p = ml_hash_get(&provider, s, strlen(s));
-				uint64_t val;
-
-				if (p && (uintptr_t)p - 1 != i && !ml_ksymtab_value(bo->ksyms, s, &val))
-					add_dep(&v[i], (uintptr_t)p - 1);
-			}
-	}
-	order = ml_xmalloc((n + 1) * sizeof(*order));
-	double t1 = ml_now();
-
-	t->t_scan = t1 - t0;
-	for (size_t i = 0; i < n; i++) {
-		if (v[i].state < 0) {
-			v[i].state = 0;
-			v[i].nexports = 0;
-		}
-		visit(v, i, order, &norder);
-	}
-	{
-		struct bpipe p = { .norder = norder, .order = order, .v = v };
-		unsigned nloaders = jobs > 1 ? jobs - 1 : 0, started = 0;
-		pthread_t *th = ml_xcalloc(nloaders + 1, sizeof(*th));
-
-		/* Enough slots that loaders run ahead while this thread relocates. */
-		p.nslots = nloaders ? 2 * (size_t)nloaders + 2 : 1;
-		p.slots = ml_xcalloc(p.nslots, sizeof(*p.slots));
-		pthread_mutex_init(&p.mu, NULL);
-		pthread_cond_init(&p.cv, NULL);
-		for (unsigned i = 0; i < nloaders; i++)
-			if (!pthread_create(&th[started], NULL, loader_thread, &p))
-				started++;
-		for (size_t k = 0; k < norder; k++) {
-			struct bmod *m = &v[order[k]];
-			struct bslot *sl = &p.slots[k % p.nslots];
-			struct ml_batch_module res = { .path = m->path, .name = m->name, .index = k, .total = n };
-			size_t first;
-
-			if (started) {
-				double w = ml_now();
-
-				/* Rather than wait for module k, load one further on. */
-				pthread_mutex_lock(&p.mu);
-				while (sl->state != SLOT_READY || sl->k != k)
-					if (!load_next(&p))
-						pthread_cond_wait(&p.cv, &p.mu);
-				pthread_mutex_unlock(&p.mu);
-				t->t_wait += ml_now() - w;
-			} else {
-				batch_load(m, sl);
-			}
-			/* One module of a name, as the kernel: a second is refused (its
-			 * files in --out would replace the first's). */
-			first = (uintptr_t)ml_hash_get(&loaded, m->name, strlen(m->name));
-			if (!sl->err && first) {
-				ml_err(&sl->md, NULL, "%s: a module named %s is already loaded, from %s", m->path,
-				       m->name, v[first - 1].path);
-				sl->err = -EEXIST;
-			}
-			batch_finish(bo, sl, &cursor, &pcpu, &res, &sl->md);
-			if (!res.err)
-				ml_hash_put(&loaded, m->name, strlen(m->name), (void *)(uintptr_t)(order[k] + 1));
-			t->modules++;
-			if (res.err)
-				t->failed++;
-			t->relocs += res.err ? 0 : res.nrelocs;
-			t->unresolved += res.nunresolved;
-			t->exports += res.nexports;
-			t->bytes += res.err ? 0 : res.core_size + res.init_size;
-			if (bo->report)
-				bo->report(bo->arg, &res, &sl->md);
-			ml_diags_free(&sl->md);
-			if (started) {
-				pthread_mutex_lock(&p.mu);
-				sl->state = SLOT_FREE;
-				pthread_cond_broadcast(&p.cv);
-				pthread_mutex_unlock(&p.mu);
-			}
-		}
-		for (unsigned i = 0; i < started; i++)
-			pthread_join(th[i], NULL);
-		t->t_link = ml_now() - t1;
-		for (size_t i = 0; i < p.nslots; i++) {
-			ml_obj_free(p.slots[i].o);
-			ml_buf_free(&p.slots[i].file);
-		}
-		free(p.slots);
-		free(th);
-		pthread_mutex_destroy(&p.mu);
-		pthread_cond_destroy(&p.cv);
-	}
-	t->area_end = cursor;
-	free(order);
-out:
-	for (size_t i = 0; i < n; i++)
-		bmod_free(&v[i]);
-	for (unsigned i = 0; i < nscan; i++)
-		ml_strpool_free(&sj[i].names);
-	free(sj);
-	free(v);
-	ml_hash_free(&byname);
-	ml_hash_free(&provider);
-	ml_hash_free(&loaded);
-	return err ? err : t->failed ? -ENOEXEC : 0;
 }

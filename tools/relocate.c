@@ -6,7 +6,7 @@
  * before; one line per module, a summary, optional images and maps.
  */
 #include "tools/tools.h"
-#include "loader/loader.h"
+#include "batch/batch.h"
 
 #include <dirent.h>
 #include <getopt.h>
@@ -147,8 +147,7 @@ static void report(void *arg, const struct ml_batch_module *m, const struct ml_d
 			fprintf(stderr, "\r\033[K");
 	}
 	if (r->index && !m->err)
-		fprintf(r->index, "%s %s 0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64 "\n",
-			m->name, m->path, m->core, m->core_size, m->init, m->init_size, m->kernel_core_size);
+		ml_batch_index_line(r->index, m);
 	if (!m->err && r->quiet)
 		return;
 	printf("%-4s %-28s core 0x%016" PRIx64 " size 0x%07" PRIx64 " init 0x%016" PRIx64
@@ -161,129 +160,152 @@ static void report(void *arg, const struct ml_batch_module *m, const struct ml_d
 	}
 }
 
-int ml_tool_relocate(int argc, char **argv)
-{
-	struct ml_batch_opts bo = { .base = 0xffffffffc0000000ULL };
-	struct ml_batch_totals t;
-	struct ml_ksymtab kt;
-	struct ml_diags d = { 0 };
-	struct paths paths = { 0 };
-	struct ml_batch_place *place = NULL;
-	struct run run = { 0 };
-	bool have_percpu = false, stats = false;
-	const char *tree = NULL;
-	int c, rc = 1;
+/* What the command line says, beyond the batch's own options. */
+struct args {
+	struct ml_batch_opts bo;
+	struct ml_batch_place *place; /* --at, bo.nplace of them */
+	bool have_percpu, stats;
+	const char *tree;
+};
 
-	ml_ksymtab_init(&kt);
+/* --at=NAME=CORE[,INIT[,PERCPU]]; an empty INIT keeps the default. */
+static bool parse_at(char *arg, struct args *a)
+{
+	char *eq = strrchr(arg, '='), *comma, *comma2 = NULL;
+	struct ml_batch_place *p;
+
+	a->place = ml_xrealloc(a->place, (a->bo.nplace + 1) * sizeof(*a->place));
+	p = &a->place[a->bo.nplace];
+	memset(p, 0, sizeof(*p));
+	comma = eq ? strchr(eq, ',') : NULL;
+	if (comma) {
+		*comma = 0;
+		comma2 = strchr(comma + 1, ',');
+		if (comma2)
+			*comma2 = 0;
+	}
+	p->have_init = comma && comma[1];
+	p->have_percpu = comma2 != NULL;
+	if (!eq || eq == arg || !ml_parse_ulong(eq + 1, &p->core) ||
+	    (p->have_init && !ml_parse_ulong(comma + 1, &p->init)) ||
+	    (comma2 && !ml_parse_ulong(comma2 + 1, &p->percpu))) {
+		fprintf(stderr, "relocate: bad --at (NAME=CORE[,INIT[,PERCPU]])\n");
+		return false;
+	}
+	*eq = 0;
+	p->name = arg;
+	a->bo.nplace++;
+	return true;
+}
+
+/* The options (symbol files are read into kt as they come); false: stop (said). */
+static bool parse_args(int argc, char **argv, struct args *a, struct run *run,
+		       struct ml_ksymtab *kt, struct ml_diags *d)
+{
+	int c;
+
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+qhj:", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_KSYMS:
 		case OPT_KALLSYMS:
 		case OPT_SYSMAP:
-			ml_ksyms_load(&kt, c == OPT_KSYMS ? ML_SRC_KSYMS : c == OPT_KALLSYMS ? ML_SRC_KALLSYMS : ML_SRC_SYSMAP,
-				      optarg, &d);
+			ml_ksyms_load(kt, c == OPT_KSYMS ? ML_SRC_KSYMS : c == OPT_KALLSYMS ? ML_SRC_KALLSYMS : ML_SRC_SYSMAP,
+				      optarg, d);
 			break;
-		case OPT_TREE: tree = optarg; break;
-		case OPT_DEP: bo.modules_dep = optarg; break;
-		case OPT_OUT: bo.outdir = optarg; break;
+		case OPT_TREE: a->tree = optarg; break;
+		case OPT_DEP: a->bo.modules_dep = optarg; break;
+		case OPT_OUT: a->bo.outdir = optarg; break;
 		case OPT_BASE:
 		case OPT_PERCPU:
-			if (!ml_parse_ulong(optarg, c == OPT_BASE ? &bo.base : &bo.percpu)) {
+			if (!ml_parse_ulong(optarg, c == OPT_BASE ? &a->bo.base : &a->bo.percpu)) {
 				fprintf(stderr, "relocate: bad address '%s'\n", optarg);
-				goto out;
+				return false;
 			}
-			have_percpu |= c == OPT_PERCPU;
+			a->have_percpu |= c == OPT_PERCPU;
 			break;
-		case OPT_AT: {
-			/* NAME=CORE[,INIT[,PERCPU]]; an empty INIT keeps the default. */
-			char *eq = strrchr(optarg, '='), *comma, *comma2 = NULL;
-			struct ml_batch_place *p;
-
-			place = ml_xrealloc(place, (bo.nplace + 1) * sizeof(*place));
-			p = &place[bo.nplace];
-			memset(p, 0, sizeof(*p));
-			comma = eq ? strchr(eq, ',') : NULL;
-			if (comma) {
-				*comma = 0;
-				comma2 = strchr(comma + 1, ',');
-				if (comma2)
-					*comma2 = 0;
-			}
-			p->have_init = comma && comma[1];
-			p->have_percpu = comma2 != NULL;
-			if (!eq || eq == optarg || !ml_parse_ulong(eq + 1, &p->core) ||
-			    (p->have_init && !ml_parse_ulong(comma + 1, &p->init)) ||
-			    (comma2 && !ml_parse_ulong(comma2 + 1, &p->percpu))) {
-				fprintf(stderr, "relocate: bad --at (NAME=CORE[,INIT[,PERCPU]])\n");
-				goto out;
-			}
-			*eq = 0;
-			p->name = optarg;
-			bo.nplace++;
+		case OPT_AT:
+			if (!parse_at(optarg, a))
+				return false;
 			break;
-		}
-		case 'q': run.quiet = true; break;
-		case OPT_STATS: stats = true; break;
+		case 'q': run->quiet = true; break;
+		case OPT_STATS: a->stats = true; break;
 		case 'j': {
 			uint64_t j;
 
 			if (!ml_parse_ulong(optarg, &j) || j < 1 || j > 64) {
 				fprintf(stderr, "relocate: bad --jobs '%s' (1 to 64)\n", optarg);
-				goto out;
+				return false;
 			}
-			bo.jobs = (unsigned)j;
+			a->bo.jobs = (unsigned)j;
 			break;
 		}
 		default:
 			usage();
-			goto out;
+			return false;
 		}
 	}
-	if (d.nerr)
-		goto out;
-	if (tree && walk(tree, &paths, &d))
-		goto out;
-	if (paths.n) /* qsort wants a non-NULL array even for 0 items */
-		qsort(paths.v, paths.n, sizeof(*paths.v), cmp_str);
+	return !d->nerr;
+}
+
+/* --tree's modules (sorted), then the command line's; false: none, or the tree unreadable. */
+static bool collect_paths(const char *tree, int argc, char **argv, struct paths *paths,
+			  struct ml_diags *d)
+{
+	if (tree && walk(tree, paths, d))
+		return false;
+	if (paths->n) /* qsort wants a non-NULL array even for 0 items */
+		qsort(paths->v, paths->n, sizeof(*paths->v), cmp_str);
 	for (int i = optind; i < argc; i++)
-		paths_add(&paths, ml_xstrdup(argv[i]));
-	if (!paths.n) {
+		paths_add(paths, ml_xstrdup(argv[i]));
+	if (!paths->n) {
 		fprintf(stderr, "relocate: no modules (give --tree=DIR or module files)\n");
 		usage();
-		goto out;
+		return false;
 	}
-	if (!have_percpu && !ml_ksymtab_value(&kt, "__per_cpu_end", &bo.percpu))
-		bo.percpu = 0;
-	if (bo.outdir) {
-		char *ip = ml_xasprintf("%s/modules.index", bo.outdir);
+	return true;
+}
 
-		mkdir(bo.outdir, 0755);
-		run.index = fopen(ip, "w");
-		if (!run.index)
-			ml_err(&d, NULL, "cannot write %s", ip);
-		free(ip);
-		if (!run.index)
-			goto out;
-	}
-	run.progress = isatty(STDERR_FILENO) && (run.quiet || !isatty(STDOUT_FILENO));
-	bo.ksyms = &kt;
-	bo.paths = (const char *const *)paths.v;
-	bo.npaths = paths.n;
-	bo.place = place;
-	bo.report = report;
-	bo.arg = &run;
-	ml_batch_relocate(&bo, &t, &d);
-	if (run.index && fclose(run.index))
-		ml_err(&d, NULL, "cannot write %s/modules.index", bo.outdir);
-	if (run.progress)
-		fprintf(stderr, "\r\033[K");
+static void print_totals(const struct ml_batch_totals *t, bool stats)
+{
 	printf("%zu modules: %zu ok, %zu failed; %zu relocations, %zu unresolved symbols, %zu exports; %" PRIu64 " bytes in the module area up to 0x%016" PRIx64 "\n",
-	       t.modules, t.modules - t.failed, t.failed, t.relocs, t.unresolved, t.exports, t.bytes,
-	       t.area_end);
+	       t->modules, t->modules - t->failed, t->failed, t->relocs, t->unresolved, t->exports, t->bytes,
+	       t->area_end);
 	if (stats)
 		printf("stats: %u thread%s; first pass (symbols, order) %.3f s; loading and relocating %.3f s, of which %.3f s waiting for loader threads\n",
-		       t.jobs, t.jobs == 1 ? "" : "s", t.t_scan, t.t_link, t.t_wait);
+		       t->jobs, t->jobs == 1 ? "" : "s", t->t_scan, t->t_link, t->t_wait);
+}
+
+int ml_tool_relocate(int argc, char **argv)
+{
+	struct args a = { .bo = { .base = 0xffffffffc0000000ULL } };
+	struct ml_batch_totals t;
+	struct ml_ksymtab kt;
+	struct ml_diags d = { 0 };
+	struct paths paths = { 0 };
+	struct run run = { 0 };
+	int rc = 1;
+
+	ml_ksymtab_init(&kt);
+	if (!parse_args(argc, argv, &a, &run, &kt, &d) || !collect_paths(a.tree, argc, argv, &paths, &d))
+		goto out;
+	if (!a.have_percpu && !ml_ksymtab_value(&kt, "__per_cpu_end", &a.bo.percpu))
+		a.bo.percpu = 0;
+	if (a.bo.outdir && !(run.index = ml_batch_index_open(a.bo.outdir, &d)))
+		goto out;
+	run.progress = isatty(STDERR_FILENO) && (run.quiet || !isatty(STDOUT_FILENO));
+	a.bo.ksyms = &kt;
+	a.bo.paths = (const char *const *)paths.v;
+	a.bo.npaths = paths.n;
+	a.bo.place = a.place;
+	a.bo.report = report;
+	a.bo.arg = &run;
+	ml_batch_relocate(&a.bo, &t, &d);
+	if (run.index)
+		ml_batch_index_close(run.index, a.bo.outdir, &d);
+	if (run.progress)
+		fprintf(stderr, "\r\033[K");
+	print_totals(&t, a.stats);
 	rc = t.failed || d.nerr ? 1 : 0;
 out:
 	fflush(stdout);
@@ -291,7 +313,7 @@ out:
 	for (size_t i = 0; i < paths.n; i++)
 		free(paths.v[i]);
 	free(paths.v);
-	free(place);
+	free(a.place);
 	ml_ksymtab_free(&kt);
 	ml_diags_free(&d);
 	return rc;
