@@ -6,7 +6,8 @@
  * Device tables (MODULE_DEVICE_TABLE: __module_<type>_table pointing at an array of
  * <type>_id structures, __module_<type>_size giving their size) are read, as modutils
  * did, from a pseudo-relocated image: undefined symbols count as 0, the image sits at
- * 0x1000, and the arrays are decoded in the module's own word size and byte order.
+ * 0x1000 laid out by modutils' rules, and the arrays are decoded in the module's own
+ * word size and byte order.
  * Generic strings (MODULE_GENERIC_STRING) are .modstring's NUL-separated strings.
  */
 #include "modconf/modconf-int.h"
@@ -279,6 +280,12 @@ void ml_depmod_device_tables(struct ml_depmod_mod *m, struct ml_obj *o, struct m
 			o->syms[i].sec = ML_SEC_ABS;
 			o->syms[i].value = 0;
 		}
+	/*
+	 * Laid out as modutils laid it out (insmod's rules: its COMMON order, its .got and
+	 * .plt among the data): a table entry holding an address (a driver_data pointing
+	 * at a COMMON variable) then reads what modutils' depmod printed.
+	 */
+	o->mu24 = true;
 	if (ml_size_stubs(o, &quiet))
 		goto fail;
 	ml_allocate_commons(o);
