@@ -144,23 +144,17 @@ struct args {
 /* -1: go on; else the exit status (-h, a bad option). */
 static int parse_args(int argc, char **argv, struct args *a)
 {
-	struct option *longopts = ml_modopts_longopts(own_longopts);
+	struct option *longopts = ml_modopts_start(own_longopts);
 	bool bad_opt = false;
-	int o, t;
+	int o;
 
-	optind = 1;
-	opterr = 1;
-	while ((o = getopt_long(argc, argv, "aAeF:nru" ML_MODOPTS_SHORT, longopts, NULL)) !=
-	       -1) {
-		t = ml_modopts_take(&a->mo, o, optarg);
-		if (t == ML_MODOPTS_HELP) {
+	while ((o = ml_modopts_next(&a->mo, argc, argv, "aAeF:nru" ML_MODOPTS_SHORT,
+				    longopts)) != -1) {
+		switch (o) {
+		case ML_MODOPTS_HELP:
 			usage();
 			free(longopts);
 			return 0;
-		}
-		if (t == ML_MODOPTS_TAKEN)
-			continue;
-		switch (o) {
 		case 'A':
 		case 'a':
 			a->quick = o == 'A';

@@ -25,7 +25,7 @@ static const struct option shared[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-struct option *ml_modopts_longopts(const struct option *own)
+struct option *ml_modopts_start(const struct option *own)
 {
 	size_t n = 0;
 	struct option *t;
@@ -35,15 +35,17 @@ struct option *ml_modopts_longopts(const struct option *own)
 	t = ml_xcalloc(n + ML_ARRAY_SIZE(shared), sizeof(*t));
 	memcpy(t, own, n * sizeof(*t));
 	memcpy(t + n, shared, sizeof(shared));
+	optind = 1;
+	opterr = 1;
 	return t;
 }
 
-int ml_modopts_take(struct ml_modopts *m, int o, const char *arg)
+/* Take getopt's answer o if it is a shared option: 1, else 0. */
+static int take(struct ml_modopts *m, int o, const char *arg)
 {
 	switch (o) {
 	case 'b': m->base = arg; break;
 	case 'C': m->conf = arg; break;
-	case 'h': return ML_MODOPTS_HELP;
 	case 'q': m->quiet = true; break;
 	case 's':
 		m->syslog = true;
@@ -56,9 +58,23 @@ int ml_modopts_take(struct ml_modopts *m, int o, const char *arg)
 		break;
 	case OPT_KERNEL: m->kspec = arg; break;
 	case OPT_RELEASE: m->release = arg; break;
-	default: return ML_MODOPTS_NOT_MINE;
+	default: return 0;
 	}
-	return ML_MODOPTS_TAKEN;
+	return 1;
+}
+
+int ml_modopts_next(struct ml_modopts *m, int argc, char **argv, const char *optstring,
+		    const struct option *longopts)
+{
+	int o;
+
+	while ((o = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
+		if (o == 'h')
+			return ML_MODOPTS_HELP;
+		if (!take(m, o, optarg))
+			return o;
+	}
+	return -1;
 }
 
 const char *ml_modopts_release(const char *forced, struct ml_kernel *k, char *buf,

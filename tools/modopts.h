@@ -27,16 +27,21 @@ struct ml_modopts {
 
 /*
  * The tool's own long options (up to their { NULL } end), then the shared ones, in a
- * table to free.  getopt_long lists the candidates of an ambiguous abbreviation in
- * table order ("--ver": --verbose, --version): keeping the tool's own first keeps the
- * lists modutils' tools printed.
+ * table to free; getopt starts afresh (optind, opterr).  getopt_long lists the
+ * candidates of an ambiguous abbreviation in table order ("--ver": --verbose,
+ * --version): keeping the tool's own first keeps the lists modutils' tools printed.
  */
-struct option *ml_modopts_longopts(const struct option *own);
+struct option *ml_modopts_start(const struct option *own);
 
-enum { ML_MODOPTS_NOT_MINE, ML_MODOPTS_TAKEN, ML_MODOPTS_HELP };
-/* Take getopt's answer o if it is a shared option; ML_MODOPTS_HELP: -h, the tool
- * prints its usage and stops (with status 0) at once, as modutils did. */
-int ml_modopts_take(struct ml_modopts *m, int o, const char *arg);
+/* -h: the tool prints its usage and stops (status 0) at once, as modutils did. */
+#define ML_MODOPTS_HELP (-2)
+/*
+ * The next option that is the tool's own (getopt_long's answer, '?' and ':' included),
+ * the shared ones taken into m on the way; -1 at the end, ML_MODOPTS_HELP for -h.
+ * optstring: the tool's letters followed by ML_MODOPTS_SHORT.
+ */
+int ml_modopts_next(struct ml_modopts *m, int argc, char **argv, const char *optstring,
+		    const struct option *longopts);
 
 /* The release: forced (--kernel-release or the version argument), else the kernel's
  * (k may be NULL), else `uname -r`; in buf unless forced; NULL if none. */

@@ -101,25 +101,19 @@ struct args {
 /* -1: go on; else the exit status (-h, a bad option). */
 static int parse_args(int argc, char **argv, struct args *a, struct ml_modprobe *mp)
 {
-	struct option *longopts = ml_modopts_longopts(own_longopts);
-	int o, t, scan = argc;
+	struct option *longopts = ml_modopts_start(own_longopts);
+	int o, scan = argc;
 	bool bad = false;
 
 	if (mp->safe)
 		scan--; /* the last argument is a module name, never an option */
-	optind = 1;
-	opterr = 1;
-	while ((o = getopt_long(scan, argv, "t:acdlnrk" ML_MODOPTS_SHORT, longopts, NULL)) !=
-	       -1) {
-		t = ml_modopts_take(&a->mo, o, optarg);
-		if (t == ML_MODOPTS_HELP) {
+	while ((o = ml_modopts_next(&a->mo, scan, argv, "t:acdlnrk" ML_MODOPTS_SHORT,
+				    longopts)) != -1) {
+		switch (o) {
+		case ML_MODOPTS_HELP:
 			usage();
 			free(longopts);
 			return 0;
-		}
-		if (t == ML_MODOPTS_TAKEN)
-			continue;
-		switch (o) {
 		case 't': mp->type = optarg; break;
 		case 'a': mp->loadall = true; break;
 		case 'c': a->showconfig = true; break;
