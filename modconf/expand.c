@@ -12,7 +12,10 @@
  *    modutils' last resort `/bin/echo "word"` did: variables and commands inside
  *    double quotes, then split at white space, one level of quotes removed.
  *
- * Where a single value is wanted, callers take the first word of the result.
+ * Where a single value is wanted, callers take the first word of the result
+ * (ml_meta_expand1).  The words of a modules.conf line itself (ml_next_word, quotes
+ * grouping) and of a list (ml_split_words) are cut here too: all of modconf's word
+ * handling in one room.
  */
 #include "modconf/modconf-int.h"
 
@@ -197,4 +200,38 @@ int ml_meta_expand(const char *word, const char *prefix, const char *release, in
 	}
 	free(s);
 	return r ? -1 : 0;
+}
+
+char *ml_meta_expand1(const char *word, const char *prefix, const char *release)
+{
+	struct ml_words w = { 0 };
+	char *s = NULL;
+
+	if (ml_meta_expand(word, prefix, release, ML_ME_ALL, &w) == 0 && w.n)
+		s = ml_xstrdup(w.v[0]);
+	ml_words_free(&w);
+	return s;
+}
+
+char *ml_next_word(char *p)
+{
+	char *e = p;
+
+	for (; *e && !isspace((unsigned char)*e); e++) {
+		char q = *e;
+
+		if (q != '"' && q != '\'' && q != '`')
+			continue;
+		for (e++; *e && *e != q; e++)
+			if (*e == '\\' && e[1] == q)
+				e++;
+		if (!*e)
+			break;
+	}
+	if (*e) {
+		*e++ = 0;
+		while (isspace((unsigned char)*e))
+			e++;
+	}
+	return e;
 }

@@ -55,7 +55,7 @@ int ml_meta_expand(const char *word, const char *prefix, const char *release, in
 /* "2.4" of "2.4.37-pre1": what `kernelversion` expands to. */
 char *ml_kernelversion(const char *release);
 
-/* ---- conf.c: modules.conf ---- */
+/* ---- modules.conf: conf.c reads it (conffile.c, directive.c), confdata.c holds it ---- */
 enum ml_genfile {
 	ML_GEN_GENERIC_STRING,
 	ML_GEN_PCIMAP,
@@ -185,7 +185,7 @@ const struct ml_dep_entry *ml_depfile_name(const struct ml_depfile *df, const ch
 void ml_depfile_format(struct ml_buf *out, const char *path, const char *const *deps,
 		       size_t ndeps);
 
-/* ---- depmod.c: dependencies from symbols, device tables ---- */
+/* ---- depmod.c: dependencies from symbols; devtables.c: device tables ---- */
 struct ml_depmod_mod {
 	char *path;                 /* as found (with the base directory) */
 	bool loaded;                /* the object could be read */
@@ -207,9 +207,9 @@ struct ml_depmod {
 void ml_depmod_init(struct ml_depmod *dm);
 void ml_depmod_free(struct ml_depmod *dm);
 /*
- * Kernel symbols: from a file (-F): a System.map or a /proc/kallsyms copy (the
- * exported names: __kstrtab_NAME), or a /proc/ksyms copy (kernel lines only); or
- * from a kernel (its own exports, not those of loaded modules).
+ * Kernel symbols: from a file (-F), read by insmod's symbol-file reader: a System.map
+ * or a /proc/kallsyms copy (the exported names: __kstrtab_NAME), or a /proc/ksyms copy
+ * (kernel lines only); or from a kernel (its own exports, not those of loaded modules).
  */
 int ml_depmod_kernel_file(struct ml_depmod *dm, const char *path, struct ml_diags *d);
 int ml_depmod_kernel(struct ml_depmod *dm, struct ml_kernel *k, struct ml_diags *d);

@@ -4,6 +4,7 @@
  *   /proc/ksyms     "ADDR NAME" or "ADDR NAME\t[MODULE]"   (2.2/2.4)
  *   /proc/kallsyms  "ADDR TYPE NAME" or "ADDR TYPE NAME\t[MODULE]"
  *   System.map      "ADDR TYPE NAME" (nm's output)
+ * (depmod -F reads a System.map for the kernel's exports alone: ML_SRC_SYSMAP_EXPORTS.)
  * Real files are read liberally: CRLF endings, blank lines, any type letter
  * nm prints, a [MODULE] column in any of them, and further columns (nm -l's
  * "file:line", notes) after the name or the module, which are ignored.  A
@@ -32,6 +33,7 @@ static const char *const src_names[] = {
 	[ML_SRC_KALLSYMS] = "kallsyms",
 	[ML_SRC_SYSMAP] = "System.map",
 	[ML_SRC_KERNEL] = "kernel",
+	[ML_SRC_SYSMAP_EXPORTS] = "System.map",
 };
 
 /* Bad lines reported one by one; the rest are counted. */
@@ -78,6 +80,32 @@ static const unsigned char type_class[256] = {
 	['?'] = TYPE_ENTER, ['-'] = TYPE_SKIP,
 };
 
+/*
+ * The exported name of a System.map entry: __kstrtab_NAME (and sparc's spellings of
+ * names starting with a dot, and __export_priv_), rewritten in place; or NULL.
+ */
+static char *export_name(char *name)
+{
+	if (!strncmp(name, "__kstrtab___dot_", 16)) {
+		name += 15;
+		*name = '.';
+		return name;
+	}
+	if (!strncmp(name, "__kstrtab___sparc_dot_", 22)) {
+		name += 21;
+		*name = '.';
+		return name;
+	}
+	if (!strncmp(name, "__kstrtab_", 10))
+		return name + 10;
+	if (!strncmp(name, "__export_priv_", 14)) {
+		name += 12;
+		*name = '_';
+		return name;
+	}
+	return NULL;
+}
+
 /* What a line gave. */
 enum { LINE_BAD = -1, LINE_BLANK, LINE_SKIP, LINE_SYM };
 
@@ -90,7 +118,7 @@ enum { LINE_BAD = -1, LINE_BLANK, LINE_SKIP, LINE_SYM };
 static int parse_line(struct ml_ksymtab *t, enum ml_ksym_source src, char *p, char *end,
 		      uint64_t *addr, const char **why)
 {
-	char *name, *mod = NULL;
+	char *name, *mod = NULL, type = 0;
 	int cls = TYPE_ENTER;
 	uint64_t v = 0;
 	unsigned n = 0, h;
@@ -110,7 +138,8 @@ static int parse_line(struct ml_ksymtab *t, enum ml_ksym_source src, char *p, ch
 	while (blank(*p))
 		p++;
 	if (src != ML_SRC_KSYMS) {
-		cls = type_class[(unsigned char)*p];
+		type = *p;
+		cls = type_class[(unsigned char)type];
 		if (cls == TYPE_BAD || !blank(p[1])) {
 			*why = !*p && p != end ? "NUL byte in line"
 			       : !*p || (cls != TYPE_BAD && p + 1 == end) ? "missing symbol name"
@@ -152,6 +181,13 @@ static int parse_line(struct ml_ksymtab *t, enum ml_ksym_source src, char *p, ch
 			*why = "NUL byte in line";
 			return LINE_BAD;
 		}
+	}
+	if (src == ML_SRC_SYSMAP_EXPORTS) {
+		/* the kernel's exports alone: an undefined string, a module's line or any
+		 * other name is none; a defined one is, local or global */
+		if (type == 'U' || type == 'w' || type == 'v' || mod || !(name = export_name(name)))
+			return LINE_SKIP;
+		cls = TYPE_ENTER;
 	}
 	if (cls != TYPE_ENTER)
 		return LINE_SKIP;

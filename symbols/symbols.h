@@ -25,8 +25,20 @@ struct ml_ksym {
 	bool gplonly;
 };
 
-/* Where a source came from: decides whether CRCs can be checked. */
-enum ml_ksym_source { ML_SRC_KSYMS, ML_SRC_KALLSYMS, ML_SRC_SYSMAP, ML_SRC_KERNEL };
+/*
+ * Where a source came from: decides whether CRCs can be checked.  ML_SRC_SYSMAP_EXPORTS
+ * is a System.map (or kallsyms copy) read for a 2.2/2.4 kernel's exports alone, as
+ * depmod -F reads it: each __kstrtab_NAME line of a definition, local or global (the
+ * strings are local, 'r'), enters NAME; every other line (U, w and v ones too) is read
+ * and checked, and enters nothing.
+ */
+enum ml_ksym_source {
+	ML_SRC_KSYMS,
+	ML_SRC_KALLSYMS,
+	ML_SRC_SYSMAP,
+	ML_SRC_KERNEL,
+	ML_SRC_SYSMAP_EXPORTS,
+};
 
 struct ml_ksymtab {
 	struct ml_ksym *v;

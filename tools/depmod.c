@@ -3,38 +3,26 @@
  * depmod: modules.dep and the map files for a 2.4 module tree (modutils 2.4's
  * options, messages and exit codes).
  */
-#include "tools/tools.h"
+#include "tools/modopts.h"
 #include "kernel/kernel.h"
 #include "modconf/modconf.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
-enum { OPT_KERNEL = 256, OPT_RELEASE };
-
-static const struct option longopts[] = {
+/* depmod's own options; modopts.c adds the ones modprobe shares. */
+static const struct option own_longopts[] = {
 	{ "all", no_argument, NULL, 'a' },
 	{ "quick", no_argument, NULL, 'A' },
-	{ "basedir", required_argument, NULL, 'b' },
-	{ "config", required_argument, NULL, 'C' },
 	{ "errsyms", no_argument, NULL, 'e' },
 	{ "filesyms", required_argument, NULL, 'F' },
-	{ "help", no_argument, NULL, 'h' },
 	{ "show", no_argument, NULL, 'n' },
-	{ "quiet", no_argument, NULL, 'q' },
 	{ "root", no_argument, NULL, 'r' },
-	{ "syslog", no_argument, NULL, 's' },
 	{ "unresolved-error", no_argument, NULL, 'u' },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "version", no_argument, NULL, 'V' },
-	{ "kernel", required_argument, NULL, OPT_KERNEL },
-	{ "kernel-release", required_argument, NULL, OPT_RELEASE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -145,54 +133,45 @@ static int write_file(const char *path, const struct ml_buf *b, struct ml_diags 
 	return 0;
 }
 
-int ml_tool_depmod(int argc, char **argv)
-{
-	const char *conf = NULL, *base = "", *filesyms = NULL, *kspec = NULL,
-		   *release = NULL;
-	bool stdmode = false, quick = false, showerr = false, nflag = false,
-	     quiet = false;
-	bool verbose = false, rootcheck = true, unres_error = false, bad_opt = false;
-	struct ml_diags d = { 0 };
-	struct ml_modconf *c = NULL;
-	struct ml_kernel *k = NULL;
-	struct ml_depmod dm;
-	struct ml_words mods = { 0 };
-	struct utsname u;
-	char relbuf[128], *ownrel = NULL;
-	size_t skip;
-	unsigned nerr = 0;
-	int o, ret = 0;
+/* What the command line asks for. */
+struct args {
+	struct ml_modopts mo;
+	char *base; /* -b without trailing slashes: paths lose it in modules.dep */
+	const char *filesyms;
+	bool stdmode, quick, showerr, nflag, rootcheck, unres_error;
+};
 
-	optind = 1;
-	opterr = 1;
-	while ((o = getopt_long(argc, argv, "aAb:C:eF:hnqsvVru", longopts, NULL)) != -1) {
+/* -1: go on; else the exit status (-h, a bad option). */
+static int parse_args(int argc, char **argv, struct args *a)
+{
+	struct option *longopts = ml_modopts_start(own_longopts);
+	bool bad_opt = false;
+	int o;
+
+	while ((o = ml_modopts_next(&a->mo, argc, argv, "aAeF:nru" ML_MODOPTS_SHORT,
+				    longopts)) != -1) {
 		switch (o) {
+		case ML_MODOPTS_HELP:
+			usage();
+			free(longopts);
+			return 0;
 		case 'A':
 		case 'a':
-			quick = o == 'A';
-			stdmode = true;
+			a->quick = o == 'A';
+			a->stdmode = true;
 			break;
-		case 'b': base = optarg; break;
-		case 'C': conf = optarg; break;
-		case 'e': showerr = true; break;
-		case 'F': filesyms = optarg; break;
-		case 'n': nflag = true; break;
-		case 'q': quiet = true; break;
-		case 's': ml_use_syslog("depmod"); break;
-		case 'v': verbose = true; break;
-		case 'V':
-			printf("depmod version %s (modlink, modutils 2.4 compatible)\n",
-			       PACKAGE_VERSION);
-			break;
-		case 'r': rootcheck = false; break;
-		case 'u': unres_error = true; break;
-		case OPT_KERNEL: kspec = optarg; break;
-		case OPT_RELEASE: release = optarg; break;
-		case 'h': usage(); return 0;
+		case 'e': a->showerr = true; break;
+		case 'F': a->filesyms = optarg; break;
+		case 'n': a->nflag = true; break;
+		case 'r': a->rootcheck = false; break;
+		case 'u': a->unres_error = true; break;
 		default: bad_opt = true; break;
 		}
 	}
+	free(longopts);
 	if (bad_opt) {
+		struct ml_diags d = { 0 };
+
 		ml_err(&d, NULL, "Aborting");
 		ml_print_diags("depmod", &d, false);
 		ml_diags_free(&d);
@@ -200,87 +179,82 @@ int ml_tool_depmod(int argc, char **argv)
 	}
 	/* a trailing slash on the base would double the one of every path */
 	{
-		size_t bl = strlen(base);
+		size_t bl = strlen(a->mo.base);
 
-		while (bl > 1 && base[bl - 1] == '/')
+		while (bl > 1 && a->mo.base[bl - 1] == '/')
 			bl--;
-		base = ml_xstrndup(base, bl);
+		a->base = ml_xstrndup(a->mo.base, bl);
 	}
-	ml_depmod_init(&dm);
-	stdmode = stdmode || optind >= argc;
-	if (stdmode && optind < argc) {
-		if (release && strcmp(release, argv[optind])) {
-			ml_err(&d, NULL, "--kernel-release=%s and version %s disagree",
-			       release, argv[optind]);
-			goto out;
-		}
-		release = argv[optind];
-	}
-	if (!filesyms) {
-		int kerr;
+	return -1;
+}
 
-		if (ml_kernel_open(kspec, &k, &d))
-			goto out;
-		if (!release && k->ops->release &&
-		    k->ops->release(k, relbuf, sizeof(relbuf)) == 0)
-			release = relbuf;
-		kerr = ml_depmod_kernel(&dm, k, &d);
-		if (kerr == -ENOSYS) {
-			/* the kernel's advice is insmod's; depmod's way is -F */
-			ml_diags_free(&d);
-			memset(&d, 0, sizeof(d));
-			ml_err(&d, NULL,
-			       "this kernel has no 2.2/2.4 module interface; give the symbols of the kernel the modules are for with -F System.map (or a copy of its /proc/ksyms), or use --kernel=sim:DIR");
-			goto out;
-		}
-		if (kerr)
-			goto out;
-	} else if (ml_depmod_kernel_file(&dm, filesyms, &d)) {
-		goto out;
-	}
-	if (!release && uname(&u) == 0)
-		release = ownrel = ml_xstrdup(u.release);
-	if (stdmode) {
-		struct ml_modconf_opts co = { .file = conf,
-					      .base = base,
-					      .release = release };
-		struct ml_find f = { .rootcheck = rootcheck && geteuid() == 0 };
+/* The kernel's exports: from -F's file, else from the kernel (opened into *k). */
+static int kernel_symbols(const struct args *a, struct ml_depmod *dm, struct ml_kernel **k,
+			  struct ml_diags *d)
+{
+	int kerr;
 
-		if (ml_modconf_read(&co, &c, &d))
-			goto out;
-		if (!nflag && check_writable(c, &d))
-			goto out;
-		ml_modconf_find(c, &f, &mods, &d);
-		if (quick && up_to_date(c, &mods))
-			goto out;
-	} else {
+	if (a->filesyms)
+		return ml_depmod_kernel_file(dm, a->filesyms, d);
+	if (ml_kernel_open(a->mo.kspec, k, d))
+		return -1;
+	kerr = ml_depmod_kernel(dm, *k, d);
+	if (kerr == -ENOSYS) {
+		/* the kernel's advice is insmod's; depmod's way is -F */
+		ml_diags_free(d);
+		memset(d, 0, sizeof(*d));
+		ml_err(d, NULL,
+		       "this kernel has no 2.2/2.4 module interface; give the symbols of the kernel the modules are for with -F System.map (or a copy of its /proc/ksyms), or use --kernel=sim:DIR");
+	}
+	return kerr;
+}
+
+/*
+ * The modules: depmod -a's, found along the configuration's path (read into *c), or
+ * those named.  1: -A found everything up to date; -1: an error.
+ */
+static int module_list(const struct args *a, const char *release, int argc, char **argv,
+		       struct ml_modconf **c, struct ml_words *mods, struct ml_diags *d)
+{
+	struct ml_modconf_opts co = { .file = a->mo.conf, .base = a->base, .release = release };
+	struct ml_find f = { .rootcheck = a->rootcheck && geteuid() == 0 };
+
+	if (!a->stdmode) {
 		for (int i = optind; i < argc; i++)
-			ml_words_add(&mods, argv[i]);
+			ml_words_add(mods, argv[i]);
+		return 0;
 	}
-	for (size_t i = 0; i < mods.n; i++)
-		ml_depmod_add(&dm, mods.v[i], &d);
-	ml_depmod_resolve(&dm);
+	if (ml_modconf_read(&co, c, d))
+		return -1;
+	if (!a->nflag && check_writable(*c, d))
+		return -1;
+	ml_modconf_find(*c, &f, mods, d);
+	return a->quick && up_to_date(*c, mods) ? 1 : 0;
+}
 
-	/* the report, in module order: unresolved symbols, then the module (-v) */
-	ml_print_diags("depmod", &d, verbose);
-	nerr = d.nerr;
-	ml_diags_free(&d);
-	memset(&d, 0, sizeof(d));
-	skip = strlen(base);
-	for (size_t i = 0; i < dm.n; i++) {
-		const struct ml_depmod_mod *m = &dm.v[i];
+/* The report, in module order: unresolved symbols, then the module (-v); then the
+ * loops.  Returns the errors printed; *ret becomes 1 for -u's unresolved symbols. */
+static unsigned report(const struct args *a, const struct ml_depmod *dm, size_t skip,
+		       int *ret)
+{
+	bool verbose = a->mo.verbose;
+	struct ml_diags d = { 0 };
+	unsigned nerr;
+
+	for (size_t i = 0; i < dm->n; i++) {
+		const struct ml_depmod_mod *m = &dm->v[i];
 		struct ml_diags r = { 0 };
 
 		if (!m->loaded)
 			continue;
 		if (m->unresolved.n) {
-			if (!quiet) {
+			if (!a->mo.quiet) {
 				ml_err(&r, NULL, "*** Unresolved symbols in %s", m->path);
-				for (size_t j = 0; showerr && j < m->unresolved.n; j++)
+				for (size_t j = 0; a->showerr && j < m->unresolved.n; j++)
 					ml_err(&r, NULL, "\t%s", m->unresolved.v[j]);
 			}
-			if (unres_error)
-				ret = 1;
+			if (a->unres_error)
+				*ret = 1;
 		}
 		if (verbose)
 			ml_info(&r, NULL, "%s",
@@ -288,38 +262,94 @@ int ml_tool_depmod(int argc, char **argv)
 		ml_print_diags("depmod", &r, verbose);
 		ml_diags_free(&r);
 	}
-	for (size_t i = 0; i < dm.loops.n; i++)
-		ml_err(&d, NULL, "*** Dependency loop: %s", dm.loops.v[i]);
+	for (size_t i = 0; i < dm->loops.n; i++)
+		ml_err(&d, NULL, "*** Dependency loop: %s", dm->loops.v[i]);
 	ml_print_diags("depmod", &d, verbose);
-	nerr += d.nerr;
+	nerr = d.nerr;
 	ml_diags_free(&d);
-	memset(&d, 0, sizeof(d));
+	return nerr;
+}
+
+/*
+ * modules.dep, then the maps, to stdout (-n, or modules named); else into their
+ * files, the dependency file last, as modutils did: its time stamp is what -A
+ * compares.  Returns the files that could not be written.
+ */
+static unsigned write_outputs(const struct args *a, const struct ml_depmod *dm,
+			      const struct ml_modconf *c, size_t skip, struct ml_diags *d)
+{
+	bool to_stdout = !a->stdmode || a->nflag;
+	unsigned nerr = 0;
+
 	for (int g = -1; g < ML_GEN_DEP; g++) {
-		/* modules.dep, then the maps; the dependency file is written last, as
-		 * modutils did: its time stamp is what -A compares */
 		enum ml_genfile which = g < 0 ? ML_GEN_DEP : (enum ml_genfile)g;
 		struct ml_buf b = { 0 };
 
-		ml_depmod_write(&dm, which, skip, &b);
-		if (!stdmode || nflag) {
+		ml_depmod_write(dm, which, skip, &b);
+		if (to_stdout) {
 			if (b.p)
 				fwrite(b.p, 1, b.len, stdout);
-		} else if (which != ML_GEN_DEP && write_file(c->genfile[which], &b, &d)) {
+		} else if (which != ML_GEN_DEP && write_file(c->genfile[which], &b, d)) {
 			nerr++;
 		}
 		ml_buf_free(&b);
 	}
-	if (stdmode && !nflag) {
+	if (!to_stdout) {
 		struct ml_buf b = { 0 };
 
-		ml_depmod_write(&dm, ML_GEN_DEP, skip, &b);
-		if (write_file(c->genfile[ML_GEN_DEP], &b, &d))
+		ml_depmod_write(dm, ML_GEN_DEP, skip, &b);
+		if (write_file(c->genfile[ML_GEN_DEP], &b, d))
 			nerr++;
 		ml_buf_free(&b);
 	}
+	return nerr;
+}
+
+int ml_tool_depmod(int argc, char **argv)
+{
+	struct args a = { .mo = { .prog = "depmod", .base = "" }, .rootcheck = true };
+	struct ml_diags d = { 0 };
+	struct ml_modconf *c = NULL;
+	struct ml_kernel *k = NULL;
+	struct ml_depmod dm;
+	struct ml_words mods = { 0 };
+	const char *release;
+	char relbuf[128];
+	unsigned nerr = 0;
+	int ret = parse_args(argc, argv, &a);
+
+	if (ret >= 0)
+		return ret;
+	ret = 0;
+	ml_depmod_init(&dm);
+	a.stdmode = a.stdmode || optind >= argc;
+	release = a.mo.release;
+	if (a.stdmode && optind < argc) {
+		if (release && strcmp(release, argv[optind])) {
+			ml_err(&d, NULL, "--kernel-release=%s and version %s disagree",
+			       release, argv[optind]);
+			goto out;
+		}
+		release = argv[optind];
+	}
+	if (kernel_symbols(&a, &dm, &k, &d))
+		goto out;
+	release = ml_modopts_release(release, k, relbuf, sizeof(relbuf));
+	if (module_list(&a, release, argc, argv, &c, &mods, &d))
+		goto out;
+	for (size_t i = 0; i < mods.n; i++)
+		ml_depmod_add(&dm, mods.v[i], &d);
+	ml_depmod_resolve(&dm);
+
+	ml_print_diags("depmod", &d, a.mo.verbose);
+	nerr = d.nerr;
+	ml_diags_free(&d);
+	memset(&d, 0, sizeof(d));
+	nerr += report(&a, &dm, strlen(a.base), &ret);
+	nerr += write_outputs(&a, &dm, c, strlen(a.base), &d);
 out:
 	fflush(stdout);
-	ml_print_diags("depmod", &d, verbose);
+	ml_print_diags("depmod", &d, a.mo.verbose);
 	if (nerr || d.nerr)
 		ret = 1;
 	ml_words_free(&mods);
@@ -327,7 +357,6 @@ out:
 	ml_modconf_free(c);
 	ml_kernel_close(k);
 	ml_diags_free(&d);
-	free(ownrel);
-	free((char *)base);
+	free(a.base);
 	return ret;
 }

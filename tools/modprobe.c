@@ -6,21 +6,18 @@
  * alone; that environment (or a set-uid start) means safe mode: the last argument is
  * a module name, whatever it looks like, and nothing from the environment counts.
  */
-#include "tools/tools.h"
+#include "tools/modopts.h"
 #include "kernel/kernel.h"
 #include "modconf/modconf.h"
 
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
 extern char **environ;
 
-enum { OPT_KERNEL = 256, OPT_RELEASE };
-
-static const struct option longopts[] = {
+/* modprobe's own options; modopts.c adds the ones depmod shares. */
+static const struct option own_longopts[] = {
 	{ "type", required_argument, NULL, 't' },
 	{ "all", no_argument, NULL, 'a' },
 	{ "debug", no_argument, NULL, 'd' },
@@ -28,16 +25,7 @@ static const struct option longopts[] = {
 	{ "list", no_argument, NULL, 'l' },
 	{ "show", no_argument, NULL, 'n' },
 	{ "remove", no_argument, NULL, 'r' },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "version", no_argument, NULL, 'V' },
 	{ "autoclean", no_argument, NULL, 'k' },
-	{ "syslog", no_argument, NULL, 's' },
-	{ "config", required_argument, NULL, 'C' },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "basedir", required_argument, NULL, 'b' },
-	{ "kernel", required_argument, NULL, OPT_KERNEL },
-	{ "kernel-release", required_argument, NULL, OPT_RELEASE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -104,153 +92,177 @@ static bool safe_mode(void)
 	return true;
 }
 
-int ml_tool_modprobe(int argc, char **argv)
-{
-	struct ml_modprobe mp = { .run = true, .say = say };
-	const char *conf = NULL, *base = "", *kspec = NULL, *forced = NULL;
-	bool showconfig = false, list = false, remove = false, bad = false;
-	struct ml_diags d = { 0 };
-	struct ml_modconf *c = NULL;
-	struct ml_depfile dep = { 0 };
-	struct ml_kernel *k = NULL;
-	char relbuf[128];
-	const char *release = NULL;
-	struct utsname u;
-	int o, ret = 0, scan = argc;
+/* What the command line asks for, beside what goes into the struct ml_modprobe. */
+struct args {
+	struct ml_modopts mo;
+	bool showconfig, list, remove;
+};
 
-	mp.safe = safe_mode();
-	if (mp.safe)
+/* -1: go on; else the exit status (-h, a bad option). */
+static int parse_args(int argc, char **argv, struct args *a, struct ml_modprobe *mp)
+{
+	struct option *longopts = ml_modopts_start(own_longopts);
+	int o, scan = argc;
+	bool bad = false;
+
+	if (mp->safe)
 		scan--; /* the last argument is a module name, never an option */
-	optind = 1;
-	opterr = 1;
-	while ((o = getopt_long(scan, argv, "t:acdhlnqrvksC:Vb:", longopts, NULL)) !=
-	       -1) {
+	while ((o = ml_modopts_next(&a->mo, scan, argv, "t:acdlnrk" ML_MODOPTS_SHORT,
+				    longopts)) != -1) {
 		switch (o) {
-		case 't': mp.type = optarg; break;
-		case 'a': mp.loadall = true; break;
-		case 'c': showconfig = true; break;
-		case 'd': mp.debug = true; break;
-		case 'h': usage(); return 0;
-		case 'l': list = true; break;
-		case 'n': mp.run = false; break;
-		case 'q': mp.quiet = true; break;
-		case 'r': remove = true; break;
-		case 'v': mp.verbose = true; break;
-		case 'k': mp.autoclean = mp.quiet = true; break;
-		case 's':
-			mp.syslog = true;
-			ml_use_syslog("modprobe");
-			break;
-		case 'C': conf = optarg; break;
-		case 'b': base = optarg; break;
-		case 'V':
-			printf("modprobe version %s (modlink, modutils 2.4 compatible)\n",
-			       PACKAGE_VERSION);
-			break;
-		case OPT_KERNEL: kspec = optarg; break;
-		case OPT_RELEASE: forced = optarg; break;
+		case ML_MODOPTS_HELP:
+			usage();
+			free(longopts);
+			return 0;
+		case 't': mp->type = optarg; break;
+		case 'a': mp->loadall = true; break;
+		case 'c': a->showconfig = true; break;
+		case 'd': mp->debug = true; break;
+		case 'l': a->list = true; break;
+		case 'n': mp->run = false; break;
+		case 'r': a->remove = true; break;
+		case 'k': mp->autoclean = a->mo.quiet = true; break;
 		default: bad = true; break;
 		}
 	}
+	free(longopts);
 	if (bad) {
 		usage();
 		return 255;
 	}
-	if (mp.safe) {
-		if (argc - optind != 1) {
-			ml_err(&d, NULL, "Safe mode has more than one parameter");
-			goto fatal1;
-		}
-		if (argv[optind][0] == '-') {
-			ml_err(&d, NULL, "Safe mode parameter starts with '-'");
-			goto fatal1;
-		}
-		if (strchr(argv[optind], '=')) {
-			ml_err(&d, NULL, "Safe mode parameter contains '='");
-			goto fatal1;
-		}
+	mp->quiet = a->mo.quiet;
+	mp->verbose = a->mo.verbose;
+	mp->syslog = a->mo.syslog;
+	return -1;
+}
+
+/* Safe mode: one argument, a plain module name. */
+static int check_safe(int argc, char **argv, struct ml_diags *d)
+{
+	if (argc - optind != 1) {
+		ml_err(d, NULL, "Safe mode has more than one parameter");
+		return -1;
+	}
+	if (argv[optind][0] == '-') {
+		ml_err(d, NULL, "Safe mode parameter starts with '-'");
+		return -1;
+	}
+	if (strchr(argv[optind], '=')) {
+		ml_err(d, NULL, "Safe mode parameter contains '='");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The kernel (what is loaded, its release; -n, -c, -l can do without: *k stays NULL)
+ * and the configuration of --kernel-release, else of the kernel's release.
+ */
+static int open_kernel_conf(const struct args *a, struct ml_modprobe *mp,
+			    struct ml_kernel **k, struct ml_modconf **c, struct ml_diags *d)
+{
+	char relbuf[128];
+	const char *release;
+
+	if (ml_kernel_open(a->mo.kspec, k, d)) {
+		if (mp->run && !a->showconfig && !a->list)
+			return -1;
+		ml_diags_free(d);
+		memset(d, 0, sizeof(*d));
+		*k = NULL;
+	}
+	release = ml_modopts_release(a->mo.release, *k, relbuf, sizeof(relbuf));
+	{
+		struct ml_modconf_opts co = { .file = a->mo.conf,
+					      .base = a->mo.base,
+					      .release = release,
+					      .all = true,
+					      .autoclean = mp->autoclean,
+					      .safe = mp->safe };
+
+		return ml_modconf_read(&co, c, d);
+	}
+}
+
+/* -l: the modules matching each pattern (all of them without one). */
+static void list_modules(const struct ml_modprobe *mp, int argc, char **argv,
+			 struct ml_diags *d)
+{
+	struct ml_words found = { 0 };
+	int i = optind;
+
+	do {
+		struct ml_find f = { .match = i < argc ? argv[i] : "*",
+				     .tag = mp->type,
+				     .glob = !mp->safe };
+
+		ml_modconf_find(mp->conf, &f, &found, d);
+	} while (++i < argc);
+	for (size_t j = 0; j < found.n; j++)
+		printf("%s\n", found.v[j]);
+	ml_words_free(&found);
+}
+
+/* Load or remove what the arguments name: the exit status. */
+static int load_or_remove(const struct args *a, struct ml_modprobe *mp, int argc,
+			  char **argv, struct ml_diags *d)
+{
+	if (a->remove) {
+		if (optind < argc)
+			return ml_modprobe_remove(mp, argv + optind, (size_t)(argc - optind), d)
+				       ? 1 : 0;
+		return ml_modprobe_autoclean(mp, d) ? 1 : 0;
+	}
+	if (optind < argc)
+		return ml_modprobe_load(mp, argv + optind, (size_t)(argc - optind), d) ? 255
+										      : 0;
+	ml_err(d, NULL, "Nothing to load ???\nSpecify at least a module or a wildcard like \\*");
+	return 1;
+}
+
+int ml_tool_modprobe(int argc, char **argv)
+{
+	struct ml_modprobe mp = { .run = true, .say = say };
+	struct args a = { .mo = { .prog = "modprobe", .base = "" } };
+	struct ml_diags d = { 0 };
+	struct ml_modconf *c = NULL;
+	struct ml_depfile dep = { 0 };
+	struct ml_kernel *k = NULL;
+	int ret;
+
+	mp.safe = safe_mode();
+	ret = parse_args(argc, argv, &a, &mp);
+	if (ret >= 0)
+		return ret;
+	ret = 0;
+	if (mp.safe && check_safe(argc, argv, &d)) {
+		ret = 1;
+		goto out;
 	}
 	if (!mp.verbose && !mp.debug)
 		mp.say = NULL;
 	if (mp.debug && !mp.verbose)
 		mp.say = say;
-	mp.base = base;
+	mp.base = a.mo.base;
 	mp.rootcheck = geteuid() == 0;
-
-	/* the kernel: what is loaded, its release; -n, -c, -l can do without */
-	if (ml_kernel_open(kspec, &k, &d)) {
-		if (mp.run && !showconfig && !list)
-			goto fatal;
-		ml_diags_free(&d);
-		memset(&d, 0, sizeof(d));
-		k = NULL;
-	}
-	/* the tree and configuration of --kernel-release, else of the kernel */
-	if (forced)
-		release = forced;
-	else if (k && k->ops->release && k->ops->release(k, relbuf, sizeof(relbuf)) == 0)
-		release = relbuf;
-	else if (uname(&u) == 0)
-		release = u.release;
-	{
-		struct ml_modconf_opts co = { .file = conf,
-					      .base = base,
-					      .release = release,
-					      .all = true,
-					      .autoclean = mp.autoclean,
-					      .safe = mp.safe };
-
-		if (ml_modconf_read(&co, &c, &d))
-			goto fatal;
-	}
+	if (open_kernel_conf(&a, &mp, &k, &c, &d))
+		goto fatal;
 	mp.conf = c;
 	mp.kernel = k;
-	if (showconfig) {
+	if (a.showconfig) {
 		struct ml_buf b = { 0 };
 
 		ml_modconf_dump(c, &b);
 		fwrite(b.p, 1, b.len, stdout);
 		ml_buf_free(&b);
-		goto out;
-	}
-	if (list) {
-		struct ml_words found = { 0 };
-		int i = optind;
-
-		do {
-			struct ml_find f = { .match = i < argc ? argv[i] : "*",
-					     .tag = mp.type,
-					     .glob = !mp.safe };
-
-			ml_modconf_find(c, &f, &found, &d);
-		} while (++i < argc);
-		for (size_t j = 0; j < found.n; j++)
-			printf("%s\n", found.v[j]);
-		ml_words_free(&found);
-		goto out;
-	}
-	if (ml_depfile_read(&dep, c->genfile[ML_GEN_DEP], &d))
+	} else if (a.list) {
+		list_modules(&mp, argc, argv, &d);
+	} else if (ml_depfile_read(&dep, c->genfile[ML_GEN_DEP], &d)) {
 		goto fatal;
-	mp.dep = &dep;
-	if (remove) {
-		if (optind < argc) {
-			if (ml_modprobe_remove(&mp, argv + optind,
-					       (size_t)(argc - optind), &d))
-				ret = 1;
-		} else if (ml_modprobe_autoclean(&mp, &d)) {
-			ret = 1;
-		}
-	} else if (optind < argc) {
-		if (ml_modprobe_load(&mp, argv + optind, (size_t)(argc - optind), &d))
-			ret = 255;
 	} else {
-		ml_err(&d, NULL,
-		       "Nothing to load ???\nSpecify at least a module or a wildcard like \\*");
-		ret = 1;
+		mp.dep = &dep;
+		ret = load_or_remove(&a, &mp, argc, argv, &d);
 	}
-	goto out;
-fatal1:
-	ret = 1;
 	goto out;
 fatal:
 	ret = 255;

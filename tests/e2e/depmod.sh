@@ -3,7 +3,8 @@
 # format, computed from the symbols each module leaves undefined and the exports of the
 # model kernel and the other modules; the map files of device tables; unresolved symbols
 # (-e, -u, -q); System.map and ksyms files (-F), versioned names; -n, -v, -A, the version
-# argument, modules named on the command line, a dependency loop, the root check.
+# argument, modules named on the command line, a dependency loop, the root check; a device
+# table of addresses read from an image laid out as modutils laid it out.
 . "${0%/*}/lib.sh"
 . "${0%/*}/modtree.sh"
 require_modlink
@@ -160,6 +161,21 @@ EOF
 		diff -u "$W/dep.expected" "$D/modules.dep"
 		chown 0:0 "$D/kernel/misc/probeb.o"
 	fi
+
+	# A device table of addresses (ptrdrv: each driver_data points at one of twelve int
+	# COMMONs): depmod's pseudo-relocated image places the COMMONs as insmod (modutils)
+	# does, in its symbol hash's order, so the addresses are those modutils' depmod wrote.
+	names="alpha beta gamma delta eps zeta eta theta iota kappa lambda mu"
+	printf '%s\n' $names >"$W/names"
+	mt_run 0 insmod -n -m --system-map="$W/System.map" --kernel-release=2.4.37 "$TREE/ptrdrv.o"
+	awk '$2 == "D" { print $3 }' "$W/out" | grep -Fx -f "$W/names" >"$W/insmod.order"
+	[ "$(wc -l <"$W/insmod.order")" = 12 ] || fail "insmod -m does not list the twelve COMMONs"
+	cmp -s "$W/names" "$W/insmod.order" && fail "the COMMONs are in declaration order: no test"
+	mt_run 0 depmod -q -F "$W/System.map" "$TREE/ptrdrv.o"
+	awk '$1 == "ptrdrv" { print $NF, $3 }' "$W/out" | sort | while read -r dd dev; do
+		sed -n "$((dev))p" "$W/names"
+	done >"$W/depmod.order"
+	diff -u "$W/insmod.order" "$W/depmod.order"
 
 	mt_run 0 depmod -V -a -q -b "$B" -C "$W/empty.conf"
 	grep -q '^depmod version ' "$W/out" || fail "no version from -V"

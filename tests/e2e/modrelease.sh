@@ -8,7 +8,8 @@
 # if/define, path= and depfile= following R in depmod and in modprobe, modprobe -b -C
 # --kernel-release loading the image's modules into a model kernel (--kernel=sim:DIR);
 # and the bad paths, each one clear error: a missing base directory, an unreadable
-# configuration, a release without a tree, a symbol file that is missing, empty or junk,
+# configuration, a release without a tree, a symbol file that is missing, empty or junk
+# (and a real System.map's quirks, read as insmod reads them),
 # --kernel-release against a different version argument, a kernel without 2.4 modules.
 . "${0%/*}/lib.sh"
 . "${0%/*}/modtree.sh"
@@ -97,6 +98,29 @@ EOF
 	rm "$D/modules.dep"
 	mt_run 0 depmod -a -e -b "$I" -C "$C" -F "$W/crlf.map" $R --kernel-release=$R
 	mt_has "$W/err" "depmod: 	no_such_function"
+	diff -u "$W/dep.expected" "$D/modules.dep"
+	# A real System.map's quirks, read by the reader insmod uses: addresses sign-extended
+	# to 64 bits, '?' and 'W' lines, undefined __kstrtab_ strings (U, w: no exports), a
+	# line without an address (skipped with insmod's warning), a module's line (not the
+	# kernel's), CRLF ends: the same modules.dep and unresolved symbols.
+	{
+		sed -E 's/^([0-9a-f]{8})?([0-9a-f]{8}) /ffffffff\2 /' "$W/System.map"
+		echo "0000000000000000 U __kstrtab_no_such_function"
+		echo "0000000000000000 w __kstrtab_no_such_variable"
+		echo "                 U printk"
+		printf 'ffffffffc8800000 r __kstrtab_fat_mount\t[fat]\n'
+	} | sed 's/$/\r/' >"$W/quirky.map"
+	n=$(($(wc -l <"$W/System.map") + 3))
+	rm "$D/modules.dep"
+	mt_run 0 depmod -a -e -b "$I" -C "$C" -F "$W/quirky.map" --kernel-release=$R
+	mt_out <<EOF
+$W/quirky.map:$n: malformed System.map line skipped: address is not hexadecimal: '                 U printk'
+EOF
+	mt_err <<EOF
+depmod: *** Unresolved symbols in $D/kernel/misc/needy.o
+depmod: 	no_such_function
+depmod: 	no_such_variable
+EOF
 	diff -u "$W/dep.expected" "$D/modules.dep"
 	# -A: nothing to do while modules.dep is newer than the modules and the config.
 	touch -d '2000-01-01 00:00' "$C" $(find "$I" -name '*.o')

@@ -352,6 +352,39 @@ START_TEST(test_sysmap_all_types)
 }
 END_TEST
 
+/*
+ * A 2.4 System.map read for its exports (depmod -F): each __kstrtab_NAME of a
+ * definition enters NAME, local 'r' ones too, with sparc's spellings and
+ * __export_priv_; undefined strings, a module's line and every other name do not.
+ */
+START_TEST(test_sysmap_exports)
+{
+	static const char text[] =
+		"c0100000 T printk\r\n"
+		"c0200000 r __kstrtab_printk\n"
+		"c0200010 R __kstrtab_GPLONLY_gpl_fn\n"
+		"c0200020 ? __kstrtab___dot_udiv\n"
+		"c0200030 d __kstrtab___sparc_dot_rem\n"
+		"c0200040 r __export_priv_thing\n"
+		"00000000 U __kstrtab_undef\n"
+		"00000000 w __kstrtab_weak\n"
+		"ffffffffc0200050 r __kstrtab_wide\n"
+		"d0800000 r __kstrtab_mod_fn\t[fat]\n"
+		"c0300000 r __ksymtab_printk\n";
+
+	ck_assert_int_eq(parse(ML_SRC_SYSMAP_EXPORTS, "System.map", text), 0);
+	ck_assert_msg(d.n == 0, "%s", unit_diags(&d));
+	assert_sym("printk", 0xc0200000, NULL, false);
+	assert_sym("gpl_fn", 0xc0200010, NULL, true);
+	assert_sym(".udiv", 0xc0200020, NULL, false);
+	assert_sym(".rem", 0xc0200030, NULL, false);
+	assert_sym("__thing", 0xc0200040, NULL, false);
+	assert_sym("wide", 0xffffffffc0200050, NULL, false);
+	ck_assert_uint_eq(kt.n, 6);
+	ck_assert(kt.nocrc_source && !kt.crc_source);
+}
+END_TEST
+
 /* CRLF, blank lines, nm -l's file:line column and other trailing text, a garbage line. */
 START_TEST(test_sysmap_quirks)
 {
@@ -782,6 +815,7 @@ int main(void)
 	tcase_add_test(tc, test_malformed_lineno);
 	tcase_add_test(tc, test_malformed_many);
 	tcase_add_test(tc, test_sysmap_all_types);
+	tcase_add_test(tc, test_sysmap_exports);
 	tcase_add_test(tc, test_sysmap_quirks);
 	tcase_add_test(tc, test_kallsyms_modules);
 	tcase_add_test(tc, test_sign_extended);
