@@ -3,9 +3,10 @@
  * arch: the plug-in interface every CPU implements.
  *
  * A CPU is a constant descriptor: data (machine, class, byte orders, REL or
- * RELA, relocation names) plus a few hooks.  The generic driver in loader/
- * resolves symbols and decodes S, A and P before calling apply(); the hook
- * only computes and patches, never prints and never looks a name up.
+ * RELA, its relocation table, arch/reloc-<cpu>.def) plus a few hooks.  The
+ * generic driver in loader/ resolves symbols and decodes S, A and P before
+ * calling apply(); the hook only computes and patches (through the one
+ * checked write below), never prints and never looks a name up.
  */
 #ifndef ML_ARCH_H
 #define ML_ARCH_H

@@ -200,8 +200,9 @@ static enum ml_reloc_status arm_small(struct ml_reloc_ctx *c, unsigned width)
 }
 
 /*
- * One case per relocation type (or per group of types with one formula);
- * the type's row (arch/reloc-arm.def) gives the formula and the range.
+ * One case per relocation type (or per group of types with one formula),
+ * which is why it is ~80 lines; the type's row (arch/reloc-arm.def) gives
+ * the formula and the range.
  */
 static enum ml_reloc_status arm_apply(struct ml_reloc_ctx *c)
 {
