@@ -1,4 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * arch: the registry of CPUs, and what every CPU's apply() shares: finding
+ * a type's row of its table, the one range check and the one write of a
+ * field (so an overflow is reported the same way on every CPU).
+ */
 #include "arch/arch.h"
 
 #include <string.h>
@@ -49,6 +54,72 @@ const char *ml_arch_reloc_name(const struct ml_arch *a, uint32_t type, char buf[
 		return r->name;
 	snprintf(buf, 32, "relocation type %u", type);
 	return buf;
+}
+
+const struct ml_reloc_type *ml_reloc_begin(const struct ml_arch *a, struct ml_reloc_ctx *c)
+{
+	const struct ml_reloc_type *rt = c->rt;
+
+	if (!rt || rt->type != c->type)
+		rt = c->rt = ml_arch_reloc(a, c->type);
+	if (rt)
+		c->formula = rt->formula;
+	return rt;
+}
+
+enum ml_reloc_status ml_reloc_check(struct ml_reloc_ctx *c)
+{
+	const struct ml_reloc_type *rt = c->rt;
+	int64_t half, lo, hi, v = (int64_t)c->value;
+	bool uns = false;
+
+	if (rt->check == ML_CHECK_NONE || rt->check == ML_CHECK_OWN)
+		return ML_RELOC_OK;
+	half = 1LL << (rt->bits - 1);
+	switch (rt->check) {
+	case ML_CHECK_SIGNED:
+		lo = -half * (1LL << rt->shift);
+		hi = half * (1LL << rt->shift);
+		break;
+	case ML_CHECK_UNSIGNED:
+		/* compared as unsigned: a 64-bit value past 2^63 is out too */
+		lo = 0;
+		hi = (2 * half) << rt->shift;
+		uns = true;
+		break;
+	case ML_CHECK_EITHER:
+		lo = -half;
+		hi = 2 * half;
+		break;
+	default:
+		return ML_RELOC_OK;
+	}
+	if (uns ? c->value >= (uint64_t)hi : v < lo || v >= hi) {
+		c->lo = lo;
+		c->hi = hi;
+		c->range_unsigned = uns;
+		return ML_RELOC_OVERFLOW;
+	}
+	return ML_RELOC_OK;
+}
+
+void ml_reloc_patch(struct ml_reloc_ctx *c, uint64_t mask, uint64_t field)
+{
+	unsigned w = c->rt->width;
+	uint64_t all = w >= 8 ? ~0ULL : (1ULL << (8 * w)) - 1;
+	uint64_t place = (mask & all) == all ? 0 : ml_getn(c->t, c->loc, w);
+
+	c->written = ((place & ~mask) | (field & mask)) & all;
+	ml_putn(c->t, c->loc, w, c->written);
+}
+
+enum ml_reloc_status ml_reloc_store(struct ml_reloc_ctx *c)
+{
+	enum ml_reloc_status st = ml_reloc_check(c);
+
+	if (st == ML_RELOC_OK)
+		ml_reloc_patch(c, ~0ULL, c->value);
+	return st;
 }
 
 void ml_rtc_init(struct ml_rtc *c, const struct ml_arch *a)

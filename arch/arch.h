@@ -3,9 +3,10 @@
  * arch: the plug-in interface every CPU implements.
  *
  * A CPU is a constant descriptor: data (machine, class, byte orders, REL or
- * RELA, relocation names) plus a few hooks.  The generic driver in loader/
- * resolves symbols and decodes S, A and P before calling apply(); the hook
- * only computes and patches, never prints and never looks a name up.
+ * RELA, its relocation table, arch/reloc-<cpu>.def) plus a few hooks.  The
+ * generic driver in loader/ resolves symbols and decodes S, A and P before
+ * calling apply(); the hook only computes and patches (through the one
+ * checked write below), never prints and never looks a name up.
  */
 #ifndef ML_ARCH_H
 #define ML_ARCH_H
@@ -29,12 +30,42 @@ enum ml_stub_kind {
 	ML_STUB_PLT, /* an arch-written trampoline to S + A */
 };
 
-/* One relocation type: its number, name and the bytes it touches at P. */
+/*
+ * How a relocation's field is range-checked before it is written (the
+ * psABIs' "verify" and "truncate"): the range [lo, hi) follows from the
+ * field's bits and the low bits the CPU drops (shift), see ml_reloc_check().
+ */
+enum ml_reloc_check {
+	ML_CHECK_NONE,     /* a field every value fits (a full word), or truncated by design */
+	ML_CHECK_SIGNED,   /* a displacement or signed immediate: [-2^(bits-1), 2^(bits-1)) << shift */
+	ML_CHECK_UNSIGNED, /* [0, 2^bits) << shift */
+	ML_CHECK_EITHER,   /* data that fits read signed or unsigned: [-2^(bits-1), 2^bits) */
+	ML_CHECK_OWN,      /* checked by the CPU's own case (MIPS's 256 MiB j/jal region) */
+};
+
+/*
+ * One relocation type, one row of the CPU's table (arch/reloc-<cpu>.def):
+ * its number, name, the bytes it touches at P, the formula --explain
+ * prints for it, and the range check of its field.
+ */
 struct ml_reloc_type {
 	uint32_t type;
 	const char *name;
 	unsigned width;
+	const char *formula;
+	unsigned char check; /* enum ml_reloc_check */
+	unsigned char bits, shift;
 };
+
+/*
+ * The rows of arch/reloc-<cpu>.def are
+ *	ML_RELOC(TYPE, width, "formula", check, bits, shift)
+ * with TYPE the ELF constant (its spelling is the name); the .def is
+ * included with ML_RELOC defined as needed (ML_RELOC_ROW makes the
+ * struct ml_reloc_type initialiser; the unit tests make their own lists).
+ */
+#define ML_RELOC_ROW(ty, w, f, chk, b, sh) \
+	{ .type = ty, .name = #ty, .width = w, .formula = f, .check = chk, .bits = b, .shift = sh },
 
 /*
  * Everything apply() needs for one entry.  The driver fills the inputs;
@@ -44,6 +75,7 @@ struct ml_reloc_ctx {
 	/* inputs */
 	const struct ml_target *t;
 	uint32_t type;
+	const struct ml_reloc_type *rt; /* type's row, or NULL: ml_reloc_begin() finds it */
 	uint64_t S;       /* symbol value (final address) */
 	uint64_t A;       /* addend: r_addend for RELA; apply() reads it for REL */
 	uint64_t P;       /* address of the place */
@@ -57,7 +89,7 @@ struct ml_reloc_ctx {
 	const char *secname, *symname;
 	uint64_t offset;
 	/* outputs */
-	const char *formula; /* e.g. "S + A - P" */
+	const char *formula; /* e.g. "S + A - P": the row's, unless apply() says otherwise */
 	uint64_t value;      /* the computed value */
 	uint64_t written;    /* the field value written (after masking) */
 	int64_t lo, hi;      /* allowed range [lo, hi) when OVERFLOW */
@@ -125,6 +157,28 @@ const struct ml_arch *ml_arch_by_name(const char *name);
 const struct ml_reloc_type *ml_arch_reloc(const struct ml_arch *a, uint32_t type);
 /* "R_386_PC32", or "relocation type N" for an unknown one (static buffer per call). */
 const char *ml_arch_reloc_name(const struct ml_arch *a, uint32_t type, char buf[32]);
+
+/*
+ * For apply(): the entry's row (c->rt, looked up if the caller left it NULL
+ * or it is another type's), with c->formula set from it; NULL for a type
+ * the CPU does not know.
+ */
+const struct ml_reloc_type *ml_reloc_begin(const struct ml_arch *a, struct ml_reloc_ctx *c);
+/*
+ * The one range check: c->value (read signed, unsigned for
+ * ML_CHECK_UNSIGNED) against the row's range.  ML_RELOC_OK, or
+ * ML_RELOC_OVERFLOW with c->lo, c->hi and c->range_unsigned set for the
+ * message.  c->rt must be set (ml_reloc_begin).
+ */
+enum ml_reloc_status ml_reloc_check(struct ml_reloc_ctx *c);
+/*
+ * The one write: replace the 'mask' bits of the place (c->rt->width bytes,
+ * in the target's byte order) with those of 'field', and record the whole
+ * place in c->written.  An instruction keeps its other bits.
+ */
+void ml_reloc_patch(struct ml_reloc_ctx *c, uint64_t mask, uint64_t field);
+/* The checked write: ml_reloc_check(), then c->value into the whole place. */
+enum ml_reloc_status ml_reloc_store(struct ml_reloc_ctx *c);
 
 extern const struct ml_arch ml_arch_i386;
 extern const struct ml_arch ml_arch_x86_64;

@@ -66,55 +66,17 @@
 
 #include <elf.h>
 
-/* Names from AAELF that older <elf.h> files lack. */
-#ifndef R_ARM_GOT_PREL
-#define R_ARM_GOT_PREL 96
-#endif
-#ifndef R_ARM_THM_JUMP19
-#define R_ARM_THM_JUMP19 51
-#endif
-
-#define ARM_BRANCH_LIMIT 0x2000000LL /* +-32 MiB: a signed 24-bit word offset */
 #define ARM_PC_BIAS 8 /* the PC reads as the instruction + 8 */
 
+/*
+ * Names (AAELF's), widths, formulas and range checks: arch/reloc-arm.def.
+ * A branch's row says signed 24 bits of words: +-32 MiB from P + 8.
+ */
+#define ML_RELOC ML_RELOC_ROW
 static const struct ml_reloc_type arm_relocs[] = {
-	{ R_ARM_NONE, "R_ARM_NONE", 0 },
-	{ R_ARM_PC24, "R_ARM_PC24", 4 },
-	{ R_ARM_ABS32, "R_ARM_ABS32", 4 },
-	{ R_ARM_REL32, "R_ARM_REL32", 4 },
-	{ R_ARM_ABS16, "R_ARM_ABS16", 2 },
-	{ R_ARM_ABS8, "R_ARM_ABS8", 1 },
-	{ R_ARM_THM_ABS5, "R_ARM_THM_ABS5", 2 },
-	{ R_ARM_THM_PC22, "R_ARM_THM_CALL", 4 },
-	{ R_ARM_THM_PC8, "R_ARM_THM_PC8", 2 },
-	{ R_ARM_GLOB_DAT, "R_ARM_GLOB_DAT", 4 },
-	{ R_ARM_JUMP_SLOT, "R_ARM_JUMP_SLOT", 4 },
-	{ R_ARM_RELATIVE, "R_ARM_RELATIVE", 4 },
-	{ R_ARM_GOTOFF, "R_ARM_GOTOFF32", 4 },
-	{ R_ARM_GOTPC, "R_ARM_BASE_PREL", 4 },
-	{ R_ARM_GOT32, "R_ARM_GOT_BREL", 4 },
-	{ R_ARM_PLT32, "R_ARM_PLT32", 4 },
-	{ R_ARM_CALL, "R_ARM_CALL", 4 },
-	{ R_ARM_JUMP24, "R_ARM_JUMP24", 4 },
-	{ R_ARM_THM_JUMP24, "R_ARM_THM_JUMP24", 4 },
-	{ R_ARM_TARGET1, "R_ARM_TARGET1", 4 },
-	{ R_ARM_V4BX, "R_ARM_V4BX", 4 },
-	{ R_ARM_PREL31, "R_ARM_PREL31", 4 },
-	{ R_ARM_MOVW_ABS_NC, "R_ARM_MOVW_ABS_NC", 4 },
-	{ R_ARM_MOVT_ABS, "R_ARM_MOVT_ABS", 4 },
-	{ R_ARM_MOVW_PREL_NC, "R_ARM_MOVW_PREL_NC", 4 },
-	{ R_ARM_MOVT_PREL, "R_ARM_MOVT_PREL", 4 },
-	{ R_ARM_THM_MOVW_ABS_NC, "R_ARM_THM_MOVW_ABS_NC", 4 },
-	{ R_ARM_THM_MOVT_ABS, "R_ARM_THM_MOVT_ABS", 4 },
-	{ R_ARM_THM_MOVW_PREL_NC, "R_ARM_THM_MOVW_PREL_NC", 4 },
-	{ R_ARM_THM_MOVT_PREL, "R_ARM_THM_MOVT_PREL", 4 },
-	{ R_ARM_THM_JUMP19, "R_ARM_THM_JUMP19", 4 },
-	{ R_ARM_GOT_PREL, "R_ARM_GOT_PREL", 4 },
-	{ R_ARM_GNU_VTENTRY, "R_ARM_GNU_VTENTRY", 0 },
-	{ R_ARM_GNU_VTINHERIT, "R_ARM_GNU_VTINHERIT", 0 },
-	{ R_ARM_THM_PC11, "R_ARM_THM_JUMP11", 2 },
-	{ R_ARM_THM_PC9, "R_ARM_THM_JUMP8", 2 },
+#include "arch/reloc-arm.def"
 };
+#undef ML_RELOC
 
 static bool arm_is_branch(uint32_t type)
 {
@@ -126,7 +88,7 @@ static bool arm_is_thumb(uint32_t type)
 {
 	switch (type) {
 	case R_ARM_THM_ABS5:
-	case R_ARM_THM_PC22:
+	case R_ARM_THM_CALL:
 	case R_ARM_THM_PC8:
 	case R_ARM_THM_JUMP24:
 	case R_ARM_THM_MOVW_ABS_NC:
@@ -134,8 +96,8 @@ static bool arm_is_thumb(uint32_t type)
 	case R_ARM_THM_MOVW_PREL_NC:
 	case R_ARM_THM_MOVT_PREL:
 	case R_ARM_THM_JUMP19:
-	case R_ARM_THM_PC11:
-	case R_ARM_THM_PC9:
+	case R_ARM_THM_JUMP11:
+	case R_ARM_THM_JUMP8:
 		return true;
 	default:
 		return false;
@@ -146,7 +108,7 @@ static enum ml_stub_kind arm_stub_kind(uint32_t type)
 {
 	if (arm_is_branch(type))
 		return ML_STUB_PLT;
-	if (type == R_ARM_GOT32 || type == R_ARM_GOT_PREL)
+	if (type == R_ARM_GOT_BREL || type == R_ARM_GOT_PREL)
 		return ML_STUB_GOT;
 	return ML_STUB_NONE;
 }
@@ -158,7 +120,7 @@ static unsigned arm_stub_size(enum ml_stub_kind kind, const struct ml_target *t)
 
 static bool arm_needs_got(uint32_t type)
 {
-	return type == R_ARM_GOTOFF || type == R_ARM_GOTPC;
+	return type == R_ARM_GOTOFF32 || type == R_ARM_BASE_PREL;
 }
 
 /* The veneer: "ldr pc, [pc, #-4]" (the PC reads 8 ahead: the next word), the target. */
@@ -167,13 +129,6 @@ static void arm_write_plt(const struct ml_target *t, unsigned char *p, uint64_t 
 {
 	ml_put32(t, p, 0xe51ff004);
 	ml_put32(t, p + 4, (uint32_t)target);
-}
-
-static enum ml_reloc_status arm_overflow(struct ml_reloc_ctx *c, int64_t lo, int64_t hi)
-{
-	c->lo = lo;
-	c->hi = hi;
-	return ML_RELOC_OVERFLOW;
 }
 
 /* The value as a signed 32-bit quantity: addresses wrap on a 32-bit CPU. */
@@ -187,33 +142,31 @@ static enum ml_reloc_status arm_branch(struct ml_reloc_ctx *c, uint32_t insn)
 {
 	uint32_t A = (uint32_t)ml_sext((insn & 0x00ffffff) << 2, 26);
 	uint32_t P = (uint32_t)c->P;
-	int64_t v;
+	enum ml_reloc_status st;
 
 	c->A = s32(A);
 	if (c->type == R_ARM_CALL && (insn >> 28) == 0xf)
 		return ML_RELOC_UNHANDLED; /* BLX <imm>: a call into Thumb code */
-	c->formula = "S + A - P";
 	c->value = s32((uint32_t)c->S + A - P);
-	v = (int64_t)c->value;
-	if (v & 3) {
-		c->value = (uint32_t)v; /* printed as the 32-bit offset */
+	if (c->value & 3) {
+		c->value = (uint32_t)c->value; /* printed as the 32-bit offset */
 		return ML_RELOC_DANGEROUS;
 	}
-	if (v < -ARM_BRANCH_LIMIT || v >= ARM_BRANCH_LIMIT) {
+	st = ml_reloc_check(c);
+	if (st != ML_RELOC_OK) {
 		/*
 		 * Out of reach: through the symbol's veneer, which jumps to S
 		 * itself, so only a branch aimed at S (A = -8) may use it.
 		 */
 		if (!c->stub || (int32_t)A != -ARM_PC_BIAS)
-			return arm_overflow(c, -ARM_BRANCH_LIMIT, ARM_BRANCH_LIMIT);
+			return st;
 		c->formula = "veneer + A - P";
 		c->value = s32((uint32_t)c->stub + A - P);
-		v = (int64_t)c->value;
-		if (v < -ARM_BRANCH_LIMIT || v >= ARM_BRANCH_LIMIT)
-			return arm_overflow(c, -ARM_BRANCH_LIMIT, ARM_BRANCH_LIMIT);
+		st = ml_reloc_check(c);
+		if (st != ML_RELOC_OK)
+			return st;
 	}
-	c->written = (insn & 0xff000000) | (((uint32_t)v >> 2) & 0x00ffffff);
-	ml_put32(c->t, c->loc, (uint32_t)c->written);
+	ml_reloc_patch(c, 0x00ffffff, c->value >> 2);
 	return ML_RELOC_OK;
 }
 
@@ -231,47 +184,39 @@ static enum ml_reloc_status arm_movw(struct ml_reloc_ctx *c, uint32_t insn, bool
 	uint32_t imm = top ? v >> 16 : v & 0xffff;
 
 	c->A = s32(A);
-	c->formula = top ? (pcrel ? "(S + A - P) >> 16" : "(S + A) >> 16")
-			 : (pcrel ? "S + A - P" : "S + A");
 	c->value = v;
-	c->written = (insn & 0xfff0f000) | ((imm & 0xf000) << 4) | (imm & 0x0fff);
-	ml_put32(c->t, c->loc, (uint32_t)c->written);
+	ml_reloc_patch(c, 0x000f0fff, ((imm & 0xf000) << 4) | (imm & 0x0fff));
 	return ML_RELOC_OK;
 }
 
-/* ABS16/ABS8: S + A must fit the field read signed or unsigned. */
+/* ABS16/ABS8: S + A must fit the field read signed or unsigned (the row's check). */
 static enum ml_reloc_status arm_small(struct ml_reloc_ctx *c, unsigned width)
 {
-	unsigned bits = 8 * width;
-	uint32_t A = (uint32_t)ml_sext(ml_getn(c->t, c->loc, width), bits);
-	int64_t v;
+	uint32_t A = (uint32_t)ml_sext(ml_getn(c->t, c->loc, width), 8 * width);
 
 	c->A = s32(A);
-	c->formula = "S + A";
 	c->value = s32((uint32_t)c->S + A);
-	v = (int64_t)c->value;
-	if (v < -(1LL << (bits - 1)) || v >= (1LL << bits))
-		return arm_overflow(c, -(1LL << (bits - 1)), 1LL << bits);
-	c->written = (uint64_t)v & ((1ULL << bits) - 1);
-	ml_putn(c->t, c->loc, width, c->written);
-	return ML_RELOC_OK;
+	return ml_reloc_store(c);
 }
 
+/*
+ * One case per relocation type (or per group of types with one formula),
+ * which is why it is ~80 lines; the type's row (arch/reloc-arm.def) gives
+ * the formula and the range.
+ */
 static enum ml_reloc_status arm_apply(struct ml_reloc_ctx *c)
 {
 	uint32_t S = (uint32_t)c->S, P = (uint32_t)c->P, GOT = (uint32_t)c->got;
 	uint32_t insn, A, v;
 
-	if (arm_is_thumb(c->type))
+	if (!ml_reloc_begin(&ml_arch_arm, c) || arm_is_thumb(c->type))
 		return ML_RELOC_UNHANDLED;
 	switch (c->type) {
 	case R_ARM_NONE:
 	case R_ARM_GNU_VTENTRY:
 	case R_ARM_GNU_VTINHERIT:
-		c->formula = "none";
 		return ML_RELOC_OK;
 	case R_ARM_V4BX: /* "bx rN" stays as it is (see the top of the file) */
-		c->formula = "none";
 		c->written = ml_get32(c->t, c->loc);
 		return ML_RELOC_OK;
 	case R_ARM_PC24:
@@ -295,12 +240,10 @@ static enum ml_reloc_status arm_apply(struct ml_reloc_ctx *c)
 		insn = ml_get32(c->t, c->loc);
 		A = (uint32_t)ml_sext(insn, 31);
 		c->A = s32(A);
-		c->formula = "S + A - P";
 		c->value = s32(S + A - P);
-		if ((int64_t)c->value < -(1LL << 30) || (int64_t)c->value >= (1LL << 30))
-			return arm_overflow(c, -(1LL << 30), 1LL << 30);
-		c->written = (insn & 0x80000000) | ((uint32_t)c->value & 0x7fffffff);
-		ml_put32(c->t, c->loc, (uint32_t)c->written);
+		if (ml_reloc_check(c) != ML_RELOC_OK)
+			return ML_RELOC_OVERFLOW;
+		ml_reloc_patch(c, 0x7fffffff, c->value);
 		return ML_RELOC_OK;
 	default:
 		break;
@@ -314,41 +257,32 @@ static enum ml_reloc_status arm_apply(struct ml_reloc_ctx *c)
 	case R_ARM_TARGET1: /* Linux: the same as ABS32 (.init_array entries) */
 	case R_ARM_GLOB_DAT:
 	case R_ARM_JUMP_SLOT:
-		c->formula = "S + A";
 		v = S + A;
 		break;
 	case R_ARM_REL32:
-		c->formula = "S + A - P";
 		v = S + A - P;
 		break;
 	case R_ARM_RELATIVE:
-		c->formula = "B + A";
 		v = (uint32_t)c->base + A;
 		break;
-	case R_ARM_GOTOFF:
-		c->formula = "S + A - GOT";
+	case R_ARM_GOTOFF32:
 		v = S + A - GOT;
 		break;
-	case R_ARM_GOTPC:
+	case R_ARM_BASE_PREL:
 		/* Against _GLOBAL_OFFSET_TABLE_: what matters is the GOT, not S. */
-		c->formula = "GOT + A - P";
 		v = GOT + A - P;
 		break;
-	case R_ARM_GOT32:
-		c->formula = "G + A";
+	case R_ARM_GOT_BREL:
 		v = (uint32_t)c->stub - GOT + A;
 		break;
 	case R_ARM_GOT_PREL:
-		c->formula = "G + GOT + A - P";
 		v = (uint32_t)c->stub + A - P;
 		break;
 	default:
 		return ML_RELOC_UNHANDLED;
 	}
 	c->value = v;
-	c->written = v;
-	ml_put32(c->t, c->loc, v);
-	return ML_RELOC_OK;
+	return ml_reloc_store(c);
 }
 
 static const char *arm_overflow_hint(uint32_t type)

@@ -26,28 +26,12 @@
 
 #include <elf.h>
 
-#ifndef R_386_GOT32X
-#define R_386_GOT32X 43
-#endif
-
+/* Names, widths, formulas and range checks: arch/reloc-i386.def. */
+#define ML_RELOC ML_RELOC_ROW
 static const struct ml_reloc_type i386_relocs[] = {
-	{ R_386_NONE, "R_386_NONE", 0 },
-	{ R_386_32, "R_386_32", 4 },
-	{ R_386_PC32, "R_386_PC32", 4 },
-	{ R_386_GOT32, "R_386_GOT32", 4 },
-	{ R_386_PLT32, "R_386_PLT32", 4 },
-	{ R_386_COPY, "R_386_COPY", 4 },
-	{ R_386_GLOB_DAT, "R_386_GLOB_DAT", 4 },
-	{ R_386_JMP_SLOT, "R_386_JMP_SLOT", 4 },
-	{ R_386_RELATIVE, "R_386_RELATIVE", 4 },
-	{ R_386_GOTOFF, "R_386_GOTOFF", 4 },
-	{ R_386_GOTPC, "R_386_GOTPC", 4 },
-	{ R_386_16, "R_386_16", 2 },
-	{ R_386_PC16, "R_386_PC16", 2 },
-	{ R_386_8, "R_386_8", 1 },
-	{ R_386_PC8, "R_386_PC8", 1 },
-	{ R_386_GOT32X, "R_386_GOT32X", 4 },
+#include "arch/reloc-i386.def"
 };
+#undef ML_RELOC
 
 static enum ml_stub_kind i386_stub_kind(uint32_t type)
 {
@@ -64,89 +48,60 @@ static bool i386_needs_got(uint32_t type)
 	return type == R_386_GOTOFF || type == R_386_GOTPC;
 }
 
-/* Store a width-byte field, checking that v fits it signed or unsigned. */
-static enum ml_reloc_status store_small(struct ml_reloc_ctx *c, unsigned width, bool pcrel)
-{
-	int64_t v = (int64_t)c->value;
-	int64_t lo = pcrel ? -(1LL << (8 * width - 1)) : -(1LL << (8 * width - 1));
-	int64_t hi = pcrel ? (1LL << (8 * width - 1)) : (1LL << (8 * width));
-
-	/* Absolute small fields accept both signed and unsigned readings. */
-	if (v < lo || v >= hi) {
-		c->lo = lo;
-		c->hi = hi;
-		return ML_RELOC_OVERFLOW;
-	}
-	c->written = c->value & ((1ULL << (8 * width)) - 1);
-	ml_putn(c->t, c->loc, width, c->written);
-	return ML_RELOC_OK;
-}
-
+/*
+ * One case per formula; the type's row (arch/reloc-i386.def) gives the
+ * width, the formula --explain prints and the range ml_reloc_store()
+ * checks (only the 8- and 16-bit fields have one).
+ */
 static enum ml_reloc_status i386_apply(struct ml_reloc_ctx *c)
 {
-	const struct ml_reloc_type *rt = ml_arch_reloc(&ml_arch_i386, c->type);
-	unsigned width = rt ? rt->width : 4;
+	const struct ml_reloc_type *rt = ml_reloc_begin(&ml_arch_i386, c);
 	uint32_t S = (uint32_t)c->S, P = (uint32_t)c->P, G = (uint32_t)c->got;
-	uint32_t A;
+	uint32_t A, v;
 
-	if (!rt || c->type == R_386_COPY)
+	if (!rt)
 		return ML_RELOC_UNHANDLED;
-	if (c->type == R_386_NONE) {
-		c->formula = "none";
+	if (c->type == R_386_NONE)
 		return ML_RELOC_OK;
-	}
 	/* REL: the addend is the field's current content, sign-extended. */
-	A = (uint32_t)ml_sext(ml_getn(c->t, c->loc, width), 8 * width);
+	A = (uint32_t)ml_sext(ml_getn(c->t, c->loc, rt->width), 8 * rt->width);
 	c->A = (uint64_t)(int64_t)(int32_t)A;
 
 	switch (c->type) {
 	case R_386_32:
-		c->formula = "S + A";
-		c->value = (uint32_t)(S + A);
+	case R_386_16:
+	case R_386_8:
+		v = S + A;
 		break;
 	case R_386_PC32:
 	case R_386_PLT32:
-		c->formula = "S + A - P";
-		c->value = (uint32_t)(S + A - P);
+	case R_386_PC16:
+	case R_386_PC8:
+		v = S + A - P;
 		break;
 	case R_386_GOT32:
 	case R_386_GOT32X:
-		c->formula = "G + A";
-		c->value = (uint32_t)((uint32_t)c->stub - G + A);
+		v = (uint32_t)c->stub - G + A;
 		break;
 	case R_386_GLOB_DAT:
 	case R_386_JMP_SLOT:
-		c->formula = "S";
-		c->value = S;
+		v = S;
 		break;
 	case R_386_RELATIVE:
-		c->formula = "B + A";
-		c->value = (uint32_t)(c->base + A);
+		v = (uint32_t)c->base + A;
 		break;
 	case R_386_GOTOFF:
-		c->formula = "S + A - GOT";
-		c->value = (uint32_t)(S + A - G);
+		v = S + A - G;
 		break;
 	case R_386_GOTPC:
-		c->formula = "GOT + A - P";
-		c->value = (uint32_t)(G + A - P);
+		v = G + A - P;
 		break;
-	case R_386_16:
-	case R_386_8:
-		c->formula = "S + A";
-		c->value = (uint64_t)(int64_t)(int32_t)(S + A);
-		return store_small(c, width, false);
-	case R_386_PC16:
-	case R_386_PC8:
-		c->formula = "S + A - P";
-		c->value = (uint64_t)(int64_t)(int32_t)(S + A - P);
-		return store_small(c, width, true);
-	default:
+	default: /* R_386_COPY */
 		return ML_RELOC_UNHANDLED;
 	}
-	c->written = c->value;
-	ml_put32(c->t, c->loc, (uint32_t)c->value);
-	return ML_RELOC_OK;
+	/* A 32-bit field takes every address; a small one is checked read signed. */
+	c->value = rt->width == 4 ? v : (uint64_t)(int64_t)(int32_t)v;
+	return ml_reloc_store(c);
 }
 
 const struct ml_arch ml_arch_i386 = {

@@ -51,112 +51,68 @@
 
 #include <elf.h>
 
-enum m68k_calc {
-	M68K_NONE,
-	M68K_ABS,    /* S + A */
-	M68K_PCREL,  /* S + A - P */
-	M68K_BASE,   /* B + A */
-	M68K_REJECT, /* GOT/PLT/dynamic: never in a 2.4 module */
+/* Names, widths, formulas and range checks: arch/reloc-m68k.def. */
+#define ML_RELOC ML_RELOC_ROW
+static const struct ml_reloc_type m68k_relocs[] = {
+#include "arch/reloc-m68k.def"
 };
-
-enum m68k_check {
-	M68K_WRAP,   /* a 32-bit field: every address fits */
-	M68K_SIGNED, /* a displacement */
-	M68K_EITHER, /* data: fits read signed or read unsigned */
-};
+#undef ML_RELOC
 
 /*
- * The relocation list, once: name, bytes at P, computation, range check.
- * Expanded below into the name table and, in the same order, the recipes.
+ * One case per formula; the type's row (arch/reloc-m68k.def) gives the
+ * width and the range ml_reloc_store() checks.  The GOT/PLT and dynamic
+ * types fall to the default: never in a 2.4 module.
  */
-#define M68K_RELOCS(X)                               \
-	X(NONE, 0, M68K_NONE, M68K_WRAP)             \
-	X(32, 4, M68K_ABS, M68K_WRAP)                \
-	X(16, 2, M68K_ABS, M68K_EITHER)              \
-	X(8, 1, M68K_ABS, M68K_EITHER)               \
-	X(PC32, 4, M68K_PCREL, M68K_WRAP)            \
-	X(PC16, 2, M68K_PCREL, M68K_SIGNED)          \
-	X(PC8, 1, M68K_PCREL, M68K_SIGNED)           \
-	X(GOT32, 4, M68K_REJECT, M68K_WRAP)          \
-	X(GOT16, 2, M68K_REJECT, M68K_WRAP)          \
-	X(GOT8, 1, M68K_REJECT, M68K_WRAP)           \
-	X(GOT32O, 4, M68K_REJECT, M68K_WRAP)         \
-	X(GOT16O, 2, M68K_REJECT, M68K_WRAP)         \
-	X(GOT8O, 1, M68K_REJECT, M68K_WRAP)          \
-	X(PLT32, 4, M68K_REJECT, M68K_WRAP)          \
-	X(PLT16, 2, M68K_REJECT, M68K_WRAP)          \
-	X(PLT8, 1, M68K_REJECT, M68K_WRAP)           \
-	X(PLT32O, 4, M68K_REJECT, M68K_WRAP)         \
-	X(PLT16O, 2, M68K_REJECT, M68K_WRAP)         \
-	X(PLT8O, 1, M68K_REJECT, M68K_WRAP)          \
-	X(COPY, 4, M68K_REJECT, M68K_WRAP)           \
-	X(GLOB_DAT, 4, M68K_REJECT, M68K_WRAP)       \
-	X(JMP_SLOT, 4, M68K_REJECT, M68K_WRAP)       \
-	X(RELATIVE, 4, M68K_BASE, M68K_WRAP)
-
-#define M68K_NAME(n, w, calc, check) { R_68K_##n, "R_68K_" #n, w },
-static const struct ml_reloc_type m68k_relocs[] = { M68K_RELOCS(M68K_NAME) };
-
-struct m68k_recipe {
-	unsigned char calc, check;
-};
-
-#define M68K_RECIPE(n, w, calc, check) { calc, check },
-static const struct m68k_recipe m68k_recipes[] = { M68K_RELOCS(M68K_RECIPE) };
-
 static enum ml_reloc_status m68k_apply(struct ml_reloc_ctx *c)
 {
-	const struct ml_reloc_type *rt = ml_arch_reloc(&ml_arch_m68k, c->type);
-	const struct m68k_recipe *r;
-	unsigned bits;
+	const struct ml_reloc_type *rt = ml_reloc_begin(&ml_arch_m68k, c);
 	uint32_t v;
 
 	if (!rt)
 		return ML_RELOC_UNHANDLED;
-	r = &m68k_recipes[rt - m68k_relocs];
-	switch (r->calc) {
-	case M68K_NONE:
-		c->formula = "none";
+	switch (c->type) {
+	case R_68K_NONE:
 		return ML_RELOC_OK;
-	case M68K_ABS:
-		c->formula = "S + A";
+	case R_68K_32:
+	case R_68K_16:
+	case R_68K_8:
 		v = (uint32_t)(c->S + c->A);
 		break;
-	case M68K_PCREL:
-		c->formula = "S + A - P";
+	case R_68K_PC32:
+	case R_68K_PC16:
+	case R_68K_PC8:
 		v = (uint32_t)(c->S + c->A - c->P);
 		break;
-	case M68K_BASE:
-		c->formula = "B + A";
+	case R_68K_RELATIVE:
 		v = (uint32_t)(c->base + c->A);
 		break;
 	default:
 		return ML_RELOC_UNHANDLED;
 	}
 	/* Addresses are 32 bits: reduce first, then read the value signed to check it. */
-	bits = 8 * rt->width;
-	c->value = r->check == M68K_WRAP ? v : (uint64_t)ml_sext(v, 32);
-	if (r->check != M68K_WRAP) {
-		int64_t sv = (int64_t)c->value;
-
-		c->lo = -(1LL << (bits - 1));
-		c->hi = r->check == M68K_SIGNED ? 1LL << (bits - 1) : 1LL << bits;
-		c->range_unsigned = false;
-		if (sv < c->lo || sv >= c->hi)
-			return ML_RELOC_OVERFLOW;
-	}
-	c->written = bits == 32 ? v : v & ((1u << bits) - 1);
-	ml_putn(c->t, c->loc, rt->width, c->written);
-	return ML_RELOC_OK;
+	c->value = rt->check == ML_CHECK_NONE ? v : (uint64_t)ml_sext(v, 32);
+	return ml_reloc_store(c);
 }
 
 static const char *m68k_overflow_hint(uint32_t type)
 {
-	const struct ml_reloc_type *rt = ml_arch_reloc(&ml_arch_m68k, type);
-
-	if (rt && m68k_recipes[rt - m68k_relocs].calc == M68K_REJECT)
-		return "GOT/PLT relocations come from -fpic code: build 2.4 modules with -fno-pic";
 	switch (type) {
+	case R_68K_GOT32:
+	case R_68K_GOT16:
+	case R_68K_GOT8:
+	case R_68K_GOT32O:
+	case R_68K_GOT16O:
+	case R_68K_GOT8O:
+	case R_68K_PLT32:
+	case R_68K_PLT16:
+	case R_68K_PLT8:
+	case R_68K_PLT32O:
+	case R_68K_PLT16O:
+	case R_68K_PLT8O:
+	case R_68K_COPY:
+	case R_68K_GLOB_DAT:
+	case R_68K_JMP_SLOT:
+		return "GOT/PLT relocations come from -fpic code: build 2.4 modules with -fno-pic";
 	case R_68K_PC16:
 		return "(d16,%pc) reaches only 32 KiB: was the module built with -mpcrel? Rebuild without it";
 	case R_68K_PC8:

@@ -53,51 +53,12 @@
 
 #include <elf.h>
 
+/* Names, widths, formulas and range checks: arch/reloc-ppc.def. */
+#define ML_RELOC ML_RELOC_ROW
 static const struct ml_reloc_type ppc_relocs[] = {
-	{ R_PPC_NONE, "R_PPC_NONE", 0 },
-	{ R_PPC_ADDR32, "R_PPC_ADDR32", 4 },
-	{ R_PPC_ADDR24, "R_PPC_ADDR24", 4 },
-	{ R_PPC_ADDR16, "R_PPC_ADDR16", 2 },
-	{ R_PPC_ADDR16_LO, "R_PPC_ADDR16_LO", 2 },
-	{ R_PPC_ADDR16_HI, "R_PPC_ADDR16_HI", 2 },
-	{ R_PPC_ADDR16_HA, "R_PPC_ADDR16_HA", 2 },
-	{ R_PPC_ADDR14, "R_PPC_ADDR14", 4 },
-	{ R_PPC_ADDR14_BRTAKEN, "R_PPC_ADDR14_BRTAKEN", 4 },
-	{ R_PPC_ADDR14_BRNTAKEN, "R_PPC_ADDR14_BRNTAKEN", 4 },
-	{ R_PPC_REL24, "R_PPC_REL24", 4 },
-	{ R_PPC_REL14, "R_PPC_REL14", 4 },
-	{ R_PPC_REL14_BRTAKEN, "R_PPC_REL14_BRTAKEN", 4 },
-	{ R_PPC_REL14_BRNTAKEN, "R_PPC_REL14_BRNTAKEN", 4 },
-	{ R_PPC_GOT16, "R_PPC_GOT16", 2 },
-	{ R_PPC_GOT16_LO, "R_PPC_GOT16_LO", 2 },
-	{ R_PPC_GOT16_HI, "R_PPC_GOT16_HI", 2 },
-	{ R_PPC_GOT16_HA, "R_PPC_GOT16_HA", 2 },
-	{ R_PPC_PLTREL24, "R_PPC_PLTREL24", 4 },
-	{ R_PPC_COPY, "R_PPC_COPY", 0 },
-	{ R_PPC_GLOB_DAT, "R_PPC_GLOB_DAT", 4 },
-	{ R_PPC_JMP_SLOT, "R_PPC_JMP_SLOT", 4 },
-	{ R_PPC_RELATIVE, "R_PPC_RELATIVE", 4 },
-	{ R_PPC_LOCAL24PC, "R_PPC_LOCAL24PC", 4 },
-	{ R_PPC_UADDR32, "R_PPC_UADDR32", 4 },
-	{ R_PPC_UADDR16, "R_PPC_UADDR16", 2 },
-	{ R_PPC_REL32, "R_PPC_REL32", 4 },
-	{ R_PPC_PLT32, "R_PPC_PLT32", 4 },
-	{ R_PPC_PLTREL32, "R_PPC_PLTREL32", 4 },
-	{ R_PPC_PLT16_LO, "R_PPC_PLT16_LO", 2 },
-	{ R_PPC_PLT16_HI, "R_PPC_PLT16_HI", 2 },
-	{ R_PPC_PLT16_HA, "R_PPC_PLT16_HA", 2 },
-	{ R_PPC_SDAREL16, "R_PPC_SDAREL16", 2 },
-	{ R_PPC_SECTOFF, "R_PPC_SECTOFF", 2 },
-	{ R_PPC_SECTOFF_LO, "R_PPC_SECTOFF_LO", 2 },
-	{ R_PPC_SECTOFF_HI, "R_PPC_SECTOFF_HI", 2 },
-	{ R_PPC_SECTOFF_HA, "R_PPC_SECTOFF_HA", 2 },
-	{ R_PPC_TLS, "R_PPC_TLS", 4 },
-	{ R_PPC_EMB_SDA21, "R_PPC_EMB_SDA21", 4 },
-	{ R_PPC_REL16, "R_PPC_REL16", 2 },
-	{ R_PPC_REL16_LO, "R_PPC_REL16_LO", 2 },
-	{ R_PPC_REL16_HI, "R_PPC_REL16_HI", 2 },
-	{ R_PPC_REL16_HA, "R_PPC_REL16_HA", 2 },
+#include "arch/reloc-ppc.def"
 };
+#undef ML_RELOC
 
 #define REL24_MASK 0x03fffffcu /* LI, bits 6-29 */
 #define BD_MASK 0x0000fffcu    /* BD, bits 16-29 */
@@ -124,36 +85,20 @@ static void ppc_write_plt(const struct ml_target *t, unsigned char *p, uint64_t 
 	ml_put32(t, p + 12, 0x4e800420u);                      /* bctr */
 }
 
-static bool fits_signed(int64_t v, unsigned bits)
-{
-	return v >= -(1LL << (bits - 1)) && v < (1LL << (bits - 1));
-}
-
-static enum ml_reloc_status overflow(struct ml_reloc_ctx *c, unsigned bits)
-{
-	c->lo = -(1LL << (bits - 1));
-	c->hi = 1LL << (bits - 1);
-	c->range_unsigned = false;
-	return ML_RELOC_OVERFLOW;
-}
-
 /*
  * Merge a branch displacement (or absolute target) into the instruction's
- * field, after checking its alignment and range; 'ymask' bits of the
- * instruction are replaced by 'y' (the branch-prediction bit).
+ * field, after checking its alignment and the row's range; 'ymask' bits of
+ * the instruction are replaced by 'y' (the branch-prediction bit).
  */
-static enum ml_reloc_status put_branch(struct ml_reloc_ctx *c, int64_t v, unsigned bits,
-				       uint32_t mask, uint32_t ymask, uint32_t y)
+static enum ml_reloc_status put_branch(struct ml_reloc_ctx *c, int64_t v, uint32_t mask,
+				       uint32_t ymask, uint32_t y)
 {
-	uint32_t insn = ml_get32(c->t, c->loc);
-
 	c->value = (uint64_t)v;
 	if (v & 3)
 		return ML_RELOC_DANGEROUS;
-	if (!fits_signed(v, bits))
-		return overflow(c, bits);
-	c->written = (insn & ~mask & ~ymask) | y | ((uint32_t)v & mask);
-	ml_put32(c->t, c->loc, (uint32_t)c->written);
+	if (ml_reloc_check(c) != ML_RELOC_OK)
+		return ML_RELOC_OVERFLOW;
+	ml_reloc_patch(c, mask | ymask, y | ((uint32_t)v & mask));
 	return ML_RELOC_OK;
 }
 
@@ -174,80 +119,69 @@ static uint32_t y_bit(uint32_t type, int64_t disp, uint32_t *ymask)
 }
 
 /* A 16-bit half of an address: no range to check. */
-static enum ml_reloc_status put_half(struct ml_reloc_ctx *c, const char *formula,
-				     uint32_t v, uint32_t half)
+static enum ml_reloc_status put_half(struct ml_reloc_ctx *c, uint32_t v, uint32_t half)
 {
-	c->formula = formula;
 	c->value = v;
-	c->written = half & 0xffff;
-	ml_put16(c->t, c->loc, (uint16_t)c->written);
+	ml_reloc_patch(c, 0xffff, half);
 	return ML_RELOC_OK;
 }
 
+/*
+ * One case per relocation type (or per group of types with one formula);
+ * the type's row (arch/reloc-ppc.def) gives the formula and the range.
+ */
 static enum ml_reloc_status ppc_apply(struct ml_reloc_ctx *c)
 {
 	uint32_t S = (uint32_t)c->S, A = (uint32_t)c->A, P = (uint32_t)c->P;
 	uint32_t v = S + A, ymask, y;
 	int64_t d;
 
+	if (!ml_reloc_begin(&ml_arch_ppc, c))
+		return ML_RELOC_UNHANDLED;
 	switch (c->type) {
 	case R_PPC_NONE:
-		c->formula = "none";
 		return ML_RELOC_OK;
 	case R_PPC_ADDR32:
 	case R_PPC_UADDR32:
-		c->formula = "S + A";
-		c->written = c->value = v;
-		ml_put32(c->t, c->loc, v);
-		return ML_RELOC_OK;
+		c->value = v;
+		return ml_reloc_store(c);
 	case R_PPC_REL32:
-		c->formula = "S + A - P";
-		c->written = c->value = (uint32_t)(v - P);
-		ml_put32(c->t, c->loc, (uint32_t)c->value);
-		return ML_RELOC_OK;
+		c->value = (uint32_t)(v - P);
+		return ml_reloc_store(c);
 	case R_PPC_ADDR16:
 	case R_PPC_UADDR16:
-		c->formula = "S + A";
 		c->value = (uint64_t)(int64_t)(int32_t)v;
-		if (!fits_signed((int32_t)v, 16))
-			return overflow(c, 16);
-		c->written = v & 0xffff;
-		ml_put16(c->t, c->loc, (uint16_t)c->written);
-		return ML_RELOC_OK;
+		return ml_reloc_store(c);
 	case R_PPC_ADDR16_LO:
-		return put_half(c, "#lo(S + A)", v, v);
+		return put_half(c, v, v);
 	case R_PPC_ADDR16_HI:
-		return put_half(c, "#hi(S + A)", v, v >> 16);
+		return put_half(c, v, v >> 16);
 	case R_PPC_ADDR16_HA:
-		return put_half(c, "#ha(S + A)", v, (v + 0x8000) >> 16);
+		return put_half(c, v, (v + 0x8000) >> 16);
 	case R_PPC_ADDR24:
-		c->formula = "S + A";
-		return put_branch(c, (int32_t)v, 26, REL24_MASK, 0, 0);
+		return put_branch(c, (int32_t)v, REL24_MASK, 0, 0);
 	case R_PPC_ADDR14:
 	case R_PPC_ADDR14_BRTAKEN:
 	case R_PPC_ADDR14_BRNTAKEN:
-		c->formula = "S + A";
 		y = y_bit(c->type, (int32_t)(v - P), &ymask);
-		return put_branch(c, (int32_t)v, 16, BD_MASK, ymask, y);
+		return put_branch(c, (int32_t)v, BD_MASK, ymask, y);
 	case R_PPC_REL14:
 	case R_PPC_REL14_BRTAKEN:
 	case R_PPC_REL14_BRNTAKEN:
-		c->formula = "S + A - P";
 		d = (int32_t)(v - P);
 		y = y_bit(c->type, d, &ymask);
-		return put_branch(c, d, 16, BD_MASK, ymask, y);
+		return put_branch(c, d, BD_MASK, ymask, y);
 	case R_PPC_REL24:
-		c->formula = "S + A - P";
 		d = (int32_t)(v - P);
 		c->value = (uint64_t)d;
 		if (v & 3)
 			return ML_RELOC_DANGEROUS;
-		if (!fits_signed(d, 26) && c->stub) {
+		if (ml_reloc_check(c) != ML_RELOC_OK && c->stub) {
 			/* Out of reach: branch to the trampoline for (S, A) instead. */
 			c->formula = "trampoline - P";
 			d = (int32_t)((uint32_t)c->stub - P);
 		}
-		return put_branch(c, d, 26, REL24_MASK, 0, 0);
+		return put_branch(c, d, REL24_MASK, 0, 0);
 	default:
 		return ML_RELOC_UNHANDLED;
 	}

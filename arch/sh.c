@@ -49,56 +49,14 @@
 #include <elf.h>
 
 /*
- * glibc's <elf.h> puts R_SH_SWITCH8, R_SH_GNU_VTINHERIT and R_SH_GNU_VTENTRY
- * at 33, 34 and 35, but binutils (gas, ld, readelf) numbers them 24, 22 and
- * 23, and those are the numbers in the objects.
+ * Names, widths, formulas and range checks: arch/reloc-sh.def, which also
+ * gives binutils' numbers where glibc's <elf.h> differs.
  */
-#undef R_SH_SWITCH8
-#undef R_SH_GNU_VTINHERIT
-#undef R_SH_GNU_VTENTRY
-#define R_SH_GNU_VTINHERIT 22
-#define R_SH_GNU_VTENTRY 23
-#define R_SH_SWITCH8 24
-
+#define ML_RELOC ML_RELOC_ROW
 static const struct ml_reloc_type sh_relocs[] = {
-	{ R_SH_NONE, "R_SH_NONE", 0 },
-	{ R_SH_DIR32, "R_SH_DIR32", 4 },
-	{ R_SH_REL32, "R_SH_REL32", 4 },
-	{ R_SH_DIR8WPN, "R_SH_DIR8WPN", 2 },
-	{ R_SH_IND12W, "R_SH_IND12W", 2 },
-	{ R_SH_DIR8WPL, "R_SH_DIR8WPL", 2 },
-	{ R_SH_DIR8WPZ, "R_SH_DIR8WPZ", 2 },
-	{ R_SH_DIR8BP, "R_SH_DIR8BP", 2 },
-	{ R_SH_DIR8W, "R_SH_DIR8W", 2 },
-	{ R_SH_DIR8L, "R_SH_DIR8L", 2 },
-	{ R_SH_GNU_VTINHERIT, "R_SH_GNU_VTINHERIT", 0 },
-	{ R_SH_GNU_VTENTRY, "R_SH_GNU_VTENTRY", 0 },
-	{ R_SH_SWITCH8, "R_SH_SWITCH8", 0 },
-	{ R_SH_SWITCH16, "R_SH_SWITCH16", 0 },
-	{ R_SH_SWITCH32, "R_SH_SWITCH32", 0 },
-	{ R_SH_USES, "R_SH_USES", 0 },
-	{ R_SH_COUNT, "R_SH_COUNT", 0 },
-	{ R_SH_ALIGN, "R_SH_ALIGN", 0 },
-	{ R_SH_CODE, "R_SH_CODE", 0 },
-	{ R_SH_DATA, "R_SH_DATA", 0 },
-	{ R_SH_LABEL, "R_SH_LABEL", 0 },
-	{ R_SH_TLS_GD_32, "R_SH_TLS_GD_32", 4 },
-	{ R_SH_TLS_LD_32, "R_SH_TLS_LD_32", 4 },
-	{ R_SH_TLS_LDO_32, "R_SH_TLS_LDO_32", 4 },
-	{ R_SH_TLS_IE_32, "R_SH_TLS_IE_32", 4 },
-	{ R_SH_TLS_LE_32, "R_SH_TLS_LE_32", 4 },
-	{ R_SH_TLS_DTPMOD32, "R_SH_TLS_DTPMOD32", 4 },
-	{ R_SH_TLS_DTPOFF32, "R_SH_TLS_DTPOFF32", 4 },
-	{ R_SH_TLS_TPOFF32, "R_SH_TLS_TPOFF32", 4 },
-	{ R_SH_GOT32, "R_SH_GOT32", 4 },
-	{ R_SH_PLT32, "R_SH_PLT32", 4 },
-	{ R_SH_COPY, "R_SH_COPY", 4 },
-	{ R_SH_GLOB_DAT, "R_SH_GLOB_DAT", 4 },
-	{ R_SH_JMP_SLOT, "R_SH_JMP_SLOT", 4 },
-	{ R_SH_RELATIVE, "R_SH_RELATIVE", 4 },
-	{ R_SH_GOTOFF, "R_SH_GOTOFF", 4 },
-	{ R_SH_GOTPC, "R_SH_GOTPC", 4 },
+#include "arch/reloc-sh.def"
 };
+#undef ML_RELOC
 
 static enum ml_stub_kind sh_stub_kind(uint32_t type)
 {
@@ -122,31 +80,47 @@ static bool sh_needs_got(uint32_t type)
  */
 static enum ml_reloc_status sh_ind12w(struct ml_reloc_ctx *c)
 {
-	uint16_t insn = ml_get16(c->t, c->loc);
-	int64_t v;
+	enum ml_reloc_status st;
 
-	c->formula = "S + A - P";
 	c->value = (uint64_t)(int64_t)(int32_t)(uint32_t)(c->S + c->A - c->P);
-	v = (int64_t)c->value;
-	if (v & 1) {
-		c->value = (uint32_t)v;
+	if (c->value & 1) {
+		c->value = (uint32_t)c->value;
 		return ML_RELOC_DANGEROUS;
 	}
-	if (v < -4096 || v >= 4096) {
-		c->lo = -4096;
-		c->hi = 4096;
-		return ML_RELOC_OVERFLOW;
-	}
-	c->written = (insn & 0xf000) | (((uint64_t)v >> 1) & 0x0fff);
-	ml_put16(c->t, c->loc, (uint16_t)c->written);
-	return ML_RELOC_OK;
+	st = ml_reloc_check(c); /* the row: 12 signed bits of halfwords */
+	if (st == ML_RELOC_OK)
+		ml_reloc_patch(c, 0x0fff, c->value >> 1);
+	return st;
 }
 
+/*
+ * One case per relocation type (or per group of types with one formula);
+ * the type's row (arch/reloc-sh.def) gives the formula and the range.
+ */
 static enum ml_reloc_status sh_apply(struct ml_reloc_ctx *c)
 {
 	uint32_t S = (uint32_t)c->S, P = (uint32_t)c->P, GOT = (uint32_t)c->got;
-	uint32_t A, v;
+	uint32_t A = 0;
 
+	if (!ml_reloc_begin(&ml_arch_sh, c))
+		return ML_RELOC_UNHANDLED;
+	switch (c->type) {
+	case R_SH_DIR32:
+	case R_SH_REL32:
+	case R_SH_GOT32:
+	case R_SH_PLT32:
+	case R_SH_GLOB_DAT:
+	case R_SH_JMP_SLOT:
+	case R_SH_RELATIVE:
+	case R_SH_GOTOFF:
+	case R_SH_GOTPC:
+		/* The addend is the field plus r_addend (see the top of this file). */
+		A = ml_get32(c->t, c->loc) + (uint32_t)c->A;
+		c->A = (uint64_t)(int64_t)(int32_t)A;
+		break;
+	default:
+		break;
+	}
 	switch (c->type) {
 	case R_SH_NONE:
 	case R_SH_SWITCH8:
@@ -160,7 +134,6 @@ static enum ml_reloc_status sh_apply(struct ml_reloc_ctx *c)
 	case R_SH_LABEL:
 	case R_SH_GNU_VTINHERIT:
 	case R_SH_GNU_VTENTRY:
-		c->formula = "none";
 		return ML_RELOC_OK;
 	case R_SH_DIR8WPN:
 	case R_SH_DIR8WPZ:
@@ -168,61 +141,35 @@ static enum ml_reloc_status sh_apply(struct ml_reloc_ctx *c)
 		/* a relaxation note on a field gas filled: own section only */
 		if (c->S != c->P - c->offset)
 			return ML_RELOC_UNHANDLED;
-		c->formula = "none";
 		c->written = ml_get16(c->t, c->loc);
 		return ML_RELOC_OK;
 	case R_SH_IND12W:
 		return sh_ind12w(c);
 	case R_SH_DIR32:
-	case R_SH_REL32:
-	case R_SH_GOT32:
-	case R_SH_PLT32:
 	case R_SH_GLOB_DAT:
 	case R_SH_JMP_SLOT:
+		c->value = S + A;
+		break;
+	case R_SH_REL32:
+	case R_SH_PLT32:
+		c->value = (uint32_t)(S + A - P);
+		break;
 	case R_SH_RELATIVE:
+		c->value = (uint32_t)((uint32_t)c->base + A);
+		break;
+	case R_SH_GOT32:
+		c->value = (uint32_t)((uint32_t)c->stub - GOT + A);
+		break;
 	case R_SH_GOTOFF:
+		c->value = (uint32_t)(S + A - GOT);
+		break;
 	case R_SH_GOTPC:
+		c->value = (uint32_t)(GOT + A - P);
 		break;
 	default:
 		return ML_RELOC_UNHANDLED;
 	}
-
-	/* The addend is the field plus r_addend (see the top of this file). */
-	A = ml_get32(c->t, c->loc) + (uint32_t)c->A;
-	c->A = (uint64_t)(int64_t)(int32_t)A;
-	switch (c->type) {
-	case R_SH_DIR32:
-	case R_SH_GLOB_DAT:
-	case R_SH_JMP_SLOT:
-		c->formula = "S + A";
-		v = S + A;
-		break;
-	case R_SH_REL32:
-	case R_SH_PLT32:
-		c->formula = "S + A - P";
-		v = S + A - P;
-		break;
-	case R_SH_RELATIVE:
-		c->formula = "B + A";
-		v = (uint32_t)c->base + A;
-		break;
-	case R_SH_GOT32:
-		c->formula = "G + A";
-		v = (uint32_t)c->stub - GOT + A;
-		break;
-	case R_SH_GOTOFF:
-		c->formula = "S + A - GOT";
-		v = S + A - GOT;
-		break;
-	default: /* R_SH_GOTPC */
-		c->formula = "GOT + A - P";
-		v = GOT + A - P;
-		break;
-	}
-	c->value = v;
-	c->written = v;
-	ml_put32(c->t, c->loc, v);
-	return ML_RELOC_OK;
+	return ml_reloc_store(c);
 }
 
 static const char *sh_overflow_hint(uint32_t type)

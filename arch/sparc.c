@@ -60,185 +60,109 @@
 
 #include <elf.h>
 
-enum sparc_calc {
-	SP_NONE,
-	SP_ABS,    /* S + A */
-	SP_PCREL,  /* S + A - P */
-	SP_BASE,   /* B + A */
-	SP_REJECT, /* GOT/PLT/dynamic: never in a 2.4 module */
+/*
+ * Names, widths, formulas, and each field's check, bits and shift:
+ * arch/reloc-sparc.def.  A word displacement (WDISPn) is the row with
+ * shift 2: its low two bits must be 0.
+ */
+#define ML_RELOC ML_RELOC_ROW
+static const struct ml_reloc_type sparc_relocs[] = {
+#include "arch/reloc-sparc.def"
 };
-
-enum sparc_check {
-	SP_TRUNC,    /* T-: truncated, or a 32-bit field that every value fits */
-	SP_SIGNED,   /* V-disp, V-simm */
-	SP_UNSIGNED, /* V-imm */
-	SP_EITHER,   /* V-byte8, V-half16: fits read signed or unsigned */
-};
-
-enum sparc_flags {
-	SP_WORD = 1,    /* a word displacement: the low two bits must be 0 */
-	SP_SPLIT16 = 2, /* WDISP16: d16hi in bits 21..20, d16lo in bits 13..0 */
-};
+#undef ML_RELOC
 
 /*
- * The relocation list, once: name, bytes at P, computation, right shift,
- * field bits, check, flags.  Expanded into the name table and, in the same
- * order, the field recipes.
+ * One case per formula; the type's row then says which bits of the value
+ * go where (shift, bits) and how they are checked.  The GOT/PLT and
+ * dynamic types fall to the default: never in a 2.4 module.
  */
-#define SPARC_RELOCS(X)                                            \
-	X(NONE, 0, SP_NONE, 0, 0, SP_TRUNC, 0)                     \
-	X(8, 1, SP_ABS, 0, 8, SP_EITHER, 0)                        \
-	X(16, 2, SP_ABS, 0, 16, SP_EITHER, 0)                      \
-	X(32, 4, SP_ABS, 0, 32, SP_TRUNC, 0)                       \
-	X(DISP8, 1, SP_PCREL, 0, 8, SP_SIGNED, 0)                  \
-	X(DISP16, 2, SP_PCREL, 0, 16, SP_SIGNED, 0)                \
-	X(DISP32, 4, SP_PCREL, 0, 32, SP_TRUNC, 0)                 \
-	X(WDISP30, 4, SP_PCREL, 2, 30, SP_SIGNED, SP_WORD)         \
-	X(WDISP22, 4, SP_PCREL, 2, 22, SP_SIGNED, SP_WORD)         \
-	X(HI22, 4, SP_ABS, 10, 22, SP_TRUNC, 0)                    \
-	X(22, 4, SP_ABS, 0, 22, SP_UNSIGNED, 0)                    \
-	X(13, 4, SP_ABS, 0, 13, SP_SIGNED, 0)                      \
-	X(LO10, 4, SP_ABS, 0, 10, SP_TRUNC, 0)                     \
-	X(GOT10, 4, SP_REJECT, 0, 0, SP_TRUNC, 0)                  \
-	X(GOT13, 4, SP_REJECT, 0, 0, SP_TRUNC, 0)                  \
-	X(GOT22, 4, SP_REJECT, 0, 0, SP_TRUNC, 0)                  \
-	X(PC10, 4, SP_PCREL, 0, 10, SP_TRUNC, 0)                   \
-	X(PC22, 4, SP_PCREL, 10, 22, SP_SIGNED, 0)                 \
-	X(WPLT30, 4, SP_REJECT, 0, 0, SP_TRUNC, 0)                 \
-	X(COPY, 4, SP_REJECT, 0, 0, SP_TRUNC, 0)                   \
-	X(GLOB_DAT, 4, SP_REJECT, 0, 0, SP_TRUNC, 0)               \
-	X(JMP_SLOT, 4, SP_REJECT, 0, 0, SP_TRUNC, 0)               \
-	X(RELATIVE, 4, SP_BASE, 0, 32, SP_TRUNC, 0)                \
-	X(UA32, 4, SP_ABS, 0, 32, SP_TRUNC, 0)                     \
-	X(PLT32, 4, SP_REJECT, 0, 0, SP_TRUNC, 0)                  \
-	X(HIPLT22, 4, SP_REJECT, 0, 0, SP_TRUNC, 0)                \
-	X(LOPLT10, 4, SP_REJECT, 0, 0, SP_TRUNC, 0)                \
-	X(PCPLT32, 4, SP_REJECT, 0, 0, SP_TRUNC, 0)                \
-	X(PCPLT22, 4, SP_REJECT, 0, 0, SP_TRUNC, 0)                \
-	X(PCPLT10, 4, SP_REJECT, 0, 0, SP_TRUNC, 0)                \
-	X(10, 4, SP_ABS, 0, 10, SP_SIGNED, 0)                      \
-	X(11, 4, SP_ABS, 0, 11, SP_SIGNED, 0)                      \
-	X(WDISP16, 4, SP_PCREL, 2, 16, SP_SIGNED, SP_WORD | SP_SPLIT16) \
-	X(WDISP19, 4, SP_PCREL, 2, 19, SP_SIGNED, SP_WORD)         \
-	X(7, 4, SP_ABS, 0, 7, SP_UNSIGNED, 0)                      \
-	X(5, 4, SP_ABS, 0, 5, SP_UNSIGNED, 0)                      \
-	X(6, 4, SP_ABS, 0, 6, SP_UNSIGNED, 0)                      \
-	X(UA16, 2, SP_ABS, 0, 16, SP_EITHER, 0)                    \
-	X(GOTDATA_HIX22, 4, SP_REJECT, 0, 0, SP_TRUNC, 0)          \
-	X(GOTDATA_LOX10, 4, SP_REJECT, 0, 0, SP_TRUNC, 0)          \
-	X(GOTDATA_OP_HIX22, 4, SP_REJECT, 0, 0, SP_TRUNC, 0)       \
-	X(GOTDATA_OP_LOX10, 4, SP_REJECT, 0, 0, SP_TRUNC, 0)       \
-	X(GOTDATA_OP, 4, SP_REJECT, 0, 0, SP_TRUNC, 0)
-
-#define SPARC_NAME(n, w, calc, shift, bits, check, flags) \
-	{ R_SPARC_##n, "R_SPARC_" #n, w },
-static const struct ml_reloc_type sparc_relocs[] = { SPARC_RELOCS(SPARC_NAME) };
-
-struct sparc_recipe {
-	unsigned char calc, shift, bits, check, flags;
-};
-
-#define SPARC_RECIPE(n, w, calc, shift, bits, check, flags) \
-	{ calc, shift, bits, check, flags },
-static const struct sparc_recipe sparc_recipes[] = { SPARC_RELOCS(SPARC_RECIPE) };
-
-static const struct sparc_recipe *recipe_of(uint32_t type,
-					    const struct ml_reloc_type **rtp)
-{
-	const struct ml_reloc_type *rt = ml_arch_reloc(&ml_arch_sparc, type);
-
-	if (rtp)
-		*rtp = rt;
-	return rt ? &sparc_recipes[rt - sparc_relocs] : NULL;
-}
-
-/* The byte range [lo, hi) a checked field accepts; false for a truncated one. */
-static bool field_range(const struct sparc_recipe *r, int64_t *lo, int64_t *hi)
-{
-	int64_t half = 1LL << (r->bits - 1);
-
-	switch (r->check) {
-	case SP_SIGNED:
-		*lo = -half * (1LL << r->shift);
-		*hi = half * (1LL << r->shift);
-		return true;
-	case SP_UNSIGNED:
-		*lo = 0;
-		*hi = (2 * half) << r->shift;
-		return true;
-	case SP_EITHER:
-		*lo = -half;
-		*hi = 2 * half;
-		return true;
-	default:
-		return false;
-	}
-}
-
 static enum ml_reloc_status sparc_apply(struct ml_reloc_ctx *c)
 {
-	const struct ml_reloc_type *rt;
-	const struct sparc_recipe *r = recipe_of(c->type, &rt);
-	uint32_t v, field, mask, place;
-	int64_t lo, hi;
+	const struct ml_reloc_type *rt = ml_reloc_begin(&ml_arch_sparc, c);
+	uint32_t v, field, mask;
+	enum ml_reloc_status st;
 
-	if (!r)
+	if (!rt)
 		return ML_RELOC_UNHANDLED;
-	switch (r->calc) {
-	case SP_NONE:
-		c->formula = "none";
+	switch (c->type) {
+	case R_SPARC_NONE:
 		return ML_RELOC_OK;
-	case SP_ABS:
-		c->formula = "S + A";
+	case R_SPARC_8:
+	case R_SPARC_16:
+	case R_SPARC_32:
+	case R_SPARC_HI22:
+	case R_SPARC_22:
+	case R_SPARC_13:
+	case R_SPARC_LO10:
+	case R_SPARC_UA32:
+	case R_SPARC_10:
+	case R_SPARC_11:
+	case R_SPARC_7:
+	case R_SPARC_5:
+	case R_SPARC_6:
+	case R_SPARC_UA16:
 		v = (uint32_t)(c->S + c->A);
 		break;
-	case SP_PCREL:
-		c->formula = "S + A - P";
+	case R_SPARC_DISP8:
+	case R_SPARC_DISP16:
+	case R_SPARC_DISP32:
+	case R_SPARC_WDISP30:
+	case R_SPARC_WDISP22:
+	case R_SPARC_PC10:
+	case R_SPARC_PC22:
+	case R_SPARC_WDISP16:
+	case R_SPARC_WDISP19:
 		v = (uint32_t)(c->S + c->A - c->P);
 		break;
-	case SP_BASE:
-		c->formula = "B + A";
+	case R_SPARC_RELATIVE:
 		v = (uint32_t)(c->base + c->A);
 		break;
 	default:
 		return ML_RELOC_UNHANDLED;
 	}
 	c->value = v;
-	if ((r->flags & SP_WORD) && (v & 3))
+	if (rt->shift == 2 && (v & 3))
 		return ML_RELOC_DANGEROUS;
-	if (field_range(r, &lo, &hi)) {
+	if (rt->check != ML_CHECK_NONE) {
 		/* Addresses are 32 bits: check the reduced value, signed unless imm. */
-		int64_t sv = r->check == SP_UNSIGNED ? (int64_t)v : ml_sext(v, 32);
-
-		c->value = (uint64_t)sv;
-		if (sv < lo || sv >= hi) {
-			c->lo = lo;
-			c->hi = hi;
-			c->range_unsigned = r->check == SP_UNSIGNED;
-			return ML_RELOC_OVERFLOW;
-		}
+		c->value = rt->check == ML_CHECK_UNSIGNED ? v : (uint64_t)ml_sext(v, 32);
+		st = ml_reloc_check(c);
+		if (st != ML_RELOC_OK)
+			return st;
 	}
 	/* shift + bits <= 32 for every type, so a logical shift loses no field bit. */
-	mask = r->bits == 32 ? 0xffffffffu : (1u << r->bits) - 1;
-	field = (v >> r->shift) & mask;
-	if (r->flags & SP_SPLIT16) {
+	mask = rt->bits == 32 ? 0xffffffffu : (1u << rt->bits) - 1;
+	field = (v >> rt->shift) & mask;
+	if (c->type == R_SPARC_WDISP16) { /* d16hi in bits 21..20, d16lo in bits 13..0 */
 		field = (field >> 14) << 20 | (field & 0x3fff);
 		mask = 0x303fff;
 	}
-	place = (uint32_t)ml_getn(c->t, c->loc, rt->width);
-	place = (place & ~mask) | field;
-	c->written = place;
-	ml_putn(c->t, c->loc, rt->width, place);
+	ml_reloc_patch(c, mask, field);
 	return ML_RELOC_OK;
 }
 
 static const char *sparc_overflow_hint(uint32_t type)
 {
-	const struct sparc_recipe *r = recipe_of(type, NULL);
-
-	if (r && r->calc == SP_REJECT)
-		return "GOT/PLT relocations come from -fpic code: build 2.4 modules with -fno-pic";
 	switch (type) {
+	case R_SPARC_GOT10:
+	case R_SPARC_GOT13:
+	case R_SPARC_GOT22:
+	case R_SPARC_WPLT30:
+	case R_SPARC_COPY:
+	case R_SPARC_GLOB_DAT:
+	case R_SPARC_JMP_SLOT:
+	case R_SPARC_PLT32:
+	case R_SPARC_HIPLT22:
+	case R_SPARC_LOPLT10:
+	case R_SPARC_PCPLT32:
+	case R_SPARC_PCPLT22:
+	case R_SPARC_PCPLT10:
+	case R_SPARC_GOTDATA_HIX22:
+	case R_SPARC_GOTDATA_LOX10:
+	case R_SPARC_GOTDATA_OP_HIX22:
+	case R_SPARC_GOTDATA_OP_LOX10:
+	case R_SPARC_GOTDATA_OP:
+		return "GOT/PLT relocations come from -fpic code: build 2.4 modules with -fno-pic";
 	case R_SPARC_WDISP22:
 	case R_SPARC_WDISP19:
 	case R_SPARC_WDISP16:

@@ -28,34 +28,12 @@
 #include <stdint.h>
 #include <string.h>
 
-#ifndef R_X86_64_GOTPCRELX
-#define R_X86_64_GOTPCRELX 41
-#define R_X86_64_REX_GOTPCRELX 42
-#endif
-
+/* Names, widths, formulas and range checks: arch/reloc-x86_64.def. */
+#define ML_RELOC ML_RELOC_ROW
 static const struct ml_reloc_type x86_64_relocs[] = {
-	{ R_X86_64_NONE, "R_X86_64_NONE", 0 },
-	{ R_X86_64_64, "R_X86_64_64", 8 },
-	{ R_X86_64_PC32, "R_X86_64_PC32", 4 },
-	{ R_X86_64_GOT32, "R_X86_64_GOT32", 4 },
-	{ R_X86_64_PLT32, "R_X86_64_PLT32", 4 },
-	{ R_X86_64_COPY, "R_X86_64_COPY", 8 },
-	{ R_X86_64_GLOB_DAT, "R_X86_64_GLOB_DAT", 8 },
-	{ R_X86_64_JUMP_SLOT, "R_X86_64_JUMP_SLOT", 8 },
-	{ R_X86_64_RELATIVE, "R_X86_64_RELATIVE", 8 },
-	{ R_X86_64_GOTPCREL, "R_X86_64_GOTPCREL", 4 },
-	{ R_X86_64_32, "R_X86_64_32", 4 },
-	{ R_X86_64_32S, "R_X86_64_32S", 4 },
-	{ R_X86_64_16, "R_X86_64_16", 2 },
-	{ R_X86_64_PC16, "R_X86_64_PC16", 2 },
-	{ R_X86_64_8, "R_X86_64_8", 1 },
-	{ R_X86_64_PC8, "R_X86_64_PC8", 1 },
-	{ R_X86_64_PC64, "R_X86_64_PC64", 8 },
-	{ R_X86_64_GOTOFF64, "R_X86_64_GOTOFF64", 8 },
-	{ R_X86_64_GOTPC32, "R_X86_64_GOTPC32", 4 },
-	{ R_X86_64_GOTPCRELX, "R_X86_64_GOTPCRELX", 4 },
-	{ R_X86_64_REX_GOTPCRELX, "R_X86_64_REX_GOTPCRELX", 4 },
+#include "arch/reloc-x86_64.def"
 };
+#undef ML_RELOC
 
 static enum ml_stub_kind x86_64_stub_kind(uint32_t type)
 {
@@ -80,108 +58,59 @@ static bool x86_64_needs_got(uint32_t type)
 	return type == R_X86_64_GOTOFF64 || type == R_X86_64_GOTPC32;
 }
 
-/* Store c->value in a width-byte field if it lies in [lo, hi). */
-static enum ml_reloc_status store_checked(struct ml_reloc_ctx *c, unsigned width, int64_t lo,
-					  int64_t hi, bool unsig)
-{
-	if (width < 8) {
-		bool bad;
-
-		if (unsig)
-			bad = c->value >= (uint64_t)hi;
-		else
-			bad = (int64_t)c->value < lo || (int64_t)c->value >= hi;
-		if (bad) {
-			c->lo = lo;
-			c->hi = hi;
-			c->range_unsigned = unsig;
-			return ML_RELOC_OVERFLOW;
-		}
-		c->written = c->value & ((1ULL << (8 * width)) - 1);
-	} else {
-		c->written = c->value;
-	}
-	ml_putn(c->t, c->loc, width, c->written);
-	return ML_RELOC_OK;
-}
-
-#define SRANGE(bits) -(1LL << ((bits) - 1)), (1LL << ((bits) - 1))
-
+/*
+ * One case per formula; the row of the type (arch/reloc-x86_64.def) gives
+ * the width, the formula --explain prints and the range ml_reloc_store()
+ * checks: 32 zero-extends, 32S and the PC-relative ones sign-extend.
+ */
 static enum ml_reloc_status x86_64_apply(struct ml_reloc_ctx *c)
 {
 	uint64_t S = c->S, A = c->A, P = c->P, GOT = c->got;
 
+	if (!ml_reloc_begin(&ml_arch_x86_64, c))
+		return ML_RELOC_UNHANDLED;
 	switch (c->type) {
 	case R_X86_64_NONE:
-		c->formula = "none";
 		return ML_RELOC_OK;
 	case R_X86_64_64:
-		c->formula = "S + A";
+	case R_X86_64_32:
+	case R_X86_64_32S:
+	case R_X86_64_16:
+	case R_X86_64_8:
 		c->value = S + A;
-		return store_checked(c, 8, 0, 0, false);
+		break;
 	case R_X86_64_GLOB_DAT:
 	case R_X86_64_JUMP_SLOT:
-		c->formula = "S";
 		c->value = S;
-		return store_checked(c, 8, 0, 0, false);
+		break;
 	case R_X86_64_RELATIVE:
-		c->formula = "B + A";
 		c->value = c->base + A;
-		return store_checked(c, 8, 0, 0, false);
-	case R_X86_64_32:
-		c->formula = "S + A";
-		c->value = S + A;
-		return store_checked(c, 4, 0, 1LL << 32, true);
-	case R_X86_64_32S:
-		c->formula = "S + A";
-		c->value = S + A;
-		return store_checked(c, 4, SRANGE(32), false);
-	case R_X86_64_16:
-		c->formula = "S + A";
-		c->value = S + A;
-		return store_checked(c, 2, 0, 1LL << 16, true);
-	case R_X86_64_8:
-		c->formula = "S + A";
-		c->value = S + A;
-		return store_checked(c, 1, 0, 1LL << 8, true);
+		break;
 	case R_X86_64_PC32:
 	case R_X86_64_PLT32:
-		c->formula = "S + A - P";
-		c->value = S + A - P;
-		return store_checked(c, 4, SRANGE(32), false);
 	case R_X86_64_PC16:
-		c->formula = "S + A - P";
-		c->value = S + A - P;
-		return store_checked(c, 2, SRANGE(16), false);
 	case R_X86_64_PC8:
-		c->formula = "S + A - P";
-		c->value = S + A - P;
-		return store_checked(c, 1, SRANGE(8), false);
 	case R_X86_64_PC64:
-		c->formula = "S + A - P";
 		c->value = S + A - P;
-		return store_checked(c, 8, 0, 0, false);
+		break;
 	case R_X86_64_GOT32:
-		c->formula = "G + A";
 		c->value = c->stub - GOT + A;
-		return store_checked(c, 4, SRANGE(32), false);
+		break;
 	case R_X86_64_GOTPCREL:
 	case R_X86_64_GOTPCRELX:
 	case R_X86_64_REX_GOTPCRELX:
-		c->formula = "G + GOT + A - P";
 		c->value = c->stub + A - P;
-		return store_checked(c, 4, SRANGE(32), false);
+		break;
 	case R_X86_64_GOTOFF64:
-		c->formula = "S + A - GOT";
 		c->value = S + A - GOT;
-		return store_checked(c, 8, 0, 0, false);
+		break;
 	case R_X86_64_GOTPC32:
-		c->formula = "GOT + A - P";
 		c->value = GOT + A - P;
-		return store_checked(c, 4, SRANGE(32), false);
+		break;
 	default:
 		return ML_RELOC_UNHANDLED;
 	}
+	return ml_reloc_store(c);
 }
 
 /* The common types, stored little-endian in place (apply() does the rest, and big-endian hosts). */

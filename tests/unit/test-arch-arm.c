@@ -22,44 +22,12 @@
 #define BL 0xebfffffeu /* bl <sym - 8>: the addend is the PC bias, -8 */
 #define LIM 0x2000000 /* 32 MiB */
 
+/* Names and widths: the CPU's one table, as the arch code and --explain read it. */
+#define ML_RELOC ARCH_TINFO
 static const struct arch_tinfo arm_types[] = {
-	{ 0, "R_ARM_NONE", 0 },
-	{ 1, "R_ARM_PC24", 4 },
-	{ 2, "R_ARM_ABS32", 4 },
-	{ 3, "R_ARM_REL32", 4 },
-	{ 5, "R_ARM_ABS16", 2 },
-	{ 8, "R_ARM_ABS8", 1 },
-	{ 7, "R_ARM_THM_ABS5", 2 },
-	{ 10, "R_ARM_THM_CALL", 4 },
-	{ 11, "R_ARM_THM_PC8", 2 },
-	{ 21, "R_ARM_GLOB_DAT", 4 },
-	{ 22, "R_ARM_JUMP_SLOT", 4 },
-	{ 23, "R_ARM_RELATIVE", 4 },
-	{ 24, "R_ARM_GOTOFF32", 4 },
-	{ 25, "R_ARM_BASE_PREL", 4 },
-	{ 26, "R_ARM_GOT_BREL", 4 },
-	{ 27, "R_ARM_PLT32", 4 },
-	{ 28, "R_ARM_CALL", 4 },
-	{ 29, "R_ARM_JUMP24", 4 },
-	{ 30, "R_ARM_THM_JUMP24", 4 },
-	{ 38, "R_ARM_TARGET1", 4 },
-	{ 40, "R_ARM_V4BX", 4 },
-	{ 42, "R_ARM_PREL31", 4 },
-	{ 43, "R_ARM_MOVW_ABS_NC", 4 },
-	{ 44, "R_ARM_MOVT_ABS", 4 },
-	{ 45, "R_ARM_MOVW_PREL_NC", 4 },
-	{ 46, "R_ARM_MOVT_PREL", 4 },
-	{ 47, "R_ARM_THM_MOVW_ABS_NC", 4 },
-	{ 48, "R_ARM_THM_MOVT_ABS", 4 },
-	{ 49, "R_ARM_THM_MOVW_PREL_NC", 4 },
-	{ 50, "R_ARM_THM_MOVT_PREL", 4 },
-	{ 51, "R_ARM_THM_JUMP19", 4 },
-	{ 96, "R_ARM_GOT_PREL", 4 },
-	{ 100, "R_ARM_GNU_VTENTRY", 0 },
-	{ 101, "R_ARM_GNU_VTINHERIT", 0 },
-	{ 102, "R_ARM_THM_JUMP11", 2 },
-	{ 103, "R_ARM_THM_JUMP8", 2 },
+#include "arch/reloc-arm.def"
 };
+#undef ML_RELOC
 
 /* Rows without GOT or veneer: c->got and c->stub are 0. */
 static const struct arch_row arm_rows[] = {

@@ -16,31 +16,12 @@
 /* Overflow of a signed field: value v not in [-lim, lim). */
 #define SOVF(ty, s, a, p, pl, v, lim) ROW_OVF(ty, s, a, p, pl, v, -(lim), lim, false)
 
+/* Names and widths: the CPU's one table, as the arch code and --explain read it. */
+#define ML_RELOC ARCH_TINFO
 static const struct arch_tinfo m68k_types[] = {
-	{ R_68K_NONE, "R_68K_NONE", 0 },
-	{ R_68K_32, "R_68K_32", 4 },
-	{ R_68K_16, "R_68K_16", 2 },
-	{ R_68K_8, "R_68K_8", 1 },
-	{ R_68K_PC32, "R_68K_PC32", 4 },
-	{ R_68K_PC16, "R_68K_PC16", 2 },
-	{ R_68K_PC8, "R_68K_PC8", 1 },
-	{ R_68K_GOT32, "R_68K_GOT32", 4 },
-	{ R_68K_GOT16, "R_68K_GOT16", 2 },
-	{ R_68K_GOT8, "R_68K_GOT8", 1 },
-	{ R_68K_GOT32O, "R_68K_GOT32O", 4 },
-	{ R_68K_GOT16O, "R_68K_GOT16O", 2 },
-	{ R_68K_GOT8O, "R_68K_GOT8O", 1 },
-	{ R_68K_PLT32, "R_68K_PLT32", 4 },
-	{ R_68K_PLT16, "R_68K_PLT16", 2 },
-	{ R_68K_PLT8, "R_68K_PLT8", 1 },
-	{ R_68K_PLT32O, "R_68K_PLT32O", 4 },
-	{ R_68K_PLT16O, "R_68K_PLT16O", 2 },
-	{ R_68K_PLT8O, "R_68K_PLT8O", 1 },
-	{ R_68K_COPY, "R_68K_COPY", 4 },
-	{ R_68K_GLOB_DAT, "R_68K_GLOB_DAT", 4 },
-	{ R_68K_JMP_SLOT, "R_68K_JMP_SLOT", 4 },
-	{ R_68K_RELATIVE, "R_68K_RELATIVE", 4 },
+#include "arch/reloc-m68k.def"
 };
+#undef ML_RELOC
 
 /* printk in a kernel linked at 0 (Amiga, Atari), a module in vmalloc space. */
 #define K 0x0001a2b4u

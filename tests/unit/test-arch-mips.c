@@ -18,46 +18,13 @@
 #include <errno.h>
 
 #define N(x) ((uint64_t)(int64_t)(x))
-#define R_MIPS_PC32 248
 
+/* Names and widths: the CPU's one table, as the arch code and --explain read it. */
+#define ML_RELOC ARCH_TINFO
 static const struct arch_tinfo mips_types[] = {
-	{ R_MIPS_NONE, "R_MIPS_NONE", 0 },
-	{ R_MIPS_16, "R_MIPS_16", 4 },
-	{ R_MIPS_32, "R_MIPS_32", 4 },
-	{ R_MIPS_REL32, "R_MIPS_REL32", 4 },
-	{ R_MIPS_26, "R_MIPS_26", 4 },
-	{ R_MIPS_HI16, "R_MIPS_HI16", 4 },
-	{ R_MIPS_LO16, "R_MIPS_LO16", 4 },
-	{ R_MIPS_GPREL16, "R_MIPS_GPREL16", 4 },
-	{ R_MIPS_LITERAL, "R_MIPS_LITERAL", 4 },
-	{ R_MIPS_GOT16, "R_MIPS_GOT16", 4 },
-	{ R_MIPS_PC16, "R_MIPS_PC16", 4 },
-	{ R_MIPS_CALL16, "R_MIPS_CALL16", 4 },
-	{ R_MIPS_GPREL32, "R_MIPS_GPREL32", 4 },
-	{ R_MIPS_64, "R_MIPS_64", 8 },
-	{ R_MIPS_GOT_DISP, "R_MIPS_GOT_DISP", 4 },
-	{ R_MIPS_GOT_PAGE, "R_MIPS_GOT_PAGE", 4 },
-	{ R_MIPS_GOT_OFST, "R_MIPS_GOT_OFST", 4 },
-	{ R_MIPS_GOT_HI16, "R_MIPS_GOT_HI16", 4 },
-	{ R_MIPS_GOT_LO16, "R_MIPS_GOT_LO16", 4 },
-	{ R_MIPS_CALL_HI16, "R_MIPS_CALL_HI16", 4 },
-	{ R_MIPS_CALL_LO16, "R_MIPS_CALL_LO16", 4 },
-	{ R_MIPS_JALR, "R_MIPS_JALR", 4 },
-	{ R_MIPS_TLS_DTPMOD32, "R_MIPS_TLS_DTPMOD32", 4 },
-	{ R_MIPS_TLS_DTPREL32, "R_MIPS_TLS_DTPREL32", 4 },
-	{ R_MIPS_TLS_GD, "R_MIPS_TLS_GD", 4 },
-	{ R_MIPS_TLS_LDM, "R_MIPS_TLS_LDM", 4 },
-	{ R_MIPS_TLS_DTPREL_HI16, "R_MIPS_TLS_DTPREL_HI16", 4 },
-	{ R_MIPS_TLS_DTPREL_LO16, "R_MIPS_TLS_DTPREL_LO16", 4 },
-	{ R_MIPS_TLS_GOTTPREL, "R_MIPS_TLS_GOTTPREL", 4 },
-	{ R_MIPS_TLS_TPREL32, "R_MIPS_TLS_TPREL32", 4 },
-	{ R_MIPS_TLS_TPREL_HI16, "R_MIPS_TLS_TPREL_HI16", 4 },
-	{ R_MIPS_TLS_TPREL_LO16, "R_MIPS_TLS_TPREL_LO16", 4 },
-	{ R_MIPS_GLOB_DAT, "R_MIPS_GLOB_DAT", 4 },
-	{ R_MIPS_PC32, "R_MIPS_PC32", 4 },
-	{ R_MIPS_COPY, "R_MIPS_COPY", 4 },
-	{ R_MIPS_JUMP_SLOT, "R_MIPS_JUMP_SLOT", 4 },
+#include "arch/reloc-mips.def"
 };
+#undef ML_RELOC
 
 /* printk in kseg0, a module in kseg2 (vmalloc space), as on 2.4. */
 #define K 0x80123450u

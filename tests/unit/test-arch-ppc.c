@@ -16,51 +16,12 @@
 
 #define N(x) ((uint64_t)(int64_t)(x))
 
+/* Names and widths: the CPU's one table, as the arch code and --explain read it. */
+#define ML_RELOC ARCH_TINFO
 static const struct arch_tinfo ppc_types[] = {
-	{ R_PPC_NONE, "R_PPC_NONE", 0 },
-	{ R_PPC_ADDR32, "R_PPC_ADDR32", 4 },
-	{ R_PPC_ADDR24, "R_PPC_ADDR24", 4 },
-	{ R_PPC_ADDR16, "R_PPC_ADDR16", 2 },
-	{ R_PPC_ADDR16_LO, "R_PPC_ADDR16_LO", 2 },
-	{ R_PPC_ADDR16_HI, "R_PPC_ADDR16_HI", 2 },
-	{ R_PPC_ADDR16_HA, "R_PPC_ADDR16_HA", 2 },
-	{ R_PPC_ADDR14, "R_PPC_ADDR14", 4 },
-	{ R_PPC_ADDR14_BRTAKEN, "R_PPC_ADDR14_BRTAKEN", 4 },
-	{ R_PPC_ADDR14_BRNTAKEN, "R_PPC_ADDR14_BRNTAKEN", 4 },
-	{ R_PPC_REL24, "R_PPC_REL24", 4 },
-	{ R_PPC_REL14, "R_PPC_REL14", 4 },
-	{ R_PPC_REL14_BRTAKEN, "R_PPC_REL14_BRTAKEN", 4 },
-	{ R_PPC_REL14_BRNTAKEN, "R_PPC_REL14_BRNTAKEN", 4 },
-	{ R_PPC_GOT16, "R_PPC_GOT16", 2 },
-	{ R_PPC_GOT16_LO, "R_PPC_GOT16_LO", 2 },
-	{ R_PPC_GOT16_HI, "R_PPC_GOT16_HI", 2 },
-	{ R_PPC_GOT16_HA, "R_PPC_GOT16_HA", 2 },
-	{ R_PPC_PLTREL24, "R_PPC_PLTREL24", 4 },
-	{ R_PPC_COPY, "R_PPC_COPY", 0 },
-	{ R_PPC_GLOB_DAT, "R_PPC_GLOB_DAT", 4 },
-	{ R_PPC_JMP_SLOT, "R_PPC_JMP_SLOT", 4 },
-	{ R_PPC_RELATIVE, "R_PPC_RELATIVE", 4 },
-	{ R_PPC_LOCAL24PC, "R_PPC_LOCAL24PC", 4 },
-	{ R_PPC_UADDR32, "R_PPC_UADDR32", 4 },
-	{ R_PPC_UADDR16, "R_PPC_UADDR16", 2 },
-	{ R_PPC_REL32, "R_PPC_REL32", 4 },
-	{ R_PPC_PLT32, "R_PPC_PLT32", 4 },
-	{ R_PPC_PLTREL32, "R_PPC_PLTREL32", 4 },
-	{ R_PPC_PLT16_LO, "R_PPC_PLT16_LO", 2 },
-	{ R_PPC_PLT16_HI, "R_PPC_PLT16_HI", 2 },
-	{ R_PPC_PLT16_HA, "R_PPC_PLT16_HA", 2 },
-	{ R_PPC_SDAREL16, "R_PPC_SDAREL16", 2 },
-	{ R_PPC_SECTOFF, "R_PPC_SECTOFF", 2 },
-	{ R_PPC_SECTOFF_LO, "R_PPC_SECTOFF_LO", 2 },
-	{ R_PPC_SECTOFF_HI, "R_PPC_SECTOFF_HI", 2 },
-	{ R_PPC_SECTOFF_HA, "R_PPC_SECTOFF_HA", 2 },
-	{ R_PPC_TLS, "R_PPC_TLS", 4 },
-	{ R_PPC_EMB_SDA21, "R_PPC_EMB_SDA21", 4 },
-	{ R_PPC_REL16, "R_PPC_REL16", 2 },
-	{ R_PPC_REL16_LO, "R_PPC_REL16_LO", 2 },
-	{ R_PPC_REL16_HI, "R_PPC_REL16_HI", 2 },
-	{ R_PPC_REL16_HA, "R_PPC_REL16_HA", 2 },
+#include "arch/reloc-ppc.def"
 };
+#undef ML_RELOC
 
 /* printk in the kernel at 0xc0000000, a module in vmalloc space 265 MiB above. */
 #define K 0xc0123450u

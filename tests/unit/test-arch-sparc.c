@@ -18,51 +18,12 @@
 /* Overflow of a signed field: value v not in [-lim, lim). */
 #define SOVF(ty, s, a, p, pl, v, lim) ROW_OVF(ty, s, a, p, pl, v, -(lim), lim, false)
 
+/* Names and widths: the CPU's one table, as the arch code and --explain read it. */
+#define ML_RELOC ARCH_TINFO
 static const struct arch_tinfo sparc_types[] = {
-	{ R_SPARC_NONE, "R_SPARC_NONE", 0 },
-	{ R_SPARC_8, "R_SPARC_8", 1 },
-	{ R_SPARC_16, "R_SPARC_16", 2 },
-	{ R_SPARC_32, "R_SPARC_32", 4 },
-	{ R_SPARC_DISP8, "R_SPARC_DISP8", 1 },
-	{ R_SPARC_DISP16, "R_SPARC_DISP16", 2 },
-	{ R_SPARC_DISP32, "R_SPARC_DISP32", 4 },
-	{ R_SPARC_WDISP30, "R_SPARC_WDISP30", 4 },
-	{ R_SPARC_WDISP22, "R_SPARC_WDISP22", 4 },
-	{ R_SPARC_HI22, "R_SPARC_HI22", 4 },
-	{ R_SPARC_22, "R_SPARC_22", 4 },
-	{ R_SPARC_13, "R_SPARC_13", 4 },
-	{ R_SPARC_LO10, "R_SPARC_LO10", 4 },
-	{ R_SPARC_GOT10, "R_SPARC_GOT10", 4 },
-	{ R_SPARC_GOT13, "R_SPARC_GOT13", 4 },
-	{ R_SPARC_GOT22, "R_SPARC_GOT22", 4 },
-	{ R_SPARC_PC10, "R_SPARC_PC10", 4 },
-	{ R_SPARC_PC22, "R_SPARC_PC22", 4 },
-	{ R_SPARC_WPLT30, "R_SPARC_WPLT30", 4 },
-	{ R_SPARC_COPY, "R_SPARC_COPY", 4 },
-	{ R_SPARC_GLOB_DAT, "R_SPARC_GLOB_DAT", 4 },
-	{ R_SPARC_JMP_SLOT, "R_SPARC_JMP_SLOT", 4 },
-	{ R_SPARC_RELATIVE, "R_SPARC_RELATIVE", 4 },
-	{ R_SPARC_UA32, "R_SPARC_UA32", 4 },
-	{ R_SPARC_PLT32, "R_SPARC_PLT32", 4 },
-	{ R_SPARC_HIPLT22, "R_SPARC_HIPLT22", 4 },
-	{ R_SPARC_LOPLT10, "R_SPARC_LOPLT10", 4 },
-	{ R_SPARC_PCPLT32, "R_SPARC_PCPLT32", 4 },
-	{ R_SPARC_PCPLT22, "R_SPARC_PCPLT22", 4 },
-	{ R_SPARC_PCPLT10, "R_SPARC_PCPLT10", 4 },
-	{ R_SPARC_10, "R_SPARC_10", 4 },
-	{ R_SPARC_11, "R_SPARC_11", 4 },
-	{ R_SPARC_WDISP16, "R_SPARC_WDISP16", 4 },
-	{ R_SPARC_WDISP19, "R_SPARC_WDISP19", 4 },
-	{ R_SPARC_7, "R_SPARC_7", 4 },
-	{ R_SPARC_5, "R_SPARC_5", 4 },
-	{ R_SPARC_6, "R_SPARC_6", 4 },
-	{ R_SPARC_UA16, "R_SPARC_UA16", 2 },
-	{ R_SPARC_GOTDATA_HIX22, "R_SPARC_GOTDATA_HIX22", 4 },
-	{ R_SPARC_GOTDATA_LOX10, "R_SPARC_GOTDATA_LOX10", 4 },
-	{ R_SPARC_GOTDATA_OP_HIX22, "R_SPARC_GOTDATA_OP_HIX22", 4 },
-	{ R_SPARC_GOTDATA_OP_LOX10, "R_SPARC_GOTDATA_OP_LOX10", 4 },
-	{ R_SPARC_GOTDATA_OP, "R_SPARC_GOTDATA_OP", 4 },
+#include "arch/reloc-sparc.def"
 };
+#undef ML_RELOC
 
 /* printk in a sun4m kernel (KERNBASE 0xf0000000), a module in vmalloc space. */
 #define K 0xf0012340u

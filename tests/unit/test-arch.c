@@ -18,66 +18,29 @@
 
 #include "arch/arch.h"
 
-#ifndef R_386_GOT32X
-#define R_386_GOT32X 43
-#endif
-#ifndef R_X86_64_GOTPCRELX
-#define R_X86_64_GOTPCRELX 41
-#define R_X86_64_REX_GOTPCRELX 42
-#endif
-
 #define N(x) ((uint64_t)(int64_t)(x))
 
-/* ---- names and field widths, from the psABI tables ---- */
+/*
+ * ---- names and field widths: the CPUs' tables, arch/reloc-<cpu>.def, the
+ * one list the arch code, --explain and these tests share ----
+ */
 
 struct tinfo {
 	uint32_t type;
 	const char *name;
-	int width; /* bytes of the field; -1 = not asserted (COPY has no field) */
+	int width; /* bytes of the field */
+	const char *formula;
 };
 
+#define ML_RELOC(ty, w, f, chk, b, sh) { ty, #ty, w, f },
 static const struct tinfo i386_types[] = {
-	{ R_386_NONE, "R_386_NONE", 0 },
-	{ R_386_32, "R_386_32", 4 },
-	{ R_386_PC32, "R_386_PC32", 4 },
-	{ R_386_GOT32, "R_386_GOT32", 4 },
-	{ R_386_PLT32, "R_386_PLT32", 4 },
-	{ R_386_COPY, "R_386_COPY", -1 },
-	{ R_386_GLOB_DAT, "R_386_GLOB_DAT", 4 },
-	{ R_386_JMP_SLOT, "R_386_JMP_SLOT", 4 },
-	{ R_386_RELATIVE, "R_386_RELATIVE", 4 },
-	{ R_386_GOTOFF, "R_386_GOTOFF", 4 },
-	{ R_386_GOTPC, "R_386_GOTPC", 4 },
-	{ R_386_16, "R_386_16", 2 },
-	{ R_386_PC16, "R_386_PC16", 2 },
-	{ R_386_8, "R_386_8", 1 },
-	{ R_386_PC8, "R_386_PC8", 1 },
-	{ R_386_GOT32X, "R_386_GOT32X", 4 },
+#include "arch/reloc-i386.def"
 };
 
 static const struct tinfo x86_64_types[] = {
-	{ R_X86_64_NONE, "R_X86_64_NONE", 0 },
-	{ R_X86_64_64, "R_X86_64_64", 8 },
-	{ R_X86_64_PC32, "R_X86_64_PC32", 4 },
-	{ R_X86_64_GOT32, "R_X86_64_GOT32", 4 },
-	{ R_X86_64_PLT32, "R_X86_64_PLT32", 4 },
-	{ R_X86_64_COPY, "R_X86_64_COPY", -1 },
-	{ R_X86_64_GLOB_DAT, "R_X86_64_GLOB_DAT", 8 },
-	{ R_X86_64_JUMP_SLOT, "R_X86_64_JUMP_SLOT", 8 },
-	{ R_X86_64_RELATIVE, "R_X86_64_RELATIVE", 8 },
-	{ R_X86_64_GOTPCREL, "R_X86_64_GOTPCREL", 4 },
-	{ R_X86_64_32, "R_X86_64_32", 4 },
-	{ R_X86_64_32S, "R_X86_64_32S", 4 },
-	{ R_X86_64_16, "R_X86_64_16", 2 },
-	{ R_X86_64_PC16, "R_X86_64_PC16", 2 },
-	{ R_X86_64_8, "R_X86_64_8", 1 },
-	{ R_X86_64_PC8, "R_X86_64_PC8", 1 },
-	{ R_X86_64_PC64, "R_X86_64_PC64", 8 },
-	{ R_X86_64_GOTOFF64, "R_X86_64_GOTOFF64", 8 },
-	{ R_X86_64_GOTPC32, "R_X86_64_GOTPC32", 4 },
-	{ R_X86_64_GOTPCRELX, "R_X86_64_GOTPCRELX", 4 },
-	{ R_X86_64_REX_GOTPCRELX, "R_X86_64_REX_GOTPCRELX", 4 },
+#include "arch/reloc-x86_64.def"
 };
+#undef ML_RELOC
 
 /* ---- apply() rows ---- */
 
@@ -340,6 +303,10 @@ static void run_row(const struct ml_arch *a, const struct tinfo *ti, size_t nti,
 	ck_assert_msg(got == r->field, "%s: field %#llx (%s), expected %#llx", where,
 		      (unsigned long long)got, unit_hex(buf + 4, (size_t)w),
 		      (unsigned long long)r->field);
+	/* --explain prints the formula of the type's row */
+	for (size_t i = 0; i < nti; i++)
+		if (ti[i].type == r->type)
+			ck_assert_str_eq(c.formula, ti[i].formula);
 	if (r->type != R_386_NONE) /* == R_X86_64_NONE == 0 */
 		ck_assert_msg(c.written == r->field, "%s: written %#llx, field %#llx",
 			      where, (unsigned long long)c.written,
@@ -490,10 +457,9 @@ static void check_names(const struct ml_arch *a, const struct tinfo *ti, size_t 
 
 		ck_assert_msg(rt != NULL, "%s: type %u missing", a->name, ti[i].type);
 		ck_assert_str_eq(ml_arch_reloc_name(a, ti[i].type, buf), ti[i].name);
-		if (ti[i].width >= 0)
-			ck_assert_msg(rt->width == (unsigned)ti[i].width,
-				      "%s: %s width %u, expected %d", a->name, ti[i].name,
-				      rt->width, ti[i].width);
+		ck_assert_msg(rt->width == (unsigned)ti[i].width,
+			      "%s: %s width %u, expected %d", a->name, ti[i].name,
+			      rt->width, ti[i].width);
 	}
 	/* No type in the arch table without a row here. */
 	ck_assert_uint_eq(a->nrelocs, n);
