@@ -24,7 +24,6 @@ void ml_create_this(struct ml_obj *o, const char *modname)
 	ml_obj_patch_string(o, sec, ml_module_field_off(&o->tgt, ML_MF_NAME), modname);
 }
 
-
 /* ---- __archdata ---- */
 
 /*

@@ -37,7 +37,6 @@ const char *ml_strtab_at(Elf *elf, size_t idx, const struct ml_strtab *t, uint32
 	return off < t->n ? t->p + off : NULL;
 }
 
-
 /*
  * Enter a non-local symbol in the name table, following modutils' rules
  * when a name is seen twice: a definition replaces an undefined entry,
@@ -73,7 +72,6 @@ static void name_insert(struct ml_obj *o, uint32_t idx, struct ml_diags *d)
 		return; /* a definition beats a COMMON */
 	e->val = (void *)(uintptr_t)(idx + 1);
 }
-
 
 /* ---- the symbol table ---- */
 
