@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Layout: COMMON allocation, GOT/PLT sizing and the load order of modutils
- * 2.4, so that the image is laid out as its insmod laid it out.
+ * 2.4, so that the image is laid out as its insmod laid it out.  It edits
+ * the object model (loader/obj.c) and reads its symbols through
+ * loader/symtab.c; the section priorities it orders by were fixed by the
+ * model when each section was read or created.
  */
 #include "loader/loader-int.h"
 
@@ -23,21 +26,6 @@ static int cmp_common(const void *a, const void *b, void *arg)
 	if (x->size != y->size)
 		return x->size < y->size ? -1 : 1;
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
-}
-
-/* qsort_r is a GNU extension; a small insertion sort keeps us portable. */
-static void sort_u32(uint32_t *v, size_t n, int (*cmp)(const void *, const void *, void *), void *arg)
-{
-	for (size_t i = 1; i < n; i++) {
-		uint32_t x = v[i];
-		size_t j = i;
-
-		while (j && cmp(&v[j - 1], &x, arg) > 0) {
-			v[j] = v[j - 1];
-			j--;
-		}
-		v[j] = x;
-	}
 }
 
 /*
@@ -97,7 +85,7 @@ void ml_allocate_commons(struct ml_obj *o)
 			bss = (int)ml_obj_add_section(o, ".bss", SHT_NOBITS, SHF_ALLOC | SHF_WRITE, 1, 0);
 		s = o->secs[bss];
 		if (!o->mu24)
-			sort_u32(c, nc, cmp_common, o);
+			ml_sym_sort(c, nc, cmp_common, o);
 		for (size_t i = 0; i < nc; i++) {
 			struct ml_symbol *sym = &o->syms[c[i]];
 			uint64_t a = sym->value ? sym->value : 1; /* COMMON: value = alignment */
@@ -129,25 +117,6 @@ void ml_allocate_commons(struct ml_obj *o)
 		}
 	}
 	o->mu_converted = o->nsecs;
-}
-
-/* Canonical symbol a relocation refers to: globals by name, as modutils does. */
-static uint32_t canon(const struct ml_obj *o, uint32_t idx)
-{
-	const struct ml_symbol *s = &o->syms[idx];
-	long c;
-
-	if (o->canon && idx < o->ncanon)
-		return o->canon[idx];
-	if (idx < o->nlocals || s->bind == STB_LOCAL || !*s->name)
-		return idx;
-	c = ml_obj_find_symbol(o, s->name);
-	return c >= 0 ? (uint32_t)c : idx;
-}
-
-uint32_t ml_reloc_symbol(const struct ml_obj *o, uint32_t idx)
-{
-	return canon(o, idx);
 }
 
 static char *stub_key(uint32_t sym, int64_t addend, enum ml_stub_kind k, size_t *len)
@@ -195,116 +164,99 @@ static size_t stub_section(struct ml_obj *o, enum ml_stub_kind k)
 	return (size_t)o->plt_sec;
 }
 
-int ml_size_stubs(struct ml_obj *o, struct ml_diags *d)
+/* A new stub for (sym, add, k) at the end of its section, entered in the index. */
+static void add_stub(struct ml_obj *o, uint32_t sym, int64_t add, enum ml_stub_kind k)
 {
-	const struct ml_arch *a = o->arch;
-	struct ml_rtc rtc;
+	size_t sec = stub_section(o, k), len;
+	struct ml_stub *st;
+	char *key;
 
-	ml_rtc_init(&rtc, a);
-	if (!o->stubidx.nb)
-		ml_hash_init(&o->stubidx, 64);
-	ml_obj_canon_build(o);
-	/* The reader noted the referenced indexes and the types present: the
-	 * entries are walked only if one of those types needs a stub or a .got. */
+	o->stubs = ml_xrealloc(o->stubs, (o->nstubs + 1) * sizeof(*o->stubs));
+	st = &o->stubs[o->nstubs++];
+	st->sym = sym;
+	st->addend = add;
+	st->kind = k;
+	st->off = ml_obj_extend_section(o, sec, o->arch->stub_size(k, &o->tgt));
+	key = stub_key(sym, add, k, &len);
+	st->key = key; /* freed with the object */
+	ml_hash_put(&o->stubidx, key, len, (void *)(uintptr_t)o->nstubs);
+}
+
+/* The reader noted the relocation types present: does one of them need a stub or a .got? */
+static bool stubs_needed(const struct ml_obj *o, struct ml_rtc *rtc)
+{
 	bool walk = o->reltypes_big;
 
 	for (uint32_t t = 0; t < 256 && !walk; t++)
 		if (o->reltypes[t / 64] >> (t % 64) & 1) {
-			const struct ml_rtc_entry *te = ml_rtc_get(&rtc, t);
+			const struct ml_rtc_entry *te = ml_rtc_get(rtc, t);
 
 			walk = te->kind != ML_STUB_NONE || te->needs_got;
 		}
-	for (size_t i = 0; i < o->nsecs && walk; i++) {
-		struct ml_section *s = o->secs[i];
+	return walk;
+}
 
-		for (size_t j = 0; j < s->nrels; j++) {
-			const struct ml_reloc *r = &s->rels[j];
-			const struct ml_rtc_entry *te = ml_rtc_get(&rtc, r->type);
-			enum ml_stub_kind k = (enum ml_stub_kind)te->kind;
-			int64_t add = k == ML_STUB_GOT ? 0 : r->addend;
-			uint32_t sym;
+/* The .got and the stubs one relocation needs. */
+static void reloc_stubs(struct ml_obj *o, const struct ml_reloc *r, const struct ml_rtc_entry *te)
+{
+	enum ml_stub_kind k = (enum ml_stub_kind)te->kind;
+	int64_t add = k == ML_STUB_GOT ? 0 : r->addend;
+	uint32_t sym;
 
-			if (te->needs_got) {
-				size_t g = stub_section(o, ML_STUB_GOT);
+	if (te->needs_got) {
+		size_t g = stub_section(o, ML_STUB_GOT);
 
-				/* modutils on ARM: a GOTOFF/GOTPC before any GOT32 takes the first word */
-				if (o->mu24 && a->got_reserve24 && !o->secs[g]->size)
-					ml_obj_extend_section(o, g, 4);
-			}
-			if (k == ML_STUB_NONE)
-				continue;
-			sym = o->canon[r->sym];
-			if (ml_find_stub(o, sym, add, k) >= 0)
-				continue;
-			size_t sec = stub_section(o, k), len;
-			struct ml_stub *st;
-			char *key;
-
-			o->stubs = ml_xrealloc(o->stubs, (o->nstubs + 1) * sizeof(*o->stubs));
-			st = &o->stubs[o->nstubs++];
-			st->sym = sym;
-			st->addend = add;
-			st->kind = k;
-			st->off = ml_obj_extend_section(o, sec, a->stub_size(k, &o->tgt));
-			key = stub_key(sym, add, k, &len);
-			st->key = key; /* freed with the object */
-			ml_hash_put(&o->stubidx, key, len, (void *)(uintptr_t)o->nstubs);
-		}
+		/* modutils on ARM: a GOTOFF/GOTPC before any GOT32 takes the first word */
+		if (o->mu24 && o->arch->got_reserve24 && !o->secs[g]->size)
+			ml_obj_extend_section(o, g, 4);
 	}
-	if (o->mu24 && a->plt_always24)
+	if (k == ML_STUB_NONE)
+		return;
+	sym = o->canon[r->sym];
+	if (ml_find_stub(o, sym, add, k) < 0)
+		add_stub(o, sym, add, k);
+}
+
+/*
+ * PIC code finds its GOT through _GLOBAL_OFFSET_TABLE_ (i386 GOTPC
+ * against it); as a static linker would, define it as the start of the
+ * .got we build.  A kernel never exports it.
+ */
+static void define_got_symbol(struct ml_obj *o)
+{
+	/* An undefined name is a global: no need to search (and index) the locals. */
+	static const char got_name[] = "_GLOBAL_OFFSET_TABLE_";
+	void *v = ml_hash_get(&o->names, got_name, sizeof(got_name) - 1);
+	long g = v ? (long)((uintptr_t)v - 1) : -1;
+
+	if (g >= 0 && o->syms[g].sec == ML_SEC_UNDEF && o->syms[g].referenced)
+		ml_obj_add_symbol(o, "_GLOBAL_OFFSET_TABLE_", (int)stub_section(o, ML_STUB_GOT), 0,
+				  STB_LOCAL, STT_OBJECT, 0);
+}
+
+int ml_size_stubs(struct ml_obj *o, struct ml_diags *d)
+{
+	struct ml_rtc rtc;
+
+	ml_rtc_init(&rtc, o->arch);
+	if (!o->stubidx.nb)
+		ml_hash_init(&o->stubidx, 64);
+	ml_obj_canon_build(o);
+	/* The entries are walked only if a type present needs a stub or a .got. */
+	if (stubs_needed(o, &rtc))
+		for (size_t i = 0; i < o->nsecs; i++)
+			for (size_t j = 0; j < o->secs[i]->nrels; j++) {
+				const struct ml_reloc *r = &o->secs[i]->rels[j];
+
+				reloc_stubs(o, r, ml_rtc_get(&rtc, r->type));
+			}
+	if (o->mu24 && o->arch->plt_always24)
 		stub_section(o, ML_STUB_PLT);
 	for (size_t i = 0; o->relref && i < o->nfilesyms; i++)
 		if (o->relref[i])
 			o->syms[o->canon[i]].referenced = true;
-	/*
-	 * PIC code finds its GOT through _GLOBAL_OFFSET_TABLE_ (i386 GOTPC
-	 * against it); as a static linker would, define it as the start of the
-	 * .got we build.  A kernel never exports it.
-	 */
-	{
-		/* An undefined name is a global: no need to search (and index) the locals. */
-		static const char got_name[] = "_GLOBAL_OFFSET_TABLE_";
-		void *v = ml_hash_get(&o->names, got_name, sizeof(got_name) - 1);
-		long g = v ? (long)((uintptr_t)v - 1) : -1;
-
-		if (g >= 0 && o->syms[g].sec == ML_SEC_UNDEF && o->syms[g].referenced)
-			ml_obj_add_symbol(o, "_GLOBAL_OFFSET_TABLE_", (int)stub_section(o, ML_STUB_GOT), 0,
-					  STB_LOCAL, STT_OBJECT, 0);
-	}
+	define_got_symbol(o);
 	return 0;
-}
-
-/*
- * modutils' load-order priority: init sections (".text.init", ".data.init",
- * names of exactly ten characters ending in ".init") go last; then
- * allocated before not, code before data, read-only before writable, data
- * before bss, and .got next to the small data.
- */
-static int priority(const struct ml_section *s)
-{
-	size_t n = strlen(s->name);
-	int p = 0;
-
-	if (!(n == 10 && s->name[0] == '.' && !strcmp(s->name + 5, ".init")))
-		p += 64;
-	if (s->flags & SHF_ALLOC)
-		p += 32;
-	if (s->flags & SHF_EXECINSTR)
-		p += 16;
-	if (!(s->flags & SHF_WRITE))
-		p += 8;
-	if (s->type != SHT_NOBITS)
-		p += 4;
-	if (!strcmp(s->name, ".got"))
-		p += 2;
-	return p;
-}
-
-void ml_compute_priorities(struct ml_obj *o)
-{
-	for (size_t i = 0; i < o->nsecs; i++)
-		if (!o->secs[i]->prio)
-			o->secs[i]->prio = priority(o->secs[i]) + 1; /* 0 = not yet set */
 }
 
 /*

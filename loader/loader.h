@@ -131,7 +131,7 @@ struct ml_obj {
 	size_t mu_converted; /* sections that existed when NOBITS became data (0: not yet) */
 };
 
-/* ---- obj.c: reading an object ---- */
+/* ---- read.c: reading an object (readsym.c: its symbols and relocations) ---- */
 int ml_obj_load(const char *path, struct ml_obj **out, struct ml_diags *d);
 /*
  * The same, reading the file into buf (reused from object to object, as a
@@ -142,6 +142,8 @@ int ml_obj_load_into(const char *path, struct ml_buf *buf, struct ml_obj **out, 
 /* Build from bytes already in memory (takes ownership of data). */
 int ml_obj_load_mem(const char *path, unsigned char *data, size_t len, struct ml_obj **out,
 		    struct ml_diags *d);
+
+/* ---- obj.c: the object model and its edits ---- */
 void ml_obj_free(struct ml_obj *o);
 int ml_obj_find_section(const struct ml_obj *o, const char *name);
 /* Symbol by name, or -1: a global first, else a local (modutils hashes both). */
@@ -157,12 +159,13 @@ uint32_t ml_obj_add_symbol(struct ml_obj *o, const char *name, int sec, uint64_t
 uint64_t ml_obj_add_string(struct ml_obj *o, const char *s);
 void ml_obj_patch_string(struct ml_obj *o, size_t sec, uint64_t off, const char *s);
 void ml_obj_patch_symbol(struct ml_obj *o, size_t sec, uint64_t off, uint32_t sym);
+/* Final value of a symbol (after layout). */
+uint64_t ml_obj_symbol_value(const struct ml_obj *o, const struct ml_symbol *s);
+
+/* ---- symtab.c: the symbol table as later steps read it ---- */
 /* Cache the canonical symbol of every index (relocations look it up per entry);
  * dropped whenever a symbol is added. */
 void ml_obj_canon_build(struct ml_obj *o);
-/* Final value of a symbol (after layout). */
-uint64_t ml_obj_symbol_value(const struct ml_obj *o, const struct ml_symbol *s);
-/* Location record for messages about a symbol/relocation. */
 
 /* ---- modinfo.c ---- */
 /* Value of a .modinfo tag; NULL if absent. "key" alone matches with "". */
@@ -207,7 +210,7 @@ unsigned ml_parm_type_size(const struct ml_target *t, const struct ml_parm_type 
 int ml_params_check(struct ml_obj *o, struct ml_diags *d);
 int ml_param_apply(struct ml_obj *o, const char *arg, bool required, struct ml_diags *d);
 
-/* ---- image.c: struct module and the sections insmod creates ---- */
+/* ---- ksymoops.c: the __insmod_* symbols insmod adds ---- */
 /* ksymoops symbol names, in modutils' exact formats. */
 char *ml_ksymoops_obj_name(const struct ml_target *t, const char *modname, const char *path,
 			   uint64_t mtime, long version);

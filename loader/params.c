@@ -164,99 +164,113 @@ static bool take_string(const char **in, char **out)
 	return true;
 }
 
-int ml_param_apply(struct ml_obj *o, const char *arg, bool required, struct ml_diags *d)
+/*
+ * The type of parameter key, from its parm_ tag in .modinfo (an object
+ * without .modinfo, of 2.0/2.2, has none: a number or a string, any
+ * count).  1: found; 0: no such parameter, ignored (not required); or
+ * -EINVAL, reported.
+ */
+static int param_type(const struct ml_obj *o, const char *key, const char *input, bool required,
+		      struct ml_parm_type *pt, struct ml_diags *d)
 {
-	const char *eq = strchr(arg, '='), *input, *fmt;
-	struct ml_parm_type pt;
-	char *key, bad = 0;
-	long n = 1, sym;
-	struct ml_symbol *s;
-	struct ml_section *sec;
-	uint64_t off;
-	int err = -EINVAL;
+	const char *fmt;
+	char *mk, bad = 0;
 
-	if (!eq)
-		return 0; /* modutils ignores words without '=' */
-	key = ml_xstrndup(arg, (size_t)(eq - arg));
-	input = eq + 1;
-	if (o->has_modinfo) {
-		char *mk = ml_xasprintf("parm_%s", key);
-
-		fmt = ml_modinfo_get(o, mk);
-		if (!fmt) {
-			if (required)
-				ml_err(d, o->fname, "invalid parameter %s", mk);
-			else
-				ml_info(d, o->fname, "ignoring %s", mk);
-			free(mk);
-			free(key);
-			return required ? -EINVAL : 0;
-		}
+	if (!o->has_modinfo) {
+		memset(pt, 0, sizeof(*pt));
+		pt->t = isdigit((unsigned char)*input) ? 'i' : 's';
+		pt->min = pt->max = 0; /* 2.0/2.2 objects: no count limits */
+		return 1;
+	}
+	mk = ml_xasprintf("parm_%s", key);
+	fmt = ml_modinfo_get(o, mk);
+	if (!fmt) {
+		if (required)
+			ml_err(d, o->fname, "invalid parameter %s", mk);
+		else
+			ml_info(d, o->fname, "ignoring %s", mk);
 		free(mk);
-		if (ml_parm_type_parse(fmt, &pt, &bad)) {
-			if (pt.t == 'c')
-				ml_err(d, o->fname, "parameter type 'c' for %s must be followed by the maximum size", key);
-			else if (bad || pt.t)
-				ml_err(d, o->fname, "unknown parameter type '%c' for %s", bad ? bad : pt.t, key);
-			else
-				ml_err(d, o->fname, "unknown parameter type '' for %s (no type letter in parm_%s)", key, key);
-			goto out;
-		}
-	} else {
-		memset(&pt, 0, sizeof(pt));
-		pt.t = isdigit((unsigned char)*input) ? 'i' : 's';
-		pt.min = pt.max = 0; /* 2.0/2.2 objects: no count limits */
+		return required ? -EINVAL : 0;
 	}
-	sym = ml_obj_find_symbol(o, key);
-	s = sym >= 0 ? &o->syms[sym] : NULL;
-	if (!s || s->sec < 0 || !o->secs[s->sec]->data) {
-		ml_err(d, o->fname, "symbol for parameter %s not found", key);
-		goto out;
+	free(mk);
+	if (ml_parm_type_parse(fmt, pt, &bad)) {
+		if (pt->t == 'c')
+			ml_err(d, o->fname, "parameter type 'c' for %s must be followed by the maximum size", key);
+		else if (bad || pt->t)
+			ml_err(d, o->fname, "unknown parameter type '%c' for %s", bad ? bad : pt->t, key);
+		else
+			ml_err(d, o->fname, "unknown parameter type '' for %s (no type letter in parm_%s)", key, key);
+		return -EINVAL;
 	}
-	sec = o->secs[s->sec];
-	off = s->value;
-	while (*input) {
-		unsigned size = ml_parm_type_size(&o->tgt, &pt);
+	return 1;
+}
+
+/*
+ * One element, read from *input (left just past it) and stored at off in
+ * section sec: a number written in place, a c<N> string copied in place,
+ * an s string as a patch to a copy in .kstrtab.  False: reported.
+ */
+static bool param_store(struct ml_obj *o, const char *key, const char **input, const struct ml_parm_type *pt,
+			size_t sec, uint64_t off, unsigned size, struct ml_diags *d)
+{
+	unsigned char *at = o->secs[sec]->data + off;
+
+	if (pt->t == 's' || pt->t == 'c') {
 		char *str = NULL;
+
+		if (!take_string(input, &str)) {
+			ml_err(d, o->fname, "improperly terminated string argument for %s", key);
+			return false;
+		}
+		if (pt->t == 's') {
+			ml_obj_patch_string(o, sec, off, str);
+		} else {
+			/* c<N>: N bytes with the NUL, so N-1 characters fit. */
+			if ((long)strlen(str) >= pt->csize) {
+				ml_err(d, o->fname, "string too long for %s (max %ld)", key, pt->csize - 1);
+				free(str);
+				return false;
+			}
+			memset(at, 0, size);
+			memcpy(at, str, strlen(str));
+		}
+		free(str);
+		return true;
+	}
+	char *end;
+	uint64_t v;
+
+	errno = 0;
+	v = **input == '-' ? (uint64_t)strtoll(*input, &end, 0) : strtoull(*input, &end, 0);
+	if (end == *input) {
+		ml_err(d, o->fname, "invalid argument syntax for %s: '%c'", key, **input);
+		return false;
+	}
+	*input = end;
+	ml_putn(&o->tgt, at, size, v);
+	return true;
+}
+
+/* The comma-separated values into symbol s's bytes, within the type's count limits.  False: reported. */
+static bool param_values(struct ml_obj *o, const char *key, const char *input, const struct ml_parm_type *pt,
+			 const struct ml_symbol *s, struct ml_diags *d)
+{
+	const struct ml_section *sec = o->secs[s->sec];
+	uint64_t off = s->value;
+	long n = 1;
+
+	while (*input) {
+		unsigned size = ml_parm_type_size(&o->tgt, pt);
 
 		if (off > sec->size || size > sec->size - off) {
 			struct ml_loc loc = { .file = o->fname, .section = sec->name,
 					      .offset = (long long)off, .symbol = key };
 
 			ml_diag(d, ML_ERR, &loc, "value %ld of parameter %s lies outside its section", n, key);
-			goto out;
+			return false;
 		}
-		if (pt.t == 's' || pt.t == 'c') {
-			if (!take_string(&input, &str)) {
-				ml_err(d, o->fname, "improperly terminated string argument for %s", key);
-				goto out;
-			}
-			if (pt.t == 's') {
-				ml_obj_patch_string(o, (size_t)s->sec, off, str);
-			} else {
-				/* c<N>: N bytes with the NUL, so N-1 characters fit. */
-				if ((long)strlen(str) >= pt.csize) {
-					ml_err(d, o->fname, "string too long for %s (max %ld)", key, pt.csize - 1);
-					free(str);
-					goto out;
-				}
-				memset(sec->data + off, 0, size);
-				memcpy(sec->data + off, str, strlen(str));
-			}
-			free(str);
-		} else {
-			char *end;
-			uint64_t v;
-
-			errno = 0;
-			v = *input == '-' ? (uint64_t)strtoll(input, &end, 0) : strtoull(input, &end, 0);
-			if (end == input) {
-				ml_err(d, o->fname, "invalid argument syntax for %s: '%c'", key, *input);
-				goto out;
-			}
-			input = end;
-			ml_putn(&o->tgt, sec->data + off, size, v);
-		}
+		if (!param_store(o, key, &input, pt, (size_t)s->sec, off, size, d))
+			return false;
 		off += size;
 		while (*input && isspace((unsigned char)*input))
 			input++;
@@ -264,19 +278,43 @@ int ml_param_apply(struct ml_obj *o, const char *arg, bool required, struct ml_d
 			break;
 		if (*input != ',') {
 			ml_err(d, o->fname, "invalid argument syntax for %s: '%c'", key, *input);
-			goto out;
+			return false;
 		}
-		if (pt.max && ++n > pt.max) {
-			ml_err(d, o->fname, "too many values for %s (max %ld)", key, pt.max);
-			goto out;
+		if (pt->max && ++n > pt->max) {
+			ml_err(d, o->fname, "too many values for %s (max %ld)", key, pt->max);
+			return false;
 		}
 		input++;
 	}
-	if (pt.min && n < pt.min) {
-		ml_err(d, o->fname, "too few values for %s (min %ld)", key, pt.min);
-		goto out;
+	if (pt->min && n < pt->min) {
+		ml_err(d, o->fname, "too few values for %s (min %ld)", key, pt->min);
+		return false;
 	}
-	err = 0;
+	return true;
+}
+
+int ml_param_apply(struct ml_obj *o, const char *arg, bool required, struct ml_diags *d)
+{
+	const char *eq = strchr(arg, '=');
+	struct ml_parm_type pt;
+	const struct ml_symbol *s;
+	long sym;
+	char *key;
+	int err;
+
+	if (!eq)
+		return 0; /* modutils ignores words without '=' */
+	key = ml_xstrndup(arg, (size_t)(eq - arg));
+	err = param_type(o, key, eq + 1, required, &pt, d);
+	if (err <= 0)
+		goto out;
+	sym = ml_obj_find_symbol(o, key);
+	s = sym >= 0 ? &o->syms[sym] : NULL;
+	err = -EINVAL;
+	if (!s || s->sec < 0 || !o->secs[s->sec]->data)
+		ml_err(d, o->fname, "symbol for parameter %s not found", key);
+	else if (param_values(o, key, eq + 1, &pt, s, d))
+		err = 0;
 out:
 	free(key);
 	return err;
