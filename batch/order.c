@@ -38,7 +38,7 @@ static uintptr_t module_of_path(const struct ml_hash *byname, const char *path)
 static int deps_from_file(struct btree *bt, const struct ml_hash *byname, const char *path,
 			  struct ml_diags *d)
 {
-	struct ml_depfile df = { 0 };
+	struct ml_depfile df = { .lenient = true };
 	unsigned char *text;
 	size_t len;
 	int err = ml_read_file(path, &text, &len, d);

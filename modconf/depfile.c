@@ -72,6 +72,12 @@ int ml_depfile_parse(struct ml_depfile *df, const char *file, const char *text,
 			colon = s;
 			while (*colon && *colon != ':' && !isspace((unsigned char)*colon))
 				colon++;
+			if (*colon != ':' && df->lenient) {
+				ml_warn(d, NULL, "%s:%u: not a dependency rule (no colon), skipped",
+					file, first);
+				ml_buf_free(&line);
+				continue;
+			}
 			if (*colon != ':') {
 				ml_err(d, NULL, "%s: line %u: Invalid dependency\n\t%s",
 				       file, first, s);

@@ -172,6 +172,10 @@ struct ml_dep_entry {
 struct ml_depfile {
 	struct ml_dep_entry *v;
 	size_t n;
+	/* set before parsing: a line that is no rule (no colon) is skipped with a warning
+	 * naming file:line, instead of modprobe's "Invalid dependency" error (modutils'
+	 * rule, which modprobe keeps); relocate --modules-dep reads kmod's files this way */
+	bool lenient;
 };
 int ml_depfile_parse(struct ml_depfile *df, const char *file, const char *text,
 		     size_t len, struct ml_diags *d);
