@@ -9,14 +9,8 @@
 #include <string.h>
 
 static const struct ml_arch *const all_arches[] = {
-	&ml_arch_i386,
-	&ml_arch_x86_64,
-	&ml_arch_arm,
-	&ml_arch_mips,
-	&ml_arch_ppc,
-	&ml_arch_sh,
-	&ml_arch_m68k,
-	&ml_arch_sparc,
+	&ml_arch_i386, &ml_arch_x86_64, &ml_arch_arm,  &ml_arch_mips,
+	&ml_arch_ppc,  &ml_arch_sh,     &ml_arch_m68k, &ml_arch_sparc,
 };
 
 const struct ml_arch *ml_arch_find(uint16_t machine, bool is64)

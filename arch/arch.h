@@ -36,8 +36,8 @@ enum ml_stub_kind {
  * field's bits and the low bits the CPU drops (shift), see ml_reloc_check().
  */
 enum ml_reloc_check {
-	ML_CHECK_NONE,     /* a field every value fits (a full word), or truncated by design */
-	ML_CHECK_SIGNED,   /* a displacement or signed immediate: [-2^(bits-1), 2^(bits-1)) << shift */
+	ML_CHECK_NONE,   /* a field every value fits (a full word), or truncated by design */
+	ML_CHECK_SIGNED, /* a displacement or signed immediate: [-2^(bits-1), 2^(bits-1)) << shift */
 	ML_CHECK_UNSIGNED, /* [0, 2^bits) << shift */
 	ML_CHECK_EITHER,   /* data that fits read signed or unsigned: [-2^(bits-1), 2^bits) */
 	ML_CHECK_OWN,      /* checked by the CPU's own case (MIPS's 256 MiB j/jal region) */
@@ -76,15 +76,15 @@ struct ml_reloc_ctx {
 	const struct ml_target *t;
 	uint32_t type;
 	const struct ml_reloc_type *rt; /* type's row, or NULL: ml_reloc_begin() finds it */
-	uint64_t S;       /* symbol value (final address) */
-	uint64_t A;       /* addend: r_addend for RELA; apply() reads it for REL */
-	uint64_t P;       /* address of the place */
-	unsigned char *loc; /* the place's bytes in the image */
-	uint64_t got;     /* address of .got (0 if none) */
-	uint64_t stub;    /* address of this entry's GOT/PLT slot (0 if none) */
-	uint64_t base;    /* the module's load address (B) */
+	uint64_t S;                     /* symbol value (final address) */
+	uint64_t A;                     /* addend: r_addend for RELA; apply() reads it for REL */
+	uint64_t P;                     /* address of the place */
+	unsigned char *loc;             /* the place's bytes in the image */
+	uint64_t got;                   /* address of .got (0 if none) */
+	uint64_t stub;                  /* address of this entry's GOT/PLT slot (0 if none) */
+	uint64_t base;                  /* the module's load address (B) */
 	bool rela;
-	void *state;      /* the object's arch state (arch->state_new), or NULL */
+	void *state; /* the object's arch state (arch->state_new), or NULL */
 	/* where the entry is, for arch state that reports later (unpaired HI16) */
 	const char *secname, *symname;
 	uint64_t offset;
@@ -101,7 +101,7 @@ struct ml_arch {
 	uint16_t machine; /* EM_* */
 	bool is64;        /* ELFCLASS64 */
 	bool allow_le, allow_be;
-	bool rela;        /* RELA (true) or REL (false) */
+	bool rela; /* RELA (true) or REL (false) */
 	/* 2.4 ABI facts */
 	unsigned ex_entry_size; /* bytes of one __ex_table entry */
 	/* Optional hint appended to an overflow message for this type. */
@@ -115,7 +115,8 @@ struct ml_arch {
 	/* Does this type need a .got section to exist (GOTPC, GOTOFF)? */
 	bool (*needs_got)(uint32_t type);
 	/* Write a PLT stub jumping to 'target' at address 'at'. */
-	void (*write_plt)(const struct ml_target *t, unsigned char *p, uint64_t at, uint64_t target);
+	void (*write_plt)(const struct ml_target *t, unsigned char *p, uint64_t at,
+			  uint64_t target);
 	enum ml_reloc_status (*apply)(struct ml_reloc_ctx *c);
 	/*
 	 * Optional fast path for the everyday types when nothing is to be

@@ -124,8 +124,7 @@ static bool arm_needs_got(uint32_t type)
 }
 
 /* The veneer: "ldr pc, [pc, #-4]" (the PC reads 8 ahead: the next word), the target. */
-static void arm_write_plt(const struct ml_target *t, unsigned char *p, uint64_t at,
-			  uint64_t target)
+static void arm_write_plt(const struct ml_target *t, unsigned char *p, uint64_t at, uint64_t target)
 {
 	ml_put32(t, p, 0xe51ff004);
 	ml_put32(t, p + 4, (uint32_t)target);
@@ -176,8 +175,7 @@ static uint32_t movw_imm(uint32_t insn)
 	return ((insn >> 4) & 0xf000) | (insn & 0x0fff);
 }
 
-static enum ml_reloc_status arm_movw(struct ml_reloc_ctx *c, uint32_t insn, bool top,
-				     bool pcrel)
+static enum ml_reloc_status arm_movw(struct ml_reloc_ctx *c, uint32_t insn, bool top, bool pcrel)
 {
 	uint32_t A = (uint32_t)ml_sext(movw_imm(insn), 16);
 	uint32_t v = (uint32_t)c->S + A - (pcrel ? (uint32_t)c->P : 0);
@@ -230,8 +228,7 @@ static enum ml_reloc_status arm_apply(struct ml_reloc_ctx *c)
 	case R_ARM_MOVT_PREL:
 		return arm_movw(c, ml_get32(c->t, c->loc),
 				c->type == R_ARM_MOVT_ABS || c->type == R_ARM_MOVT_PREL,
-				c->type == R_ARM_MOVW_PREL_NC ||
-					c->type == R_ARM_MOVT_PREL);
+				c->type == R_ARM_MOVW_PREL_NC || c->type == R_ARM_MOVT_PREL);
 	case R_ARM_ABS16:
 		return arm_small(c, 2);
 	case R_ARM_ABS8:

@@ -82,7 +82,7 @@ struct hi16 {
 	const char *symname; /* borrowed from the driver for the pending ones */
 	const char *secname;
 	uint64_t offset;
-	bool owned;          /* names copied: unpaired ones outlive the driver's loop */
+	bool owned; /* names copied: unpaired ones outlive the driver's loop */
 };
 
 struct hi16_list {
@@ -91,7 +91,7 @@ struct hi16_list {
 };
 
 struct mips_state {
-	struct hi16_list pending; /* waiting for a LO16, all in section 'cursec' */
+	struct hi16_list pending;  /* waiting for a LO16, all in section 'cursec' */
 	struct hi16_list unpaired; /* reported by finish() */
 	const char *cursec;
 };
@@ -170,11 +170,14 @@ static int mips_finish(void *state, const char *fname, struct ml_diags *d)
 	flush_unpaired(st);
 	for (size_t i = 0; i < st->unpaired.n; i++) {
 		const struct hi16 *h = &st->unpaired.v[i];
-		struct ml_loc loc = { .file = fname, .section = h->secname,
+		struct ml_loc loc = { .file = fname,
+				      .section = h->secname,
 				      .offset = (long long)h->offset,
-				      .symbol = h->symname, .reloc = "R_MIPS_HI16" };
+				      .symbol = h->symname,
+				      .reloc = "R_MIPS_HI16" };
 
-		ml_diag(d, ML_ERR, &loc, "R_MIPS_HI16 against '%s' has no R_MIPS_LO16 against the same symbol after it in %s, so its %%hi cannot be computed (hand-written assembler, or a damaged object)",
+		ml_diag(d, ML_ERR, &loc,
+			"R_MIPS_HI16 against '%s' has no R_MIPS_LO16 against the same symbol after it in %s, so its %%hi cannot be computed (hand-written assembler, or a damaged object)",
 			h->symname, h->secname);
 	}
 	return st->unpaired.n ? -ENOEXEC : 0;
@@ -279,8 +282,11 @@ static enum ml_reloc_status mips_apply(struct ml_reloc_ctx *c)
 		ml_reloc_patch(c, 0x03ffffff, v >> 2);
 		return ML_RELOC_OK;
 	case R_MIPS_HI16: {
-		struct hi16 h = { .loc = c->loc, .S = c->S, .symname = c->symname,
-				  .secname = c->secname, .offset = c->offset };
+		struct hi16 h = { .loc = c->loc,
+				  .S = c->S,
+				  .symname = c->symname,
+				  .secname = c->secname,
+				  .offset = c->offset };
 
 		if (!st)
 			return ML_RELOC_UNHANDLED; /* the driver always gives us state */

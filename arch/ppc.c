@@ -74,15 +74,14 @@ static unsigned ppc_stub_size(enum ml_stub_kind kind, const struct ml_target *t)
 	return kind == ML_STUB_PLT ? 16 : 0;
 }
 
-static void ppc_write_plt(const struct ml_target *t, unsigned char *p, uint64_t at,
-			  uint64_t target)
+static void ppc_write_plt(const struct ml_target *t, unsigned char *p, uint64_t at, uint64_t target)
 {
 	uint32_t T = (uint32_t)target;
 
-	ml_put32(t, p, 0x3d600000u | ((T + 0x8000) >> 16));  /* lis r11, T@ha */
-	ml_put32(t, p + 4, 0x396b0000u | (T & 0xffff));        /* addi r11, r11, T@l */
-	ml_put32(t, p + 8, 0x7d6903a6u);                       /* mtctr r11 */
-	ml_put32(t, p + 12, 0x4e800420u);                      /* bctr */
+	ml_put32(t, p, 0x3d600000u | ((T + 0x8000) >> 16)); /* lis r11, T@ha */
+	ml_put32(t, p + 4, 0x396b0000u | (T & 0xffff));     /* addi r11, r11, T@l */
+	ml_put32(t, p + 8, 0x7d6903a6u);                    /* mtctr r11 */
+	ml_put32(t, p + 12, 0x4e800420u);                   /* bctr */
 }
 
 /*
@@ -111,8 +110,7 @@ static enum ml_reloc_status put_branch(struct ml_reloc_ctx *c, int64_t v, uint32
 static uint32_t y_bit(uint32_t type, int64_t disp, uint32_t *ymask)
 {
 	bool taken = type == R_PPC_ADDR14_BRTAKEN || type == R_PPC_REL14_BRTAKEN;
-	bool hinted = taken || type == R_PPC_ADDR14_BRNTAKEN ||
-		      type == R_PPC_REL14_BRNTAKEN;
+	bool hinted = taken || type == R_PPC_ADDR14_BRNTAKEN || type == R_PPC_REL14_BRNTAKEN;
 
 	*ymask = hinted ? Y_BIT : 0;
 	return hinted && taken != (disp < 0) ? Y_BIT : 0;

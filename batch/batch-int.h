@@ -14,9 +14,9 @@ struct bmod {
 	char *path, *name;
 	char **undef, **exports; /* names, in the scan threads' string pools */
 	size_t nundef, nexports;
-	size_t *deps;            /* indexes of the modules it needs */
+	size_t *deps; /* indexes of the modules it needs */
 	size_t ndeps;
-	int state;               /* 0 new, 1 visiting, 2 done (order); -1 unreadable (scan) */
+	int state; /* 0 new, 1 visiting, 2 done (order); -1 unreadable (scan) */
 };
 /* The tree: what the first pass found of each module. */
 struct btree {
@@ -46,13 +46,13 @@ enum { SLOT_FREE, SLOT_BUSY, SLOT_READY };
 
 /* A module read, parsed and laid out (the order-independent part). */
 struct bslot {
-	size_t k;                 /* position in the load order */
+	size_t k; /* position in the load order */
 	int state;
 	struct ml_obj *o;
 	struct ml_modern_layout l;
 	struct ml_diags md;
 	int err;
-	struct ml_buf file;       /* the file's bytes, reused from module to module */
+	struct ml_buf file; /* the file's bytes, reused from module to module */
 };
 struct bpipe {
 	pthread_mutex_t mu;
@@ -62,7 +62,7 @@ struct bpipe {
 	const size_t *order;
 	struct bmod *v;
 	pthread_t *threads;
-	unsigned started;         /* loader threads running (0: the caller loads) */
+	unsigned started; /* loader threads running (0: the caller loads) */
 };
 /* Threads: jobs, else one per online CPU; one on a kernel older than 2.6. */
 unsigned ml_batch_jobs(unsigned jobs);
@@ -79,8 +79,8 @@ void ml_bpipe_stop(struct bpipe *p);
 /* ---- link.c: the order-dependent part, one module at a time ---- */
 struct blink {
 	const struct ml_batch_opts *bo;
-	uint64_t cursor, pcpu;    /* where the next module and its per-CPU copy go */
-	struct ml_hash loaded;    /* names of the modules loaded so far: index + 1 */
+	uint64_t cursor, pcpu; /* where the next module and its per-CPU copy go */
+	struct ml_hash loaded; /* names of the modules loaded so far: index + 1 */
 };
 /* Place the slot's module at the cursor (or where --at says), bind, relocate, add its
  * exports, write its files; res says how it went (diagnostics in sl->md). */

@@ -59,7 +59,8 @@ static int link_module(struct blink *lk, struct bslot *sl, struct ml_batch_modul
 	int err;
 
 	if (bo->outdir && !ml_batch_file_name_ok(res->name)) {
-		ml_err(&sl->md, NULL, "%s: module name '%s' (.modinfo) is not a plain file name (empty, '.', '..', a '/', a blank or a control character): nothing written to %s",
+		ml_err(&sl->md, NULL,
+		       "%s: module name '%s' (.modinfo) is not a plain file name (empty, '.', '..', a '/', a blank or a control character): nothing written to %s",
 		       res->path, res->name, bo->outdir);
 		return -EINVAL;
 	}

@@ -101,7 +101,8 @@ int ml_batch_order(struct btree *bt, const char *modules_dep, struct ml_ksymtab 
 	ml_hash_init(&provider, 4 * bt->n);
 	for (size_t i = 0; i < bt->n; i++) {
 		if (!ml_hash_get(&byname, v[i].name, strlen(v[i].name)))
-			ml_hash_put(&byname, v[i].name, strlen(v[i].name), (void *)(uintptr_t)(i + 1));
+			ml_hash_put(&byname, v[i].name, strlen(v[i].name),
+				    (void *)(uintptr_t)(i + 1));
 		for (size_t k = 0; k < v[i].nexports; k++)
 			if (!ml_hash_get(&provider, v[i].exports[k], strlen(v[i].exports[k])))
 				ml_hash_put(&provider, v[i].exports[k], strlen(v[i].exports[k]),

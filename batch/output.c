@@ -53,7 +53,8 @@ FILE *ml_batch_index_open(const char *outdir, struct ml_diags *d)
 void ml_batch_index_line(FILE *f, const struct ml_batch_module *m)
 {
 	fprintf(f, "%s %s 0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64 "\n",
-		m->name, m->path, m->core, m->core_size, m->init, m->init_size, m->kernel_core_size);
+		m->name, m->path, m->core, m->core_size, m->init, m->init_size,
+		m->kernel_core_size);
 }
 
 int ml_batch_index_close(FILE *f, const char *outdir, struct ml_diags *d)

@@ -47,7 +47,9 @@ static void batch_load(struct bmod *m, struct bslot *sl)
 	err = ml_obj_load_into(m->path, &sl->file, &sl->o, &sl->md);
 
 	if (!err && !ml_obj_is_modern(sl->o)) {
-		ml_err(&sl->md, NULL, "%s: not a modern (2.6 or later) module: no .gnu.linkonce.this_module and no vermagic", m->path);
+		ml_err(&sl->md, NULL,
+		       "%s: not a modern (2.6 or later) module: no .gnu.linkonce.this_module and no vermagic",
+		       m->path);
 		err = -ENOEXEC;
 	}
 	if (!err)

@@ -38,7 +38,9 @@ static void link_all(const struct ml_batch_opts *bo, const struct btree *bt, con
 	for (size_t k = 0; k < norder; k++) {
 		const struct bmod *m = &bt->v[order[k]];
 		struct bslot *sl = ml_bpipe_wait(&p, k, &t->t_wait);
-		struct ml_batch_module res = { .path = m->path, .name = m->name, .index = k, .total = bt->n };
+		struct ml_batch_module res = {
+			.path = m->path, .name = m->name, .index = k, .total = bt->n
+		};
 
 		ml_batch_link(&lk, bt, order[k], sl, &res);
 		tally(t, &res);
@@ -52,8 +54,7 @@ static void link_all(const struct ml_batch_opts *bo, const struct btree *bt, con
 	t->area_end = lk.cursor;
 }
 
-int ml_batch_relocate(const struct ml_batch_opts *bo, struct ml_batch_totals *t,
-		      struct ml_diags *d)
+int ml_batch_relocate(const struct ml_batch_opts *bo, struct ml_batch_totals *t, struct ml_diags *d)
 {
 	struct btree bt;
 	size_t *order = ml_xmalloc((bo->npaths + 1) * sizeof(*order)), norder = 0;

@@ -98,8 +98,9 @@ void ml_batch_scan(struct btree *bt, const char *const *paths, size_t n, unsigne
 	for (size_t i = 0; i < n; i++)
 		bt->v[i].path = ml_xstrdup(paths[i]);
 	for (unsigned i = 0; i < nscan; i++)
-		sj[i] = (struct scan_job){ .v = bt->v, .n = n, .stride = nscan, .first = i,
-					   .names = &bt->pools[i] };
+		sj[i] = (struct scan_job){
+			.v = bt->v, .n = n, .stride = nscan, .first = i, .names = &bt->pools[i]
+		};
 	run_threads(scan_thread, sj, sizeof(*sj), nscan);
 	free(sj);
 	for (size_t i = 0; i < n; i++)

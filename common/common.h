@@ -64,10 +64,10 @@ struct ml_diags {
 	unsigned nerr, nwarn;
 };
 
-void ml_diag(struct ml_diags *d, enum ml_sev sev, const struct ml_loc *loc,
-	     const char *fmt, ...) ML_PRINTF(4, 5);
-void ml_vdiag(struct ml_diags *d, enum ml_sev sev, const struct ml_loc *loc,
-	      const char *fmt, va_list ap);
+void ml_diag(struct ml_diags *d, enum ml_sev sev, const struct ml_loc *loc, const char *fmt, ...)
+	ML_PRINTF(4, 5);
+void ml_vdiag(struct ml_diags *d, enum ml_sev sev, const struct ml_loc *loc, const char *fmt,
+	      va_list ap);
 /* Shorthands naming only a file (or nothing). */
 void ml_err(struct ml_diags *d, const char *file, const char *fmt, ...) ML_PRINTF(3, 4);
 void ml_warn(struct ml_diags *d, const char *file, const char *fmt, ...) ML_PRINTF(3, 4);
@@ -142,7 +142,7 @@ void ml_hash_free(struct ml_hash *h);
 
 /* ---- string pool: many small strings, freed together ---- */
 struct ml_strpool {
-	char *cur;      /* free space in the newest block */
+	char *cur; /* free space in the newest block */
 	size_t left;
 	char **blocks;
 	size_t nblocks;

@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-void ml_vdiag(struct ml_diags *d, enum ml_sev sev, const struct ml_loc *loc,
-	      const char *fmt, va_list ap)
+void ml_vdiag(struct ml_diags *d, enum ml_sev sev, const struct ml_loc *loc, const char *fmt,
+	      va_list ap)
 {
 	struct ml_diag *g;
 	struct ml_buf b = { 0 };
@@ -33,8 +33,7 @@ void ml_vdiag(struct ml_diags *d, enum ml_sev sev, const struct ml_loc *loc,
 		d->nwarn++;
 }
 
-void ml_diag(struct ml_diags *d, enum ml_sev sev, const struct ml_loc *loc,
-	     const char *fmt, ...)
+void ml_diag(struct ml_diags *d, enum ml_sev sev, const struct ml_loc *loc, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -43,14 +42,14 @@ void ml_diag(struct ml_diags *d, enum ml_sev sev, const struct ml_loc *loc,
 	va_end(ap);
 }
 
-#define ML_DIAG_SHORTHAND(fn, sev)                                  \
+#define ML_DIAG_SHORTHAND(fn, sev)                                          \
 	void fn(struct ml_diags *d, const char *file, const char *fmt, ...) \
-	{                                                           \
-		struct ml_loc loc = ML_LOC_FILE(file);              \
-		va_list ap;                                         \
-		va_start(ap, fmt);                                  \
-		ml_vdiag(d, sev, &loc, fmt, ap);                    \
-		va_end(ap);                                         \
+	{                                                                   \
+		struct ml_loc loc = ML_LOC_FILE(file);                      \
+		va_list ap;                                                 \
+		va_start(ap, fmt);                                          \
+		ml_vdiag(d, sev, &loc, fmt, ap);                            \
+		va_end(ap);                                                 \
 	}
 ML_DIAG_SHORTHAND(ml_err, ML_ERR)
 ML_DIAG_SHORTHAND(ml_warn, ML_WARN)

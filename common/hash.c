@@ -90,7 +90,8 @@ void ml_hash_reserve(struct ml_hash *h, size_t n)
 }
 
 /* Append an entry (hash already computed) at the end of its chain: equal keys keep insertion order. */
-static struct ml_hent *append(struct ml_hash *h, const char *key, size_t klen, void *val, uint32_t hash)
+static struct ml_hent *append(struct ml_hash *h, const char *key, size_t klen, void *val,
+			      uint32_t hash)
 {
 	struct ml_hent *e;
 	uint32_t *link;

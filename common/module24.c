@@ -29,21 +29,36 @@ unsigned ml_module_struct_size(const struct ml_target *t)
 	return ml_module_field_off(t, ML_MF_END);
 }
 
-#define WORD(f, m) { f, offsetof(struct ml_module_hdr, m) }
+#define WORD(f, m)                                   \
+	{                                            \
+		f, offsetof(struct ml_module_hdr, m) \
+	}
 /* the word-sized fields (nsyms and ndeps, 32-bit, are done apart) */
 static const struct {
 	enum ml_modfield f;
 	size_t at;
 } words[] = {
-	WORD(ML_MF_SIZE_OF_STRUCT, size_of_struct), WORD(ML_MF_NEXT, next),
-	WORD(ML_MF_NAME, name), WORD(ML_MF_SIZE, size), WORD(ML_MF_UC, usecount),
-	WORD(ML_MF_FLAGS, flags), WORD(ML_MF_SYMS, syms), WORD(ML_MF_DEPS, deps),
-	WORD(ML_MF_REFS, refs), WORD(ML_MF_INIT, init), WORD(ML_MF_CLEANUP, cleanup),
-	WORD(ML_MF_EX_START, ex_table_start), WORD(ML_MF_EX_END, ex_table_end),
-	WORD(ML_MF_PERSIST_START, persist_start), WORD(ML_MF_PERSIST_END, persist_end),
-	WORD(ML_MF_CAN_UNLOAD, can_unload), WORD(ML_MF_RUNSIZE, runsize),
-	WORD(ML_MF_KALLSYMS_START, kallsyms_start), WORD(ML_MF_KALLSYMS_END, kallsyms_end),
-	WORD(ML_MF_ARCHDATA_START, archdata_start), WORD(ML_MF_ARCHDATA_END, archdata_end),
+	WORD(ML_MF_SIZE_OF_STRUCT, size_of_struct),
+	WORD(ML_MF_NEXT, next),
+	WORD(ML_MF_NAME, name),
+	WORD(ML_MF_SIZE, size),
+	WORD(ML_MF_UC, usecount),
+	WORD(ML_MF_FLAGS, flags),
+	WORD(ML_MF_SYMS, syms),
+	WORD(ML_MF_DEPS, deps),
+	WORD(ML_MF_REFS, refs),
+	WORD(ML_MF_INIT, init),
+	WORD(ML_MF_CLEANUP, cleanup),
+	WORD(ML_MF_EX_START, ex_table_start),
+	WORD(ML_MF_EX_END, ex_table_end),
+	WORD(ML_MF_PERSIST_START, persist_start),
+	WORD(ML_MF_PERSIST_END, persist_end),
+	WORD(ML_MF_CAN_UNLOAD, can_unload),
+	WORD(ML_MF_RUNSIZE, runsize),
+	WORD(ML_MF_KALLSYMS_START, kallsyms_start),
+	WORD(ML_MF_KALLSYMS_END, kallsyms_end),
+	WORD(ML_MF_ARCHDATA_START, archdata_start),
+	WORD(ML_MF_ARCHDATA_END, archdata_end),
 	WORD(ML_MF_KERNEL_DATA, kernel_data),
 };
 #undef WORD

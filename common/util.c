@@ -191,7 +191,8 @@ static int read_plain(int fd, struct ml_buf *b)
 	ssize_t n;
 
 	/* A regular file's size, plus one byte to see the end in the same read. */
-	if (!fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_size > 0 && (uint64_t)st.st_size < ML_MAX_FILE)
+	if (!fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_size > 0 &&
+	    (uint64_t)st.st_size < ML_MAX_FILE)
 		want = (size_t)st.st_size + 1;
 	for (;;) {
 		buf_reserve(b, want);
@@ -213,7 +214,8 @@ static int read_plain(int fd, struct ml_buf *b)
 int ml_read_file_into(const char *path, struct ml_buf *raw, unsigned char **data, size_t *len,
 		      bool *owned, struct ml_diags *d)
 {
-	static const unsigned char xz[] = { 0xfd, '7', 'z', 'X', 'Z', 0 }, zst[] = { 0x28, 0xb5, 0x2f, 0xfd };
+	static const unsigned char xz[] = { 0xfd, '7', 'z', 'X', 'Z', 0 },
+				   zst[] = { 0x28, 0xb5, 0x2f, 0xfd };
 	struct ml_buf out = { 0 };
 	const char *kind = NULL;
 	int fd, err;
@@ -240,7 +242,8 @@ int ml_read_file_into(const char *path, struct ml_buf *raw, unsigned char **data
 	} else if (raw->len >= 4 && !memcmp(raw->p, zst, 4)) {
 		kind = "zstd";
 		err = decompress_zstd((unsigned char *)raw->p, raw->len, &out);
-	} else if (raw->len >= 2 && (unsigned char)raw->p[0] == 0x1f && (unsigned char)raw->p[1] == 0x8b) {
+	} else if (raw->len >= 2 && (unsigned char)raw->p[0] == 0x1f &&
+		   (unsigned char)raw->p[1] == 0x8b) {
 		z_stream z = { 0 };
 		unsigned char chunk[65536];
 		int zr;
@@ -335,7 +338,8 @@ void ml_strpool_free(struct ml_strpool *p)
 
 int ml_write_whole(const char *path, const void *p, size_t n)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644), err = fd < 0 ? errno : 0;
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644),
+	    err = fd < 0 ? errno : 0;
 	size_t done = 0;
 
 	while (!err && done < n) {

@@ -20,7 +20,13 @@
 #include <unistd.h>
 
 enum {
-	LONG_KSYMS = 256, LONG_KALLSYMS, LONG_SYSMAP, LONG_BASE, LONG_RELEASE, LONG_EXPLAIN, LONG_KERNEL,
+	LONG_KSYMS = 256,
+	LONG_KALLSYMS,
+	LONG_SYSMAP,
+	LONG_BASE,
+	LONG_RELEASE,
+	LONG_EXPLAIN,
+	LONG_KERNEL,
 	LONG_NO_WEAK_EXPORTS,
 };
 
@@ -96,27 +102,68 @@ static int set_option(struct ml_insmod_args *a, int c, const char *arg)
 	struct ml_insmod_opts *o = &a->o;
 
 	switch (c) {
-	case 'f': o->force = true; break;
-	case 'k': o->autoclean = true; break;
-	case 'L': a->lock = true; break;
-	case 'm': o->map = true; break;
-	case 'n': o->noload = true; break;
-	case 'o': o->name = arg; break;
-	case 'O': o->blob = arg; break;
-	case 'p': o->probe = true; break;
-	case 'q': o->quiet = true; break;
-	case 'r': a->rootcheck = !a->rootcheck; break;
-	case 's': a->syslog = true; break;
-	case 'S': o->kallsyms = true; break;
-	case 'v': o->verbose = true; break;
-	case 'V': return ML_INSMOD_ARGS_VERSION;
-	case 'x': o->export_all = false; break;
-	case 'X': o->export_all = true; break;
-	case 'y': o->ksymoops = false; break;
-	case 'Y': o->ksymoops = true; break;
-	case 'e': a->persist_arg = arg; break;
-	case 'P': o->prefix = arg; break;
-	case 'N': o->numeric_only = true; break;
+	case 'f':
+		o->force = true;
+		break;
+	case 'k':
+		o->autoclean = true;
+		break;
+	case 'L':
+		a->lock = true;
+		break;
+	case 'm':
+		o->map = true;
+		break;
+	case 'n':
+		o->noload = true;
+		break;
+	case 'o':
+		o->name = arg;
+		break;
+	case 'O':
+		o->blob = arg;
+		break;
+	case 'p':
+		o->probe = true;
+		break;
+	case 'q':
+		o->quiet = true;
+		break;
+	case 'r':
+		a->rootcheck = !a->rootcheck;
+		break;
+	case 's':
+		a->syslog = true;
+		break;
+	case 'S':
+		o->kallsyms = true;
+		break;
+	case 'v':
+		o->verbose = true;
+		break;
+	case 'V':
+		return ML_INSMOD_ARGS_VERSION;
+	case 'x':
+		o->export_all = false;
+		break;
+	case 'X':
+		o->export_all = true;
+		break;
+	case 'y':
+		o->ksymoops = false;
+		break;
+	case 'Y':
+		o->ksymoops = true;
+		break;
+	case 'e':
+		a->persist_arg = arg;
+		break;
+	case 'P':
+		o->prefix = arg;
+		break;
+	case 'N':
+		o->numeric_only = true;
+		break;
 	case LONG_KALLSYMS:
 		if (!arg) {
 			o->kallsyms = true;
@@ -124,8 +171,12 @@ static int set_option(struct ml_insmod_args *a, int c, const char *arg)
 		}
 		add_src(a, ML_SRC_KALLSYMS, arg);
 		break;
-	case LONG_KSYMS: add_src(a, ML_SRC_KSYMS, arg); break;
-	case LONG_SYSMAP: add_src(a, ML_SRC_SYSMAP, arg); break;
+	case LONG_KSYMS:
+		add_src(a, ML_SRC_KSYMS, arg);
+		break;
+	case LONG_SYSMAP:
+		add_src(a, ML_SRC_SYSMAP, arg);
+		break;
 	case LONG_BASE:
 		if (!ml_parse_ulong(arg, &o->base)) {
 			a->bad = arg;
@@ -133,11 +184,20 @@ static int set_option(struct ml_insmod_args *a, int c, const char *arg)
 		}
 		o->have_base = true;
 		break;
-	case LONG_RELEASE: o->release = arg; break;
-	case LONG_EXPLAIN: o->explain = true; break;
-	case LONG_NO_WEAK_EXPORTS: o->no_weak_exports = true; break;
-	case LONG_KERNEL: a->kspec = arg; break;
-	default: return ML_INSMOD_ARGS_USAGE; /* -h, and what getopt refused */
+	case LONG_RELEASE:
+		o->release = arg;
+		break;
+	case LONG_EXPLAIN:
+		o->explain = true;
+		break;
+	case LONG_NO_WEAK_EXPORTS:
+		o->no_weak_exports = true;
+		break;
+	case LONG_KERNEL:
+		a->kspec = arg;
+		break;
+	default:
+		return ML_INSMOD_ARGS_USAGE; /* -h, and what getopt refused */
 	}
 	return ML_INSMOD_ARGS_DONE;
 }

@@ -40,12 +40,13 @@ const char *ml_insmod_module_version(const struct ml_obj *o)
 
 static bool numeric_equal(const char *a, const char *b)
 {
-	return ml_kernel_version_code(a) >= 0 && ml_kernel_version_code(a) == ml_kernel_version_code(b);
+	return ml_kernel_version_code(a) >= 0 &&
+	       ml_kernel_version_code(a) == ml_kernel_version_code(b);
 }
 
 int ml_insmod_check_version(const struct ml_insmod_opts *opt, struct ml_obj *o, const char *krel,
-			     bool crcs_differ_or_none, struct ml_insmod_result *r,
-			     struct ml_diags *d)
+			    bool crcs_differ_or_none, struct ml_insmod_result *r,
+			    struct ml_diags *d)
 {
 	const char *mv = ml_insmod_module_version(o);
 
@@ -61,20 +62,23 @@ int ml_insmod_check_version(const struct ml_insmod_opts *opt, struct ml_obj *o, 
 		 * on a host that is not the target, whose release means nothing
 		 * here (modutils always had a live kernel to ask).
 		 */
-		ml_warn(d, o->fname, "note: kernel version %s not checked: the symbols come from files, not from a running kernel (give --kernel-release=R to check it)",
+		ml_warn(d, o->fname,
+			"note: kernel version %s not checked: the symbols come from files, not from a running kernel (give --kernel-release=R to check it)",
 			mv);
 		return 0;
 	}
 	if (!strncmp(mv, krel, 32) || (opt->numeric_only && numeric_equal(mv, krel)))
 		return 0;
 	if (opt->force) {
-		ml_warn(d, o->fname, "Warning: kernel-module version mismatch\n\t%s was compiled for kernel version %s\n\twhile this kernel is version %s",
+		ml_warn(d, o->fname,
+			"Warning: kernel-module version mismatch\n\t%s was compiled for kernel version %s\n\twhile this kernel is version %s",
 			o->fname, mv, krel);
 		r->taint |= 2;
 		return 0;
 	}
 	if (!opt->quiet)
-		ml_err(d, o->fname, "kernel-module version mismatch\n\t%s was compiled for kernel version %s\n\twhile this kernel is version %s.",
+		ml_err(d, o->fname,
+		       "kernel-module version mismatch\n\t%s was compiled for kernel version %s\n\twhile this kernel is version %s.",
 		       o->fname, mv, krel);
 	else
 		d->nerr++;
@@ -112,8 +116,7 @@ static bool pic_symbol(const char *name)
 
 /* Weak undefineds become 0; referenced undefineds are errors, all listed. */
 int ml_insmod_check_unresolved(const struct ml_insmod_opts *opt, struct ml_obj *o, bool gpl,
-			       const char *license, const struct ml_lookup *lk,
-			       struct ml_diags *d)
+			       const char *license, const struct ml_lookup *lk, struct ml_diags *d)
 {
 	bool gplonly_seen = lk->gplonly_refused;
 	size_t bad = 0;
@@ -133,14 +136,18 @@ int ml_insmod_check_unresolved(const struct ml_insmod_opts *opt, struct ml_obj *
 		if (!opt->quiet) {
 			struct ml_loc loc = { .file = o->fname, .offset = -1, .symbol = s->name };
 
-			const struct ml_ksym *k = lk->ncv ? NULL : crc_mismatch(opt->ksyms, s->name, lk);
+			const struct ml_ksym *k = lk->ncv ? NULL
+							  : crc_mismatch(opt->ksyms, s->name, lk);
 
 			if (k)
-				ml_diag(d, ML_ERR, &loc, "unresolved symbol %s (the kernel exports %s: a different CRC, so this module was built for another kernel or configuration)",
+				ml_diag(d, ML_ERR, &loc,
+					"unresolved symbol %s (the kernel exports %s: a different CRC, so this module was built for another kernel or configuration)",
 					s->name, k->name);
 			else if (pic_symbol(s->name))
-				ml_diag(d, ML_ERR, &loc, "unresolved symbol %s (the object was built as position-independent code; hint: rebuild with -fno-pic%s)",
-					s->name, o->arch->machine == EM_MIPS ? " -mno-abicalls -G 0" : "");
+				ml_diag(d, ML_ERR, &loc,
+					"unresolved symbol %s (the object was built as position-independent code; hint: rebuild with -fno-pic%s)",
+					s->name,
+					o->arch->machine == EM_MIPS ? " -mno-abicalls -G 0" : "");
 			else
 				ml_diag(d, ML_ERR, &loc, "unresolved symbol %s", s->name);
 		} else {
@@ -149,30 +156,35 @@ int ml_insmod_check_unresolved(const struct ml_insmod_opts *opt, struct ml_obj *
 	}
 	if (bad && !gpl && !opt->quiet) {
 		if (gplonly_seen)
-			ml_warn(d, NULL, "Hint: You are trying to load a module without a GPL compatible license\n      and it has unresolved symbols.  The module may be trying to access\n      GPLONLY symbols but the problem is more likely to be a coding or\n      user error.  Contact the module supplier for assistance, only they\n      can help you.");
+			ml_warn(d, NULL,
+				"Hint: You are trying to load a module without a GPL compatible license\n      and it has unresolved symbols.  The module may be trying to access\n      GPLONLY symbols but the problem is more likely to be a coding or\n      user error.  Contact the module supplier for assistance, only they\n      can help you.");
 		else
-			ml_warn(d, NULL, "Hint: You are trying to load a module without a GPL compatible license\n      and it has unresolved symbols.  Contact the module supplier for\n      assistance, only they can help you.");
+			ml_warn(d, NULL,
+				"Hint: You are trying to load a module without a GPL compatible license\n      and it has unresolved symbols.  Contact the module supplier for\n      assistance, only they can help you.");
 	}
 	return bad ? -ENOENT : 0;
 }
 
-void ml_insmod_taint_warning(const struct ml_insmod_opts *opt, struct ml_obj *o, const char *license,
-			     struct ml_insmod_result *r, struct ml_diags *d)
+void ml_insmod_taint_warning(const struct ml_insmod_opts *opt, struct ml_obj *o,
+			     const char *license, struct ml_insmod_result *r, struct ml_diags *d)
 {
-	static const char url[] = "  See http://www.tux.org/lkml/#s1-18 for information about tainted modules";
+	static const char url[] =
+		"  See http://www.tux.org/lkml/#s1-18 for information about tainted modules";
 	bool first = true;
 
 	if (!license) {
-		ml_warn(d, NULL, "Warning: loading %s will taint the kernel: no license\n%s", o->fname, url);
+		ml_warn(d, NULL, "Warning: loading %s will taint the kernel: no license\n%s",
+			o->fname, url);
 		r->taint |= 1;
 		first = false;
 	} else if (!ml_license_is_gpl(license)) {
-		ml_warn(d, NULL, "Warning: loading %s will taint the kernel: non-GPL license - %s\n%s",
+		ml_warn(d, NULL,
+			"Warning: loading %s will taint the kernel: non-GPL license - %s\n%s",
 			o->fname, license, url);
 		r->taint |= 1;
 		first = false;
 	}
 	if (r->taint & 2)
-		ml_warn(d, NULL, "Warning: loading %s will taint the kernel: forced load%s%s", o->fname,
-			first ? "\n" : "", first ? url : "");
+		ml_warn(d, NULL, "Warning: loading %s will taint the kernel: forced load%s%s",
+			o->fname, first ? "\n" : "", first ? url : "");
 }

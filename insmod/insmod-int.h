@@ -15,17 +15,16 @@ int ml_insmod_check_version(const struct ml_insmod_opts *opt, struct ml_obj *o, 
 			    struct ml_diags *d);
 /* Weak undefineds become 0; referenced undefineds are errors, all listed. */
 int ml_insmod_check_unresolved(const struct ml_insmod_opts *opt, struct ml_obj *o, bool gpl,
-			       const char *license, const struct ml_lookup *lk,
-			       struct ml_diags *d);
-void ml_insmod_taint_warning(const struct ml_insmod_opts *opt, struct ml_obj *o, const char *license,
-			     struct ml_insmod_result *r, struct ml_diags *d);
+			       const char *license, const struct ml_lookup *lk, struct ml_diags *d);
+void ml_insmod_taint_warning(const struct ml_insmod_opts *opt, struct ml_obj *o,
+			     const char *license, struct ml_insmod_result *r, struct ml_diags *d);
 
 /* phases.c */
 /* A .modinfo "parm_NAME=TYPE" tag of a persistent ('p') parameter: its type, and the '='. */
 bool ml_insmod_persist_parm(const char *tag, struct ml_parm_type *pt, const char **eq);
 
 /* modern.c: insmod -n/--base on a modern object (takes no ownership of o). */
-int ml_modern_insmod(const struct ml_insmod_opts *opt, struct ml_obj *o,
-		     struct ml_insmod_result *r, struct ml_diags *d);
+int ml_modern_insmod(const struct ml_insmod_opts *opt, struct ml_obj *o, struct ml_insmod_result *r,
+		     struct ml_diags *d);
 
 #endif

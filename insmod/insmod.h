@@ -17,23 +17,23 @@ struct ml_kernel;
 
 /* ---- phases.c: the pipeline ---- */
 struct ml_insmod_opts {
-	const char *path;        /* object file */
-	const char *name;        /* -o */
+	const char *path;          /* object file */
+	const char *name;          /* -o */
 	const char *const *params; /* symbol=value ... */
 	size_t nparams;
 	bool force, autoclean, noload, probe, quiet, verbose, kallsyms;
-	bool export_all;         /* -X (default) vs -x */
-	bool no_weak_exports;    /* --no-weak-exports: not weak undefined symbols (modutils exported them, as 0) */
-	bool ksymoops;           /* -Y (default) vs -y */
-	const char *persist;     /* -e FILE: persistent data file (absolute), or NULL */
-	bool numeric_only;       /* -N */
-	const char *prefix;      /* -P */
-	const char *release;     /* kernel release for the version check */
+	bool export_all; /* -X (default) vs -x */
+	bool no_weak_exports; /* --no-weak-exports: not weak undefined symbols (modutils exported them, as 0) */
+	bool ksymoops;       /* -Y (default) vs -y */
+	const char *persist; /* -e FILE: persistent data file (absolute), or NULL */
+	bool numeric_only;   /* -N */
+	const char *prefix;  /* -P */
+	const char *release; /* kernel release for the version check */
 	bool have_base;
-	uint64_t base;           /* --base, or 0x12340000 for -n */
-	const char *blob;        /* -O */
-	bool map;                /* -m */
-	bool explain;            /* --explain */
+	uint64_t base;            /* --base, or 0x12340000 for -n */
+	const char *blob;         /* -O */
+	bool map;                 /* -m */
+	bool explain;             /* --explain */
 	struct ml_ksymtab *ksyms; /* kernel + module exports */
 	struct ml_kernel *kernel; /* NULL with -n/--base: nothing is touched */
 };
@@ -43,10 +43,11 @@ struct ml_insmod_result {
 	uint64_t base, size;
 	struct ml_buf map;     /* -m text */
 	struct ml_buf explain; /* --explain text */
-	unsigned char *image;  /* 2.4 modules; NULL for a modern .ko (-O is written from its sections) */
-	bool loaded;           /* init_module succeeded */
-	int taint;             /* taint bits that apply (P=1, F=2) */
-	bool has_persist;      /* the module has persistent parameters and a file was given */
+	unsigned char
+		*image;   /* 2.4 modules; NULL for a modern .ko (-O is written from its sections) */
+	bool loaded;      /* init_module succeeded */
+	int taint;        /* taint bits that apply (P=1, F=2) */
+	bool has_persist; /* the module has persistent parameters and a file was given */
 };
 
 /* 0, or a negative errno: diagnostics in d.  Exit status 1 on any failure. */
@@ -59,18 +60,18 @@ struct ml_insmod_src {
 	const char *path;
 };
 struct ml_insmod_args {
-	struct ml_insmod_opts o;   /* .path, .params point into the caller's words */
-	const char **params;       /* the parameters (o.params) */
+	struct ml_insmod_opts o; /* .path, .params point into the caller's words */
+	const char **params;     /* the parameters (o.params) */
 	size_t nparams;
 	struct ml_insmod_src *srcs; /* --ksyms, --kallsyms=FILE, --system-map, in order */
 	size_t nsrcs;
-	const char *kspec;         /* --kernel */
-	const char *persist_arg;   /* -e (may be "") */
-	const char *bad;           /* the argument refused (ML_INSMOD_ARGS_BAD_BASE) */
-	bool rootcheck;            /* -r toggles it */
-	bool lock;                 /* -L (always on) */
-	bool syslog;               /* -s */
-	bool started;              /* getopt has begun (ml_insmod_args_parse resumes) */
+	const char *kspec;       /* --kernel */
+	const char *persist_arg; /* -e (may be "") */
+	const char *bad;         /* the argument refused (ML_INSMOD_ARGS_BAD_BASE) */
+	bool rootcheck;          /* -r toggles it */
+	bool lock;               /* -L (always on) */
+	bool syslog;             /* -s */
+	bool started;            /* getopt has begun (ml_insmod_args_parse resumes) */
 };
 #define ML_INSMOD_ARGS_DONE 0
 #define ML_INSMOD_ARGS_USAGE 1    /* -h, an unknown option, no module: print the usage */

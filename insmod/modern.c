@@ -10,15 +10,16 @@
 
 #include <errno.h>
 
-int ml_modern_insmod(const struct ml_insmod_opts *opt, struct ml_obj *o,
-		     struct ml_insmod_result *r, struct ml_diags *d)
+int ml_modern_insmod(const struct ml_insmod_opts *opt, struct ml_obj *o, struct ml_insmod_result *r,
+		     struct ml_diags *d)
 {
 	struct ml_modern_layout l;
 	uint64_t percpu;
 	int err;
 
 	if (opt->kernel && !opt->noload) {
-		ml_err(d, NULL, "%s is a modern (2.6 or later) module, which its kernel links itself; use -n or --base to write its image",
+		ml_err(d, NULL,
+		       "%s is a modern (2.6 or later) module, which its kernel links itself; use -n or --base to write its image",
 		       o->fname);
 		return -ENOEXEC;
 	}

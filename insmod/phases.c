@@ -68,7 +68,8 @@ static size_t count_deps(const struct ml_ksymtab *kt, const struct ml_obj *o, st
 			continue;
 		n++;
 		if (!kt->mods[i].have_addr)
-			ml_warn(d, o->fname, "the address of module %s, which it uses, is unknown (no __insmod_%s_O symbol in the symbol file); its dependency entry will be 0",
+			ml_warn(d, o->fname,
+				"the address of module %s, which it uses, is unknown (no __insmod_%s_O symbol in the symbol file); its dependency entry will be 0",
 				kt->mods[i].name, kt->mods[i].name);
 	}
 	return n;
@@ -106,7 +107,8 @@ static const char *persist_file(const struct ml_insmod_opts *opt, const struct m
 	if (!opt->persist)
 		return NULL;
 	if (opt->persist[0] != '/') {
-		ml_warn(d, NULL, "Persistent filenames must be absolute, ignoring '%s'", opt->persist);
+		ml_warn(d, NULL, "Persistent filenames must be absolute, ignoring '%s'",
+			opt->persist);
 		return NULL;
 	}
 	if (!has_persistent_params(o))
@@ -177,7 +179,7 @@ struct insmod_run {
 	struct ml_lookup lk;
 	const char *krel, *license, *persist;
 	char relbuf[128], *rpath, *prefix;
-	unsigned nerr0;  /* errors in d before this call (the list may hold older ones) */
+	unsigned nerr0; /* errors in d before this call (the list may hold older ones) */
 	size_t ndeps;
 	int kasec, adsec; /* __kallsyms and __archdata, when reserved */
 	bool created;     /* create_module succeeded: undone if a later step fails */
@@ -195,7 +197,8 @@ static int prepare_kernel(struct insmod_run *x)
 		ml_err(x->d, NULL, "%s: cannot derive a module name; use -o", opt->path);
 		return -EINVAL;
 	}
-	if (k && !x->krel && k->ops->release && k->ops->release(k, x->relbuf, sizeof(x->relbuf)) == 0)
+	if (k && !x->krel && k->ops->release &&
+	    k->ops->release(k, x->relbuf, sizeof(x->relbuf)) == 0)
 		x->krel = x->relbuf;
 	if (k && opt->ksyms->n == 0) {
 		err = ml_kernel_get_symbols(k, opt->ksyms, x->d);
@@ -222,7 +225,8 @@ static int prepare_object(struct insmod_run *x)
 	if (!o->tgt.is64 && ml_ksymtab_fit32(x->opt->ksyms, x->d))
 		return -EINVAL;
 	if (x->k && x->k->cpu && strcmp(x->k->cpu, o->arch->name)) {
-		ml_err(x->d, NULL, "ELF file %s not for this architecture (the kernel runs on %s, the module is for %s)",
+		ml_err(x->d, NULL,
+		       "ELF file %s not for this architecture (the kernel runs on %s, the module is for %s)",
 		       o->fname, x->k->cpu, o->arch->name);
 		return -ENOEXEC;
 	}
@@ -252,7 +256,8 @@ static int prepare_24(struct insmod_run *x)
 	o->mu_ncv = x->lk.ncv; /* modutils rehashes its symbols then (ml_obj_mu_walk) */
 	o->mu_prefix = x->lk.prefix;
 	if (mcrc && !kcrc && opt->ksyms->nocrc_source)
-		ml_warn(x->d, o->fname, "kernel symbols from System.map or kallsyms carry no CRCs: versioned symbols of %s were bound by name, their CRCs could not be checked",
+		ml_warn(x->d, o->fname,
+			"kernel symbols from System.map or kallsyms carry no CRCs: versioned symbols of %s were bound by name, their CRCs could not be checked",
 			x->r->modname);
 	x->license = ml_modinfo_get(o, "license");
 	x->lk.gpl = ml_license_is_gpl(x->license);
@@ -346,7 +351,8 @@ static int link_place(struct insmod_run *x)
 			return err;
 		}
 		if (err == -ENOMEM) {
-			ml_err(x->d, NULL, "can't allocate kernel memory for module; needed %llu bytes",
+			ml_err(x->d, NULL,
+			       "can't allocate kernel memory for module; needed %llu bytes",
 			       (unsigned long long)x->o->size);
 			return err;
 		}
@@ -362,7 +368,8 @@ static int link_place(struct insmod_run *x)
 		unsigned char probe;
 
 		if (ml_kernel_persist_read(k, r->modname, r->base, 1, &probe))
-			ml_warn(x->d, x->o->fname, "%s has persistent data but the kernel is too old to support it.  Expect errors during rmmod as well",
+			ml_warn(x->d, x->o->fname,
+				"%s has persistent data but the kernel is too old to support it.  Expect errors during rmmod as well",
 				r->modname);
 	}
 	return 0;
@@ -412,13 +419,15 @@ static int hand_off(struct insmod_run *x)
 		k->ops->taint(k, r->taint, &old);
 	err = (int)k->ops->init_module(k, r->modname, r->image, x->o->size);
 	if (err == -ML_KERNEL_OOPS) {
-		ml_err(x->d, NULL, "init_module: the module's init_module oopsed; it is left (initializing), as on a real kernel (see the kernel log)");
+		ml_err(x->d, NULL,
+		       "init_module: the module's init_module oopsed; it is left (initializing), as on a real kernel (see the kernel log)");
 		x->created = false;
 		return err;
 	}
 	if (err) {
 		ml_err(x->d, NULL, "init_module: %s", strerror(-err));
-		ml_warn(x->d, NULL, "Hint: insmod errors can be caused by incorrect module parameters, including invalid IO or IRQ parameters.\n      You may find more information in syslog or the output from dmesg");
+		ml_warn(x->d, NULL,
+			"Hint: insmod errors can be caused by incorrect module parameters, including invalid IO or IRQ parameters.\n      You may find more information in syslog or the output from dmesg");
 		return err;
 	}
 	r->loaded = true;
@@ -457,8 +466,13 @@ static int phases(struct insmod_run *x)
 
 int ml_insmod(const struct ml_insmod_opts *opt, struct ml_insmod_result *r, struct ml_diags *d)
 {
-	struct insmod_run x = { .opt = opt, .r = r, .d = d, .k = opt->kernel, .krel = opt->release,
-			 .kasec = -1, .adsec = -1 };
+	struct insmod_run x = { .opt = opt,
+				.r = r,
+				.d = d,
+				.k = opt->kernel,
+				.krel = opt->release,
+				.kasec = -1,
+				.adsec = -1 };
 	int err;
 
 	memset(r, 0, sizeof(*r));

@@ -149,8 +149,8 @@ struct values {
 };
 
 /* One "parm_NAME=TYPE" tag: its value read from the kernel if persistent; 0 or -errno. */
-static int read_value(struct ml_kernel *k, const char *mod, const struct ml_obj *o,
-		      const char *s, struct values *out, struct ml_diags *d)
+static int read_value(struct ml_kernel *k, const char *mod, const struct ml_obj *o, const char *s,
+		      struct values *out, struct ml_diags *d)
 {
 	struct ml_parm_type pt;
 	const char *eq;
@@ -165,17 +165,19 @@ static int read_value(struct ml_kernel *k, const char *mod, const struct ml_obj 
 	name = ml_xstrndup(s + 5, (size_t)(eq - s - 5));
 	sym = ml_obj_find_symbol(o, name);
 	if (sym < 0 || o->syms[sym].sec < 0 || !o->secs[o->syms[sym].sec]->addr) {
-		ml_warn(d, NULL, "%s: persistent parameter %s is not in a section whose address is known",
+		ml_warn(d, NULL,
+			"%s: persistent parameter %s is not in a section whose address is known",
 			mod, name);
 		free(name);
 		return 0;
 	}
 	len = (size_t)ml_parm_type_size(&k->t, &pt) * (size_t)(pt.max > 0 ? pt.max : 1);
 	val = ml_xmalloc(len);
-	err = (int)ml_kernel_persist_read(k, mod, o->secs[o->syms[sym].sec]->addr + o->syms[sym].value,
-					  len, val);
+	err = (int)ml_kernel_persist_read(
+		k, mod, o->secs[o->syms[sym].sec]->addr + o->syms[sym].value, len, val);
 	if (err) {
-		ml_err(d, NULL, "%s has persistent data but the kernel is too old to support it.", mod);
+		ml_err(d, NULL, "%s has persistent data but the kernel is too old to support it.",
+		       mod);
 		free(val);
 		free(name);
 		return err;
@@ -229,7 +231,8 @@ int ml_persist_save(struct ml_kernel *k, const char *mod, struct ml_diags *d)
 	while (!err && (s = ml_modinfo_next(o, &pos)))
 		err = read_value(k, mod, o, s, &v, d);
 	if (!err && !v.n) {
-		ml_err(d, NULL, "Module %s should have persistent data but could not find any", mod);
+		ml_err(d, NULL, "Module %s should have persistent data but could not find any",
+		       mod);
 		err = -EINVAL;
 	}
 	if (!err)

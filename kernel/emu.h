@@ -22,9 +22,9 @@
 #include "common/common.h"
 
 struct ml_emu_opts {
-	const char *state;   /* the model's directory */
-	char *const *argv;   /* the command; argv[0] is looked up in PATH */
-	bool verbose;        /* a note (ML_INFO) for every call serviced */
+	const char *state; /* the model's directory */
+	char *const *argv; /* the command; argv[0] is looked up in PATH */
+	bool verbose;      /* a note (ML_INFO) for every call serviced */
 };
 
 struct ml_emu_result {

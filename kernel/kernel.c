@@ -100,7 +100,8 @@ int ml_kernel_get_symbols(struct ml_kernel *k, struct ml_ksymtab *t, struct ml_d
 	long err;
 
 	if (k->ops->query_module(k, NULL, 0, NULL, 0, NULL) != 0) {
-		ml_err(d, NULL, "this kernel has no 2.2/2.4 module interface (query_module is missing); give the kernel symbols with --ksyms, --kallsyms or --system-map and use -n or --base, or use --kernel=sim:DIR");
+		ml_err(d, NULL,
+		       "this kernel has no 2.2/2.4 module interface (query_module is missing); give the kernel symbols with --ksyms, --kallsyms or --system-map and use -n or --base, or use --kernel=sim:DIR");
 		return -ENOSYS;
 	}
 	err = ml_kernel_query(k, NULL, ML_QM_MODULES, &mods, &nmods);

@@ -47,8 +47,8 @@ struct ml_kernel_ops {
 struct ml_kernel {
 	const struct ml_kernel_ops *ops;
 	void *priv;
-	const char *name; /* "live" or "sim:DIR" */
-	const char *cpu;  /* arch name of the kernel's CPU */
+	const char *name;   /* "live" or "sim:DIR" */
+	const char *cpu;    /* arch name of the kernel's CPU */
 	struct ml_target t; /* word size and byte order of its unsigned longs */
 };
 

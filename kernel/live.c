@@ -55,12 +55,14 @@ static long live_delete(struct ml_kernel *k, const char *name)
 	return sys(SYS_delete_module, (long)name, 0, 0, 0, 0) < 0 ? -errno : 0;
 }
 
-static long live_query(struct ml_kernel *k, const char *name, int which, void *buf,
-		       size_t bufsize, size_t *ret)
+static long live_query(struct ml_kernel *k, const char *name, int which, void *buf, size_t bufsize,
+		       size_t *ret)
 {
 	if (SYS_query_module < 0)
 		return -ENOSYS;
-	return sys(SYS_query_module, (long)name, which, (long)buf, (long)bufsize, (long)ret) < 0 ? -errno : 0;
+	return sys(SYS_query_module, (long)name, which, (long)buf, (long)bufsize, (long)ret) < 0
+		       ? -errno
+		       : 0;
 }
 
 static int live_release(struct ml_kernel *k, char *buf, size_t n)
@@ -119,8 +121,8 @@ static const char *host_cpu(void)
 	static const struct {
 		const char *prefix, *cpu;
 	} map[] = {
-		{ "x86_64", "x86_64" }, { "i", "i386" },  { "arm", "arm" },   { "mips", "mips" },
-		{ "ppc", "ppc" },       { "sh", "sh" },    { "m68k", "m68k" }, { "sparc", "sparc" },
+		{ "x86_64", "x86_64" }, { "i", "i386" }, { "arm", "arm" },   { "mips", "mips" },
+		{ "ppc", "ppc" },       { "sh", "sh" },  { "m68k", "m68k" }, { "sparc", "sparc" },
 	};
 	static struct utsname u;
 	const char *m = getenv("UNAME_MACHINE");

@@ -35,14 +35,14 @@ struct ml_uaccess {
 
 /* Model creation parameters. */
 struct ml_model_config {
-	const char *cpu;      /* arch name: i386, x86_64, arm, ... */
-	bool big;             /* byte order (for CPUs that have both) */
-	const char *release;  /* e.g. 2.4.37 */
-	const char *exec;     /* executor command line (may start with a qemu), "" = none */
-	const char *ksyms;    /* extra kernel symbols (/proc/ksyms format), or NULL */
-	bool versioned;       /* CONFIG_MODVERSIONS: kernel symbols get _R<crc> */
-	bool smp;             /* ... with the smp_ prefix */
-	bool persist;         /* with the persistent-data patch (init_module read-back) */
+	const char *cpu;     /* arch name: i386, x86_64, arm, ... */
+	bool big;            /* byte order (for CPUs that have both) */
+	const char *release; /* e.g. 2.4.37 */
+	const char *exec;    /* executor command line (may start with a qemu), "" = none */
+	const char *ksyms;   /* extra kernel symbols (/proc/ksyms format), or NULL */
+	bool versioned;      /* CONFIG_MODVERSIONS: kernel symbols get _R<crc> */
+	bool smp;            /* ... with the smp_ prefix */
+	bool persist;        /* with the persistent-data patch (init_module read-back) */
 };
 
 struct ml_model;

@@ -52,7 +52,9 @@ static char *names_of(const char *modules)
 
 	for (const char *l = modules; l && *l;) {
 		const char *nl = strchr(l, '\n'), *sp = strchr(l, ' ');
-		size_t n = sp && (!nl || sp < nl) ? (size_t)(sp - l) : nl ? (size_t)(nl - l) : strlen(l);
+		size_t n = sp && (!nl || sp < nl) ? (size_t)(sp - l)
+			   : nl                   ? (size_t)(nl - l)
+						  : strlen(l);
 
 		ml_buf_add(&b, l, n);
 		ml_buf_add(&b, "\n", 1);

@@ -24,7 +24,8 @@ static int ksymtab_section(struct ml_obj *o)
 	}
 	/* modutils makes it read-only data: it sorts before .data */
 	if (sec < 0)
-		sec = (int)ml_obj_add_section(o, "__ksymtab", SHT_PROGBITS, SHF_ALLOC, ml_wordsize(&o->tgt), 0);
+		sec = (int)ml_obj_add_section(o, "__ksymtab", SHT_PROGBITS, SHF_ALLOC,
+					      ml_wordsize(&o->tgt), 0);
 	return sec;
 }
 
@@ -49,7 +50,8 @@ static void build_kmodtab(struct ml_obj *o, const struct ml_ksymtab *kt)
 		nused += kt->mods[i].used;
 	if (nused) {
 		/* read-only data, as modutils makes it */
-		size_t sec = ml_obj_add_section(o, ".kmodtab", SHT_PROGBITS, SHF_ALLOC, ws, 3 * ws * nused);
+		size_t sec = ml_obj_add_section(o, ".kmodtab", SHT_PROGBITS, SHF_ALLOC, ws,
+						3 * ws * nused);
 		uint64_t off = 0;
 		long self = ml_obj_find_symbol(o, "__this_module");
 
@@ -86,7 +88,8 @@ static void export_all_globals(struct ml_obj *o, bool weak_undef)
 	free(v);
 }
 
-void ml_build_exports(struct ml_obj *o, const struct ml_ksymtab *kt, bool export_all, bool weak_undef)
+void ml_build_exports(struct ml_obj *o, const struct ml_ksymtab *kt, bool export_all,
+		      bool weak_undef)
 {
 	build_kmodtab(o, kt);
 	/* An explicit __ksymtab (even an empty EXPORT_NO_SYMBOLS one) wins. */

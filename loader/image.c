@@ -74,7 +74,8 @@ int ml_write_image(const struct ml_obj *o, const char *path, struct ml_diags *d)
 	int fd, err;
 
 	/* The module's own file may be mapped: truncating it would pull its pages away. */
-	if (!stat(o->path, &in) && !stat(path, &out) && in.st_dev == out.st_dev && in.st_ino == out.st_ino) {
+	if (!stat(o->path, &in) && !stat(path, &out) && in.st_dev == out.st_dev &&
+	    in.st_ino == out.st_ino) {
 		ml_err(d, NULL, "cannot write the image to %s: it is the module being read", path);
 		return -EINVAL;
 	}
@@ -107,7 +108,8 @@ static unsigned char *stage_alloc(uint64_t size, size_t *len)
 
 	if (size < 2 * ML_HUGE) {
 		*len = size;
-		p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+		p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 		return p == MAP_FAILED ? NULL : p;
 	}
 	size_t want = (size + ML_HUGE - 1) & ~(ML_HUGE - 1), head;
@@ -115,7 +117,8 @@ static unsigned char *stage_alloc(uint64_t size, size_t *len)
 	p = mmap(NULL, want + ML_HUGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
 		return NULL;
-	head = (size_t)(((uintptr_t)p + ML_HUGE - 1) & ~(uintptr_t)(ML_HUGE - 1)) - (size_t)(uintptr_t)p;
+	head = (size_t)(((uintptr_t)p + ML_HUGE - 1) & ~(uintptr_t)(ML_HUGE - 1)) -
+	       (size_t)(uintptr_t)p;
 	if (head)
 		munmap(p, head);
 	if (ML_HUGE - head)
@@ -137,7 +140,8 @@ int ml_image_stage(struct ml_obj *o, struct ml_diags *d)
 		return 0;
 	img = stage_alloc(o->size, &o->out_len);
 	if (!img) {
-		ml_err(d, NULL, "%s: cannot allocate a %" PRIu64 "-byte image: %s", o->fname, o->size, strerror(errno));
+		ml_err(d, NULL, "%s: cannot allocate a %" PRIu64 "-byte image: %s", o->fname,
+		       o->size, strerror(errno));
 		return -ENOMEM;
 	}
 	if (o->file_mapped)
@@ -152,7 +156,8 @@ int ml_image_stage(struct ml_obj *o, struct ml_diags *d)
 			off_t at = (off_t)(s->data - o->file);
 
 			while (done < s->size) {
-				ssize_t r = pread(srcfd, img + s->offset + done, s->size - done, at + (off_t)done);
+				ssize_t r = pread(srcfd, img + s->offset + done, s->size - done,
+						  at + (off_t)done);
 
 				if (r <= 0 && !(r < 0 && errno == EINTR))
 					break; /* copy what is left from memory */

@@ -17,7 +17,8 @@ static int cmp_addr_name(const void *a, const void *b, void *arg)
 	const struct ml_obj *o = arg;
 	int c = ml_sym_cmp_value(a, b, arg);
 
-	return c ? c : strcmp(o->syms[*(const uint32_t *)a].name, o->syms[*(const uint32_t *)b].name);
+	return c ? c
+		 : strcmp(o->syms[*(const uint32_t *)a].name, o->syms[*(const uint32_t *)b].name);
 }
 
 /*
@@ -32,7 +33,7 @@ static int cmp_addr_name(const void *a, const void *b, void *arg)
 struct ka_layout {
 	unsigned hdr, sec, sym; /* entry sizes */
 	uint64_t nsec, nsym, strsize;
-	uint32_t *v;            /* the symbols, in hash order */
+	uint32_t *v; /* the symbols, in hash order */
 };
 
 static bool ka_symbol_wanted(const struct ml_obj *o, const struct ml_symbol *s)
@@ -82,9 +83,9 @@ struct ka_fill {
 	unsigned char *p;                /* the section's bytes */
 	uint64_t secoff, symoff, stroff; /* the three tables, from p */
 	uint64_t str;                    /* next free string offset */
-	uint64_t *secentry;              /* per section index: its entry's offset in the section table */
-	size_t nsec;                     /* section entries written */
-	uint64_t start, end;             /* lowest and highest address of the loaded sections */
+	uint64_t *secentry;  /* per section index: its entry's offset in the section table */
+	size_t nsec;         /* section entries written */
+	uint64_t start, end; /* lowest and highest address of the loaded sections */
 };
 
 /* One entry per loaded section, in section index order, and the section names. */

@@ -33,8 +33,8 @@ char *ml_ksymoops_persist_name(const char *modname, const char *persist)
 	return ml_xasprintf("__insmod_%s_P%s", modname, persist);
 }
 
-void ml_add_ksymoops(struct ml_obj *o, const char *modname, const char *realpath_,
-		     uint64_t mtime, long version, const char *persist, bool export_all)
+void ml_add_ksymoops(struct ml_obj *o, const char *modname, const char *realpath_, uint64_t mtime,
+		     long version, const char *persist, bool export_all)
 {
 	bool use_ksymtab = ml_obj_find_section(o, "__ksymtab") >= 0 || !export_all;
 	char *name;

@@ -82,7 +82,8 @@ void ml_allocate_commons(struct ml_obj *o)
 		struct ml_section *s;
 
 		if (bss < 0)
-			bss = (int)ml_obj_add_section(o, ".bss", SHT_NOBITS, SHF_ALLOC | SHF_WRITE, 1, 0);
+			bss = (int)ml_obj_add_section(o, ".bss", SHT_NOBITS, SHF_ALLOC | SHF_WRITE,
+						      1, 0);
 		s = o->secs[bss];
 		if (!o->mu24)
 			ml_sym_sort(c, nc, cmp_common, o);
@@ -153,14 +154,15 @@ static size_t stub_section(struct ml_obj *o, enum ml_stub_kind k)
 
 	if (k == ML_STUB_GOT) {
 		if (o->got_sec < 0)
-			o->got_sec = (int)ml_obj_add_section(o, ".got", SHT_PROGBITS, SHF_ALLOC | SHF_WRITE,
-							     o->mu24 && a->got_align24 ? a->got_align24 : ws, 0);
+			o->got_sec = (int)ml_obj_add_section(
+				o, ".got", SHT_PROGBITS, SHF_ALLOC | SHF_WRITE,
+				o->mu24 && a->got_align24 ? a->got_align24 : ws, 0);
 		return (size_t)o->got_sec;
 	}
 	if (o->plt_sec < 0)
-		o->plt_sec = (int)ml_obj_add_section(o, ".plt", SHT_PROGBITS,
-						     SHF_ALLOC | (o->mu24 ? SHF_WRITE : SHF_EXECINSTR),
-						     o->mu24 && a->plt_align24 ? a->plt_align24 : 16, 0);
+		o->plt_sec = (int)ml_obj_add_section(
+			o, ".plt", SHT_PROGBITS, SHF_ALLOC | (o->mu24 ? SHF_WRITE : SHF_EXECINSTR),
+			o->mu24 && a->plt_align24 ? a->plt_align24 : 16, 0);
 	return (size_t)o->plt_sec;
 }
 
@@ -327,7 +329,8 @@ void ml_layout(struct ml_obj *o)
 	for (size_t i = (o->this_sec >= 0) + 1; i < n; i++) {
 		size_t x = o->order[i], j = i;
 
-		while (j > (size_t)(o->this_sec >= 0) && o->secs[o->order[j - 1]]->prio < o->secs[x]->prio) {
+		while (j > (size_t)(o->this_sec >= 0) &&
+		       o->secs[o->order[j - 1]]->prio < o->secs[x]->prio) {
 			o->order[j] = o->order[j - 1];
 			j--;
 		}

@@ -26,7 +26,8 @@
 /* Is p inside the file image?  (Then it lives as long as the object.) */
 static inline bool ml_obj_in_file(const struct ml_obj *o, const void *p)
 {
-	return (const unsigned char *)p >= o->file && (const unsigned char *)p < o->file + o->filelen;
+	return (const unsigned char *)p >= o->file &&
+	       (const unsigned char *)p < o->file + o->filelen;
 }
 
 /* A new, zeroed symbol at the end of the table; returns its index. */
@@ -90,14 +91,15 @@ long ml_find_stub(const struct ml_obj *o, uint32_t sym, int64_t addend, enum ml_
 
 /* ---- exports.c ---- */
 /* weak_undef: export weak undefined symbols (absolute 0), as modutils did. */
-void ml_build_exports(struct ml_obj *o, const struct ml_ksymtab *kt, bool export_all, bool weak_undef);
+void ml_build_exports(struct ml_obj *o, const struct ml_ksymtab *kt, bool export_all,
+		      bool weak_undef);
 /* One __ksymtab entry for sym (the section made on first need). */
 void ml_export_symbol(struct ml_obj *o, uint32_t sym);
 void ml_hide_specials(struct ml_obj *o);
 
 /* ---- ksymoops.c ---- */
-void ml_add_ksymoops(struct ml_obj *o, const char *modname, const char *realpath_,
-		     uint64_t mtime, long version, const char *persist, bool export_all);
+void ml_add_ksymoops(struct ml_obj *o, const char *modname, const char *realpath_, uint64_t mtime,
+		     long version, const char *persist, bool export_all);
 
 /* ---- kallsyms.c: reserved before layout, filled after relocation ---- */
 int ml_kallsyms_reserve(struct ml_obj *o);

@@ -46,16 +46,16 @@ struct ml_section {
 };
 
 struct ml_symbol {
-	char *name;      /* owned, unless it points into the file image (name_borrowed) */
+	char *name; /* owned, unless it points into the file image (name_borrowed) */
 	bool name_borrowed;
 	uint64_t value, size;
 	unsigned char bind, type;
-	int sec;        /* section index or ML_SEC_* */
+	int sec;                   /* section index or ML_SEC_* */
 	const struct ml_ksym *ext; /* for ML_SEC_EXTERN */
-	bool referenced; /* by some relocation */
-	bool weak_zero;  /* weak undefined bound to 0 */
-	bool unnamed;    /* st_name 0 in the file (the name above is its section's) */
-	unsigned seq;    /* insertion order into the name table */
+	bool referenced;           /* by some relocation */
+	bool weak_zero;            /* weak undefined bound to 0 */
+	bool unnamed;              /* st_name 0 in the file (the name above is its section's) */
+	unsigned seq;              /* insertion order into the name table */
 };
 
 /* A reserved GOT slot or PLT entry. */
@@ -81,7 +81,7 @@ struct ml_obj {
 	const char *fname; /* name used in messages */
 	unsigned char *file;
 	size_t filelen;
-	bool file_mapped; /* file is a private (copy-on-write) mapping, not malloc'd */
+	bool file_mapped;   /* file is a private (copy-on-write) mapping, not malloc'd */
 	bool file_borrowed; /* file is the caller's buffer (ml_obj_load_into): not freed */
 	void *out_map;      /* the staged image (ml_image_stage), an anonymous mapping, or NULL */
 	size_t out_len;
@@ -92,15 +92,15 @@ struct ml_obj {
 	struct ml_section *secblock; /* the file's sections, in one allocation */
 	/* noted while reading the relocations: the file's symbol indexes referenced
 	 * (one byte each, nfilesyms of them), relocation types present (< 256) */
-	uint32_t *nameent;  /* per file symbol: its entry in names + 1 (0: none) */
+	uint32_t *nameent; /* per file symbol: its entry in names + 1 (0: none) */
 	unsigned char *relref;
 	uint64_t reltypes[4];
 	bool reltypes_big;
 	size_t nsecblock, secblockcap;
 	struct ml_symbol *syms;
 	size_t nsyms, symcap, nlocals;
-	struct ml_hash names;  /* non-local name -> symbol index + 1 */
-	uint32_t *canon;       /* cache of ml_reloc_symbol() per index (ml_obj_canon_build) */
+	struct ml_hash names; /* non-local name -> symbol index + 1 */
+	uint32_t *canon;      /* cache of ml_reloc_symbol() per index (ml_obj_canon_build) */
 	size_t ncanon;
 	struct ml_hash locals; /* named local (non-section) symbol -> index + 1, first wins;
 				* built on first use, from the file's nfilesyms symbols */
@@ -194,10 +194,10 @@ int ml_relocate(struct ml_obj *o, struct ml_buf *explain, struct ml_diags *d);
 /* ---- params.c ---- */
 /* A MODULE_PARM type: "[min[-max]]T[N][p]". */
 struct ml_parm_type {
-	long min, max;  /* element counts (max 0 = unlimited, for objects without .modinfo) */
-	char t;         /* b h i l s c */
-	long csize;     /* N of c<N> */
-	bool persist;   /* 'p' suffix */
+	long min, max; /* element counts (max 0 = unlimited, for objects without .modinfo) */
+	char t;        /* b h i l s c */
+	long csize;    /* N of c<N> */
+	bool persist;  /* 'p' suffix */
 };
 /* Parse a type; NULL, or why it is bad (*bad = the offending character, if any). */
 const char *ml_parm_type_parse(const char *fmt, struct ml_parm_type *pt, char *bad);
@@ -221,9 +221,9 @@ char *ml_ksymoops_persist_name(const char *modname, const char *persist);
 struct ml_modern_layout {
 	uint64_t text_size, ro_size, ro_after_init_size, core_size; /* ends, from core start */
 	uint64_t init_text_size, init_ro_size, init_size;           /* ends, from init start */
-	int percpu;                    /* .data..percpu (placed apart), or -1 */
+	int percpu; /* .data..percpu (placed apart), or -1 */
 	uint64_t percpu_size, percpu_align;
-	size_t nrelocs;                /* relocation entries applied to the image */
+	size_t nrelocs; /* relocation entries applied to the image */
 	/* The core allocation's size as the kernel reports it (/proc/modules once
 	 * init is done): the core sections, then its copy of the core symbols for
 	 * kallsyms (symbols, their names, their types), page aligned. */

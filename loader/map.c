@@ -16,7 +16,8 @@
 /* ARM's mapping symbols ($a, $d, $t, $a.1 ...) mark code and data, not names. */
 static bool mapping_symbol(const struct ml_symbol *s)
 {
-	return s->name[0] == '$' && strchr("adtx", s->name[1]) && (!s->name[2] || s->name[2] == '.');
+	return s->name[0] == '$' && strchr("adtx", s->name[1]) &&
+	       (!s->name[2] || s->name[2] == '.');
 }
 
 /* By address, then by index. */
@@ -83,8 +84,8 @@ void ml_write_map(const struct ml_obj *o, struct ml_buf *b)
 		const struct ml_section *s = o->secs[i];
 
 		if (!s->load && s->addr)
-			ml_buf_printf(b, "%-15s %08" PRIx64 "  %0*" PRIx64 "  2**%d\n", s->name, s->size, w,
-				      s->addr, log2u(s->align));
+			ml_buf_printf(b, "%-15s %08" PRIx64 "  %0*" PRIx64 "  2**%d\n", s->name,
+				      s->size, w, s->addr, log2u(s->align));
 	}
 	v = ml_xmalloc((o->nsyms + 1) * sizeof(*v));
 	for (size_t i = 1; i < o->nsyms; i++) {
@@ -94,7 +95,8 @@ void ml_write_map(const struct ml_obj *o, struct ml_buf *b)
 			continue;
 		if (s->bind != STB_LOCAL && ml_obj_find_symbol(o, s->name) != (long)i)
 			continue;
-		if (s->sec == ML_SEC_ABS || (s->sec >= 0 && (o->secs[s->sec]->load || o->secs[s->sec]->addr)))
+		if (s->sec == ML_SEC_ABS ||
+		    (s->sec >= 0 && (o->secs[s->sec]->load || o->secs[s->sec]->addr)))
 			v[n++] = (uint32_t)i;
 	}
 	ml_sym_sort(v, n, cmp_addr, (void *)o);
@@ -102,8 +104,8 @@ void ml_write_map(const struct ml_obj *o, struct ml_buf *b)
 	for (size_t i = 0; i < n; i++) {
 		const struct ml_symbol *s = &o->syms[v[i]];
 
-		ml_buf_printf(b, "%0*" PRIx64 " %c %s\n", w, ml_obj_symbol_value(o, s), nm_type(o, s),
-			      s->name);
+		ml_buf_printf(b, "%0*" PRIx64 " %c %s\n", w, ml_obj_symbol_value(o, s),
+			      nm_type(o, s), s->name);
 	}
 	free(v);
 }
@@ -147,7 +149,8 @@ void ml_write_map24(const struct ml_obj *o, struct ml_buf *b)
 	for (size_t i = 0; i < k; i++) {
 		const struct ml_symbol *s = &o->syms[v[i]];
 
-		ml_buf_printf(b, "%0*" PRIx64 " %c %s\n", w, ml_obj_symbol_value(o, s), mu_type(o, s), s->name);
+		ml_buf_printf(b, "%0*" PRIx64 " %c %s\n", w, ml_obj_symbol_value(o, s),
+			      mu_type(o, s), s->name);
 	}
 	free(v);
 }

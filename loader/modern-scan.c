@@ -23,8 +23,8 @@
  * and decompressed whole into buf (or a new buffer, *data, when *owned).
  * *fd is the open file of the first kind, else -1.
  */
-static int scan_open(const char *path, struct ml_buf *buf, Elf **elf, int *fd,
-		     unsigned char **data, bool *owned, struct ml_diags *d)
+static int scan_open(const char *path, struct ml_buf *buf, Elf **elf, int *fd, unsigned char **data,
+		     bool *owned, struct ml_diags *d)
 {
 	unsigned char magic[4];
 	size_t len = 0;
@@ -62,7 +62,8 @@ static void scan_modinfo(Elf_Scn *scn, char **name)
 }
 
 /* Each non-weak undefined name and each __ksymtab_NAME's NAME of a symbol table. */
-static void scan_symtab(Elf *elf, Elf_Scn *scn, const GElf_Shdr *sh, const struct ml_modern_scan *sc)
+static void scan_symtab(Elf *elf, Elf_Scn *scn, const GElf_Shdr *sh,
+			const struct ml_modern_scan *sc)
 {
 	Elf_Data *ed = elf_getdata(scn, NULL);
 	struct ml_strtab strtab;

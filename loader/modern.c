@@ -88,7 +88,8 @@ static bool is_init_section(const char *name)
  */
 static void kallsyms_tables(const struct ml_obj *o, struct ml_modern_layout *l)
 {
-	uint64_t symsize = o->tgt.is64 ? sizeof(Elf64_Sym) : sizeof(Elf32_Sym), names = 0, symalign = 1;
+	uint64_t symsize = o->tgt.is64 ? sizeof(Elf64_Sym) : sizeof(Elf32_Sym), names = 0,
+		 symalign = 1;
 	size_t n = 0;
 
 	for (size_t i = 0; i < o->nfilesyms; i++) {
@@ -109,7 +110,8 @@ static void kallsyms_tables(const struct ml_obj *o, struct ml_modern_layout *l)
 		if (o->secs[i]->type == SHT_SYMTAB)
 			symalign = o->secs[i]->align;
 	l->ncore_syms = n;
-	l->kernel_core_size = align_up(align_up(l->core_size, symalign) + n * symsize + names + n, ML_PAGE);
+	l->kernel_core_size = align_up(align_up(l->core_size, symalign) + n * symsize + names + n,
+				       ML_PAGE);
 }
 
 /* The kernel refuses COMMON symbols (all listed); true if there were any. */
@@ -119,9 +121,12 @@ static bool refuse_commons(const struct ml_obj *o, struct ml_diags *d)
 
 	for (size_t i = 1; i < o->nsyms; i++)
 		if (o->syms[i].sec == ML_SEC_COMMON) {
-			struct ml_loc loc = { .file = o->fname, .offset = -1, .symbol = o->syms[i].name };
+			struct ml_loc loc = { .file = o->fname,
+					      .offset = -1,
+					      .symbol = o->syms[i].name };
 
-			ml_diag(d, ML_ERR, &loc, "COMMON symbol %s: the kernel refuses COMMON symbols; build with -fno-common",
+			ml_diag(d, ML_ERR, &loc,
+				"COMMON symbol %s: the kernel refuses COMMON symbols; build with -fno-common",
 				o->syms[i].name);
 		}
 	return d->nerr != nerr;
@@ -162,8 +167,8 @@ static const uint64_t group_masks[][2] = {
 
 /* One allocation (core or init): each group's sections in index order, each
  * aligned, the group ends page aligned where the kernel sets permissions. */
-static uint64_t place_allocation(struct ml_obj *o, struct ml_modern_layout *l, const uint64_t *flags,
-				 bool *placed, int init, size_t *n)
+static uint64_t place_allocation(struct ml_obj *o, struct ml_modern_layout *l,
+				 const uint64_t *flags, bool *placed, int init, size_t *n)
 {
 	uint64_t size = 0;
 
@@ -172,7 +177,8 @@ static uint64_t place_allocation(struct ml_obj *o, struct ml_modern_layout *l, c
 			struct ml_section *s = o->secs[i];
 
 			if (!s->load || placed[i] || is_init_section(s->name) != init ||
-			    (flags[i] & group_masks[m][0]) != group_masks[m][0] || (flags[i] & group_masks[m][1]))
+			    (flags[i] & group_masks[m][0]) != group_masks[m][0] ||
+			    (flags[i] & group_masks[m][1]))
 				continue;
 			size = align_up(size, s->align);
 			s->offset = size; /* from the start of its allocation, for now */
@@ -318,8 +324,11 @@ int ml_modern_resolve(struct ml_obj *o, struct ml_ksymtab *kt, size_t *nunresolv
 
 		bad++;
 		if (lk.gplonly_refused)
-			ml_diag(d, ML_ERR, &loc, "unresolved symbol %s (exported GPL-only; this module's license is '%s')",
-				s->name, ml_modinfo_get(o, "license") ? ml_modinfo_get(o, "license") : "none");
+			ml_diag(d, ML_ERR, &loc,
+				"unresolved symbol %s (exported GPL-only; this module's license is '%s')",
+				s->name,
+				ml_modinfo_get(o, "license") ? ml_modinfo_get(o, "license")
+							     : "none");
 		else
 			ml_diag(d, ML_ERR, &loc, "unresolved symbol %s", s->name);
 	}

@@ -39,8 +39,10 @@ int ml_archdata_reserve(struct ml_obj *o)
 
 	if (sec < 0 || !o->secs[sec]->load)
 		sec = (int)ml_obj_add_section(o, "__archdata", SHT_PROGBITS, SHF_ALLOC, 16, 0);
-	if (name && ml_obj_find_section(o, name) >= 0 && o->secs[sec]->size < 2 * ml_wordsize(&o->tgt))
-		ml_obj_extend_section(o, (size_t)sec, 2 * ml_wordsize(&o->tgt) - o->secs[sec]->size);
+	if (name && ml_obj_find_section(o, name) >= 0 &&
+	    o->secs[sec]->size < 2 * ml_wordsize(&o->tgt))
+		ml_obj_extend_section(o, (size_t)sec,
+				      2 * ml_wordsize(&o->tgt) - o->secs[sec]->size);
 	return sec;
 }
 

@@ -82,9 +82,11 @@ long ml_obj_find_symbol(const struct ml_obj *o, const char *name)
 		for (size_t i = 1; i < o->nfilesyms; i++) {
 			const struct ml_symbol *s = &o->syms[i];
 
-			if (s->bind == STB_LOCAL && *s->name && s->type != STT_SECTION && s->type != STT_FILE &&
+			if (s->bind == STB_LOCAL && *s->name && s->type != STT_SECTION &&
+			    s->type != STT_FILE &&
 			    !ml_hash_get(&w->locals, s->name, strlen(s->name)))
-				ml_hash_put(&w->locals, s->name, strlen(s->name), (void *)(uintptr_t)(i + 1));
+				ml_hash_put(&w->locals, s->name, strlen(s->name),
+					    (void *)(uintptr_t)(i + 1));
 		}
 		w->locals_built = true;
 	}
@@ -206,7 +208,8 @@ uint32_t ml_obj_add_symbol(struct ml_obj *o, const char *name, int sec, uint64_t
 	if (old < 0) {
 		/* Newest first within a bucket, as modutils' chains are. */
 		o->syms[idx].seq = ++o->seq;
-		ml_hash_put(&o->names, o->syms[idx].name, strlen(name), (void *)(uintptr_t)(idx + 1));
+		ml_hash_put(&o->names, o->syms[idx].name, strlen(name),
+			    (void *)(uintptr_t)(idx + 1));
 	}
 	return idx;
 }
@@ -222,7 +225,8 @@ uint64_t ml_obj_add_string(struct ml_obj *o, const char *s)
 			o->kstrtab_sec = -1;
 	}
 	if (o->kstrtab_sec < 0)
-		o->kstrtab_sec = (int)ml_obj_add_section(o, ".kstrtab", SHT_PROGBITS, SHF_ALLOC, 1, 0);
+		o->kstrtab_sec = (int)ml_obj_add_section(o, ".kstrtab", SHT_PROGBITS, SHF_ALLOC, 1,
+							 0);
 	off = ml_obj_extend_section(o, (size_t)o->kstrtab_sec, n);
 	memcpy(o->secs[o->kstrtab_sec]->data + off, s, n);
 	return off;

@@ -97,7 +97,8 @@ int ml_params_check(struct ml_obj *o, struct ml_diags *d)
 		name = ml_xstrndup(s + 5, (size_t)(eq - s - 5));
 		why = ml_parm_type_parse(eq + 1, &pt, &bad);
 		if (ml_obj_find_symbol(o, name) < 0)
-			ml_warn(d, NULL, "Warning: %s symbol for parameter %s not found", o->fname, name);
+			ml_warn(d, NULL, "Warning: %s symbol for parameter %s not found", o->fname,
+				name);
 		if (why && bad)
 			ml_warn(d, NULL, "%s parameter %s has %s '%c'", o->fname, name, why, bad);
 		else if (why)
@@ -137,13 +138,27 @@ static bool take_string(const char **in, char **out)
 		if (c == '\\') {
 			c = *++p;
 			switch (c) {
-			case 'a': c = '\a'; break;
-			case 'b': c = '\b'; break;
-			case 'e': c = '\033'; break;
-			case 'f': c = '\f'; break;
-			case 'n': c = '\n'; break;
-			case 'r': c = '\r'; break;
-			case 't': c = '\t'; break;
+			case 'a':
+				c = '\a';
+				break;
+			case 'b':
+				c = '\b';
+				break;
+			case 'e':
+				c = '\033';
+				break;
+			case 'f':
+				c = '\f';
+				break;
+			case 'n':
+				c = '\n';
+				break;
+			case 'r':
+				c = '\r';
+				break;
+			case 't':
+				c = '\t';
+				break;
 			case 0:
 				ml_buf_free(&b);
 				return false;
@@ -195,11 +210,16 @@ static int param_type(const struct ml_obj *o, const char *key, const char *input
 	free(mk);
 	if (ml_parm_type_parse(fmt, pt, &bad)) {
 		if (pt->t == 'c')
-			ml_err(d, o->fname, "parameter type 'c' for %s must be followed by the maximum size", key);
+			ml_err(d, o->fname,
+			       "parameter type 'c' for %s must be followed by the maximum size",
+			       key);
 		else if (bad || pt->t)
-			ml_err(d, o->fname, "unknown parameter type '%c' for %s", bad ? bad : pt->t, key);
+			ml_err(d, o->fname, "unknown parameter type '%c' for %s", bad ? bad : pt->t,
+			       key);
 		else
-			ml_err(d, o->fname, "unknown parameter type '' for %s (no type letter in parm_%s)", key, key);
+			ml_err(d, o->fname,
+			       "unknown parameter type '' for %s (no type letter in parm_%s)", key,
+			       key);
 		return -EINVAL;
 	}
 	return 1;
@@ -210,8 +230,9 @@ static int param_type(const struct ml_obj *o, const char *key, const char *input
  * section sec: a number written in place, a c<N> string copied in place,
  * an s string as a patch to a copy in .kstrtab.  False: reported.
  */
-static bool param_store(struct ml_obj *o, const char *key, const char **input, const struct ml_parm_type *pt,
-			size_t sec, uint64_t off, unsigned size, struct ml_diags *d)
+static bool param_store(struct ml_obj *o, const char *key, const char **input,
+			const struct ml_parm_type *pt, size_t sec, uint64_t off, unsigned size,
+			struct ml_diags *d)
 {
 	unsigned char *at = o->secs[sec]->data + off;
 
@@ -227,7 +248,8 @@ static bool param_store(struct ml_obj *o, const char *key, const char **input, c
 		} else {
 			/* c<N>: N bytes with the NUL, so N-1 characters fit. */
 			if ((long)strlen(str) >= pt->csize) {
-				ml_err(d, o->fname, "string too long for %s (max %ld)", key, pt->csize - 1);
+				ml_err(d, o->fname, "string too long for %s (max %ld)", key,
+				       pt->csize - 1);
 				free(str);
 				return false;
 			}
@@ -252,8 +274,9 @@ static bool param_store(struct ml_obj *o, const char *key, const char **input, c
 }
 
 /* The comma-separated values into symbol s's bytes, within the type's count limits.  False: reported. */
-static bool param_values(struct ml_obj *o, const char *key, const char *input, const struct ml_parm_type *pt,
-			 const struct ml_symbol *s, struct ml_diags *d)
+static bool param_values(struct ml_obj *o, const char *key, const char *input,
+			 const struct ml_parm_type *pt, const struct ml_symbol *s,
+			 struct ml_diags *d)
 {
 	const struct ml_section *sec = o->secs[s->sec];
 	uint64_t off = s->value;
@@ -263,10 +286,13 @@ static bool param_values(struct ml_obj *o, const char *key, const char *input, c
 		unsigned size = ml_parm_type_size(&o->tgt, pt);
 
 		if (off > sec->size || size > sec->size - off) {
-			struct ml_loc loc = { .file = o->fname, .section = sec->name,
-					      .offset = (long long)off, .symbol = key };
+			struct ml_loc loc = { .file = o->fname,
+					      .section = sec->name,
+					      .offset = (long long)off,
+					      .symbol = key };
 
-			ml_diag(d, ML_ERR, &loc, "value %ld of parameter %s lies outside its section", n, key);
+			ml_diag(d, ML_ERR, &loc,
+				"value %ld of parameter %s lies outside its section", n, key);
 			return false;
 		}
 		if (!param_store(o, key, &input, pt, (size_t)s->sec, off, size, d))

@@ -35,9 +35,11 @@ static bool check_elf_header(struct ml_obj *o, const unsigned char *b, size_t le
 	}
 	cls = b[EI_CLASS];
 	data = b[EI_DATA];
-	if ((cls != ELFCLASS32 && cls != ELFCLASS64) || (data != ELFDATA2LSB && data != ELFDATA2MSB) ||
-	    b[EI_VERSION] != EV_CURRENT) {
-		ml_err(d, NULL, "ELF file %s not for this architecture (bad class, byte order or version in e_ident)", f);
+	if ((cls != ELFCLASS32 && cls != ELFCLASS64) ||
+	    (data != ELFDATA2LSB && data != ELFDATA2MSB) || b[EI_VERSION] != EV_CURRENT) {
+		ml_err(d, NULL,
+		       "ELF file %s not for this architecture (bad class, byte order or version in e_ident)",
+		       f);
 		return false;
 	}
 	if (len < (cls == ELFCLASS32 ? sizeof(Elf32_Ehdr) : sizeof(Elf64_Ehdr))) {
@@ -53,20 +55,26 @@ static bool check_elf_header(struct ml_obj *o, const unsigned char *b, size_t le
 		const struct ml_arch *other = ml_arch_find(machine, !o->tgt.is64);
 
 		if (other)
-			ml_err(d, NULL, "ELF file %s not for this architecture: %s objects must be ELFCLASS%d, this one is ELFCLASS%d", f,
-			       other->name, other->is64 ? 64 : 32, o->tgt.is64 ? 64 : 32);
+			ml_err(d, NULL,
+			       "ELF file %s not for this architecture: %s objects must be ELFCLASS%d, this one is ELFCLASS%d",
+			       f, other->name, other->is64 ? 64 : 32, o->tgt.is64 ? 64 : 32);
 		else
-			ml_err(d, NULL, "ELF file %s not for this architecture: machine %u is not supported", f, machine);
+			ml_err(d, NULL,
+			       "ELF file %s not for this architecture: machine %u is not supported",
+			       f, machine);
 		return false;
 	}
 	if ((o->tgt.big && !o->arch->allow_be) || (!o->tgt.big && !o->arch->allow_le)) {
-		ml_err(d, NULL, "ELF file %s not for this architecture: %s-endian %s objects are not supported", f,
-		       o->tgt.big ? "big" : "little", o->arch->name);
+		ml_err(d, NULL,
+		       "ELF file %s not for this architecture: %s-endian %s objects are not supported",
+		       f, o->tgt.big ? "big" : "little", o->arch->name);
 		return false;
 	}
 	if (type != ET_REL) {
 		ml_err(d, NULL, "ELF file %s not a relocatable object (e_type %u%s)", f, type,
-		       type == ET_EXEC ? ", an executable" : type == ET_DYN ? ", a shared object" : "");
+		       type == ET_EXEC  ? ", an executable"
+		       : type == ET_DYN ? ", a shared object"
+					: "");
 		return false;
 	}
 	return true;
@@ -125,10 +133,12 @@ static void unshare_overlaps(struct ml_obj *o)
 }
 
 /* Room for the file's shnum sections (and the few insmod adds); false: reported. */
-static bool section_table(struct ml_obj *o, Elf *elf, size_t *shnum, size_t *shstrndx, struct ml_diags *d)
+static bool section_table(struct ml_obj *o, Elf *elf, size_t *shnum, size_t *shstrndx,
+			  struct ml_diags *d)
 {
 	if (elf_getshdrnum(elf, shnum) || elf_getshdrstrndx(elf, shstrndx)) {
-		ml_err(d, NULL, "error reading ELF section headers %s: %s", o->fname, elf_errmsg(-1));
+		ml_err(d, NULL, "error reading ELF section headers %s: %s", o->fname,
+		       elf_errmsg(-1));
 		return false;
 	}
 	if (*shnum == 0) {
@@ -150,8 +160,8 @@ static struct ml_section *section_header(struct ml_obj *o, Elf *elf, size_t i, s
 	struct ml_section *s;
 
 	if (!name) {
-		ml_err(d, NULL, "%s: section %zu: name offset 0x%x outside the section name table", o->fname, i,
-		       sh->sh_name);
+		ml_err(d, NULL, "%s: section %zu: name offset 0x%x outside the section name table",
+		       o->fname, i, sh->sh_name);
 		name = "?";
 	}
 	s = ml_obj_new_section(o, name);
@@ -163,8 +173,8 @@ static struct ml_section *section_header(struct ml_obj *o, Elf *elf, size_t i, s
 	s->link = sh->sh_link;
 	s->info = sh->sh_info;
 	if (s->align & (s->align - 1)) {
-		ml_err(d, NULL, "%s: section %s: alignment %llu is not a power of two", o->fname, name,
-		       (unsigned long long)s->align);
+		ml_err(d, NULL, "%s: section %s: alignment %llu is not a power of two", o->fname,
+		       name, (unsigned long long)s->align);
 		s->align = 1;
 	}
 	/* .modinfo and .modstring are never loaded, whatever their flags. */
@@ -180,9 +190,10 @@ static bool section_bytes(struct ml_obj *o, Elf_Scn *scn, const GElf_Shdr *sh, s
 	Elf_Data *data = elf_rawdata(scn, NULL);
 
 	if (!data || (sh->sh_size && (!data->d_buf || data->d_size != sh->sh_size))) {
-		ml_err(d, NULL, "error reading ELF section data %s: section %s (offset 0x%llx, size 0x%llx): %s",
-		       o->fname, s->name, (unsigned long long)sh->sh_offset, (unsigned long long)sh->sh_size,
-		       data ? "truncated" : elf_errmsg(-1));
+		ml_err(d, NULL,
+		       "error reading ELF section data %s: section %s (offset 0x%llx, size 0x%llx): %s",
+		       o->fname, s->name, (unsigned long long)sh->sh_offset,
+		       (unsigned long long)sh->sh_size, data ? "truncated" : elf_errmsg(-1));
 		return false;
 	}
 	if (s->size && ml_obj_in_file(o, data->d_buf) &&
@@ -211,7 +222,8 @@ static bool read_section(struct ml_obj *o, Elf *elf, size_t i, size_t shstrndx, 
 	struct ml_section *s;
 
 	if (!scn || !gelf_getshdr(scn, &sh)) {
-		ml_err(d, NULL, "error reading ELF section headers %s: section %zu: %s", o->fname, i, elf_errmsg(-1));
+		ml_err(d, NULL, "error reading ELF section headers %s: section %zu: %s", o->fname,
+		       i, elf_errmsg(-1));
 		return false;
 	}
 	s = section_header(o, elf, i, shstrndx, &sh, d);
@@ -326,7 +338,8 @@ int ml_obj_load_mem(const char *path, unsigned char *data, size_t len, struct ml
  */
 static unsigned char *map_plain(const char *path, size_t *len)
 {
-	static const unsigned char xz[] = { 0xfd, '7', 'z', 'X', 'Z', 0 }, zst[] = { 0x28, 0xb5, 0x2f, 0xfd };
+	static const unsigned char xz[] = { 0xfd, '7', 'z', 'X', 'Z', 0 },
+				   zst[] = { 0x28, 0xb5, 0x2f, 0xfd };
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
 	unsigned char *p;
@@ -341,7 +354,8 @@ static unsigned char *map_plain(const char *path, size_t *len)
 	close(fd);
 	if (p == MAP_FAILED)
 		return NULL;
-	if (!memcmp(p, xz, sizeof(xz)) || !memcmp(p, zst, sizeof(zst)) || (p[0] == 0x1f && p[1] == 0x8b)) {
+	if (!memcmp(p, xz, sizeof(xz)) || !memcmp(p, zst, sizeof(zst)) ||
+	    (p[0] == 0x1f && p[1] == 0x8b)) {
 		munmap(p, (size_t)st.st_size);
 		return NULL;
 	}

@@ -46,8 +46,8 @@ static void name_insert(struct ml_obj *o, uint32_t idx, struct ml_diags *d)
 {
 	struct ml_symbol *s = &o->syms[idx];
 	bool found;
-	struct ml_hent *e = ml_hash_intern(&o->names, s->name, strlen(s->name), (void *)(uintptr_t)(idx + 1),
-					   &found);
+	struct ml_hent *e = ml_hash_intern(&o->names, s->name, strlen(s->name),
+					   (void *)(uintptr_t)(idx + 1), &found);
 
 	s->seq = ++o->seq;
 	if (o->nameent && idx < o->nfilesyms)
@@ -95,17 +95,21 @@ static long symtab_check(const struct ml_obj *o, Elf_Scn *scn, GElf_Shdr *sh, El
 			o->tgt.is64 ? sizeof(Elf64_Sym) : sizeof(Elf32_Sym));
 		return -1;
 	}
-	if (sh->sh_link == 0 || sh->sh_link >= nsecs_elf || o->secs[sh->sh_link]->type != SHT_STRTAB) {
-		ml_diag(d, ML_ERR, loc, "symbol table's string table index %u is not a string table", sh->sh_link);
+	if (sh->sh_link == 0 || sh->sh_link >= nsecs_elf ||
+	    o->secs[sh->sh_link]->type != SHT_STRTAB) {
+		ml_diag(d, ML_ERR, loc,
+			"symbol table's string table index %u is not a string table", sh->sh_link);
 		return -1;
 	}
 	n = sh->sh_size / sh->sh_entsize;
 	if (sh->sh_info > n) {
-		ml_diag(d, ML_ERR, loc, "sh_info %u (first global) exceeds the %zu symbols", sh->sh_info, n);
+		ml_diag(d, ML_ERR, loc, "sh_info %u (first global) exceeds the %zu symbols",
+			sh->sh_info, n);
 		return -1;
 	}
 	if ((*data)->d_size < n * sh->sh_entsize) {
-		ml_diag(d, ML_ERR, loc, "cannot read the symbol table: %zu bytes for %zu symbols", (*data)->d_size, n);
+		ml_diag(d, ML_ERR, loc, "cannot read the symbol table: %zu bytes for %zu symbols",
+			(*data)->d_size, n);
 		return -1;
 	}
 	return (long)n;
@@ -159,7 +163,8 @@ static inline int sym_section(const GElf_Sym *es, size_t i, const char *name, si
 	default:
 		if (es->st_shndx >= nsecs_elf || es->st_shndx >= SHN_LORESERVE) {
 			loc->offset = (long long)(i * entsize);
-			ml_diag(d, ML_ERR, loc, "symbol %zu '%s': section index %u out of range (%zu sections)", i,
+			ml_diag(d, ML_ERR, loc,
+				"symbol %zu '%s': section index %u out of range (%zu sections)", i,
 				name, es->st_shndx, nsecs_elf);
 			return ML_SEC_ABS;
 		}
@@ -190,7 +195,9 @@ bool ml_read_symbols(struct ml_obj *o, Elf *elf, size_t symidx, struct ml_diags 
 		name = ml_strtab_at(elf, sh.sh_link, &strtab, es.st_name);
 		if (!name) {
 			loc.offset = (long long)(i * sh.sh_entsize);
-			ml_diag(d, ML_ERR, &loc, "symbol %zu: name offset 0x%x outside the string table", i, es.st_name);
+			ml_diag(d, ML_ERR, &loc,
+				"symbol %zu: name offset 0x%x outside the string table", i,
+				es.st_name);
 			name = "";
 		}
 		s->value = es.st_value;
@@ -209,7 +216,9 @@ bool ml_read_symbols(struct ml_obj *o, Elf *elf, size_t symidx, struct ml_diags 
 			continue;
 		if (i < o->nlocals && s->bind != STB_LOCAL) {
 			loc.offset = (long long)(i * sh.sh_entsize);
-			ml_diag(d, ML_ERR, &loc, "symbol %zu '%s' is global but precedes sh_info %zu", i, name, o->nlocals);
+			ml_diag(d, ML_ERR, &loc,
+				"symbol %zu '%s' is global but precedes sh_info %zu", i, name,
+				o->nlocals);
 		}
 		if (s->bind != STB_LOCAL && *name)
 			name_insert(o, idx, d); /* locals: on first use (ml_obj_find_symbol) */
@@ -242,8 +251,10 @@ static inline void note_reloc(struct ml_obj *o, const struct ml_reloc *r)
  * it is aligned and every symbol index is in range.
  */
 _Static_assert(sizeof(struct ml_reloc) == sizeof(Elf64_Rela), "struct ml_reloc is an Elf64_Rela");
-_Static_assert(offsetof(struct ml_reloc, type) == offsetof(Elf64_Rela, r_info), "type: low half of r_info");
-_Static_assert(offsetof(struct ml_reloc, sym) == offsetof(Elf64_Rela, r_info) + 4, "sym: high half of r_info");
+_Static_assert(offsetof(struct ml_reloc, type) == offsetof(Elf64_Rela, r_info),
+	       "type: low half of r_info");
+_Static_assert(offsetof(struct ml_reloc, sym) == offsetof(Elf64_Rela, r_info) + 4,
+	       "sym: high half of r_info");
 _Static_assert(offsetof(struct ml_reloc, addend) == offsetof(Elf64_Rela, r_addend), "addend");
 
 static bool rels_in_place(struct ml_obj *o, struct ml_section *target, const void *buf, size_t n,
@@ -293,12 +304,15 @@ void ml_read_relocs(struct ml_obj *o, Elf *elf, size_t relidx, struct ml_diags *
 		return;
 	if (rela != o->arch->rela) {
 		if (sh.sh_size)
-			ml_diag(d, ML_ERR, &loc, "%s relocations not supported on this architecture (%s uses %s)",
-				rela ? "RELA" : "REL", o->arch->name, o->arch->rela ? "RELA" : "REL");
+			ml_diag(d, ML_ERR, &loc,
+				"%s relocations not supported on this architecture (%s uses %s)",
+				rela ? "RELA" : "REL", o->arch->name,
+				o->arch->rela ? "RELA" : "REL");
 		return;
 	}
 	if (sh.sh_info == 0 || sh.sh_info >= o->nsecs) {
-		ml_diag(d, ML_ERR, &loc, "relocation section applies to section index %u, out of range", sh.sh_info);
+		ml_diag(d, ML_ERR, &loc,
+			"relocation section applies to section index %u, out of range", sh.sh_info);
 		return;
 	}
 	target = o->secs[sh.sh_info];
@@ -327,14 +341,16 @@ void ml_read_relocs(struct ml_obj *o, Elf *elf, size_t relidx, struct ml_diags *
 
 		/* elf_getdata() gave the entries in host form: read them in place. */
 		if (o->tgt.is64) {
-			const Elf64_Rela *ra = (const Elf64_Rela *)((const char *)data->d_buf + i * esz);
+			const Elf64_Rela *ra = (const Elf64_Rela *)((const char *)data->d_buf +
+								    i * esz);
 
 			r->offset = ra->r_offset;
 			r->sym = (uint32_t)ELF64_R_SYM(ra->r_info);
 			r->type = (uint32_t)ELF64_R_TYPE(ra->r_info);
 			r->addend = rela ? ra->r_addend : 0;
 		} else {
-			const Elf32_Rela *ra = (const Elf32_Rela *)((const char *)data->d_buf + i * esz);
+			const Elf32_Rela *ra = (const Elf32_Rela *)((const char *)data->d_buf +
+								    i * esz);
 
 			r->offset = ra->r_offset;
 			r->sym = ELF32_R_SYM(ra->r_info);
@@ -343,7 +359,8 @@ void ml_read_relocs(struct ml_obj *o, Elf *elf, size_t relidx, struct ml_diags *
 		}
 		if (r->sym >= o->nsyms) {
 			loc.offset = (long long)(i * esz);
-			ml_diag(d, ML_ERR, &loc, "Bad symbol index: %08x >= %08zx (relocation %zu for %s+0x%llx)",
+			ml_diag(d, ML_ERR, &loc,
+				"Bad symbol index: %08x >= %08zx (relocation %zu for %s+0x%llx)",
 				r->sym, o->nsyms, i, target->name, (unsigned long long)r->offset);
 			continue;
 		}

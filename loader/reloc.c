@@ -41,8 +41,11 @@ static void report(const struct ml_obj *o, const struct ml_section *s, const str
 		   const struct ml_symbol *sym, const char *rname, enum ml_reloc_status st,
 		   const struct ml_reloc_ctx *c, struct ml_diags *d)
 {
-	struct ml_loc loc = { .file = o->fname, .section = s->name, .offset = (long long)r->offset,
-			      .symbol = sym->name, .reloc = rname };
+	struct ml_loc loc = { .file = o->fname,
+			      .section = s->name,
+			      .offset = (long long)r->offset,
+			      .symbol = sym->name,
+			      .reloc = rname };
 	char v[40], lo[40], hi[40];
 	const char *hint = o->arch->overflow_hint ? o->arch->overflow_hint(r->type) : NULL;
 
@@ -57,19 +60,21 @@ static void report(const struct ml_obj *o, const struct ml_section *s, const str
 			fmt_signed(lo, sizeof(lo), c->lo);
 			fmt_signed(hi, sizeof(hi), c->hi);
 		}
-		ml_diag(d, ML_ERR, &loc, "%s against '%s': relocation overflow: %s = %s not in [%s, %s)%s%s",
-			rname, sym->name, c->formula ? c->formula : "value", v, lo, hi,
+		ml_diag(d, ML_ERR, &loc,
+			"%s against '%s': relocation overflow: %s = %s not in [%s, %s)%s%s", rname,
+			sym->name, c->formula ? c->formula : "value", v, lo, hi,
 			hint ? "; hint: " : "", hint ? hint : "");
 		break;
 	case ML_RELOC_DANGEROUS:
-		ml_diag(d, ML_ERR, &loc, "%s against '%s': dangerous relocation: value 0x%" PRIx64 " is misaligned",
+		ml_diag(d, ML_ERR, &loc,
+			"%s against '%s': dangerous relocation: value 0x%" PRIx64 " is misaligned",
 			rname, sym->name, c->value);
 		break;
 	default:
 		/* The arch's hint also says why a type is refused (Thumb, PIC). */
-		ml_diag(d, ML_ERR, &loc, "%s against '%s': %s (type %u) not supported for %s%s%s", rname,
-			sym->name, status_text(st), r->type, o->arch->name, hint ? "; hint: " : "",
-			hint ? hint : "");
+		ml_diag(d, ML_ERR, &loc, "%s against '%s': %s (type %u) not supported for %s%s%s",
+			rname, sym->name, status_text(st), r->type, o->arch->name,
+			hint ? "; hint: " : "", hint ? hint : "");
 		break;
 	}
 }
@@ -83,7 +88,8 @@ static void explain_line(struct ml_buf *e, const struct ml_obj *o, const struct 
 	char a[40];
 
 	fmt_signed(a, sizeof(a), (int64_t)c->A);
-	ml_buf_printf(e, "%s+0x%" PRIx64 ": %-22s %-24s S=0x%0*" PRIx64 " A=%s P=0x%0*" PRIx64
+	ml_buf_printf(e,
+		      "%s+0x%" PRIx64 ": %-22s %-24s S=0x%0*" PRIx64 " A=%s P=0x%0*" PRIx64
 		      " %s = 0x%" PRIx64 " -> 0x%" PRIx64 "\n",
 		      s->name, r->offset, rt->name, sym->name, w, c->S, a, w, c->P,
 		      c->formula ? c->formula : rt->formula, c->value, c->written);
@@ -114,7 +120,8 @@ static void fill_stubs(struct ml_obj *o)
 		} else if (o->arch->write_plt) {
 			struct ml_section *plt = o->secs[o->plt_sec];
 
-			o->arch->write_plt(&o->tgt, plt->data + st->off, plt->addr + st->off, target);
+			o->arch->write_plt(&o->tgt, plt->data + st->off, plt->addr + st->off,
+					   target);
 		}
 	}
 }
@@ -136,7 +143,7 @@ struct reloc_run {
 	struct sinfo {
 		uint64_t S;
 		const char *name;
-	} *sinfo;
+	} * sinfo;
 	/* --explain wants every entry's formula and value: apply() then, always */
 	bool (*fast)(uint32_t, uint64_t, uint64_t, unsigned char *);
 	struct ml_rtc rtc;
@@ -181,11 +188,15 @@ static bool bad_entry(const struct reloc_run *run, const struct ml_section *s,
 		report(o, s, r, sym, ml_arch_reloc_name(run->a, r->type, nbuf), ML_RELOC_UNHANDLED,
 		       c, run->d);
 	} else if (run->sinfo[r->sym].name) {
-		struct ml_loc loc = { .file = o->fname, .section = s->name,
-				      .offset = (long long)r->offset, .symbol = sym->name,
+		struct ml_loc loc = { .file = o->fname,
+				      .section = s->name,
+				      .offset = (long long)r->offset,
+				      .symbol = sym->name,
 				      .reloc = rt->name };
 
-		ml_diag(run->d, ML_ERR, &loc, "%s against '%s': r_offset 0x%" PRIx64 " + %u bytes is past the end of %s (size 0x%" PRIx64 ")",
+		ml_diag(run->d, ML_ERR, &loc,
+			"%s against '%s': r_offset 0x%" PRIx64
+			" + %u bytes is past the end of %s (size 0x%" PRIx64 ")",
 			rt->name, sym->name, r->offset, rt->width, s->name, s->size);
 	}
 	return true;
@@ -210,8 +221,12 @@ static void relocate_section(struct reloc_run *run, struct ml_section *s)
 	 * others are set field by field (copying a whole context per entry
 	 * costs more than the relocation itself).
 	 */
-	struct ml_reloc_ctx c = { .t = &o->tgt, .rela = run->a->rela, .got = run->got,
-				  .base = o->base, .state = run->state, .secname = s->name };
+	struct ml_reloc_ctx c = { .t = &o->tgt,
+				  .rela = run->a->rela,
+				  .got = run->got,
+				  .base = o->base,
+				  .state = run->state,
+				  .secname = s->name };
 
 	for (size_t j = 0; j < s->nrels; j++) {
 		const struct ml_reloc *r = &s->rels[j];
@@ -233,7 +248,8 @@ static void relocate_section(struct reloc_run *run, struct ml_section *s)
 		c.A = (uint64_t)r->addend;
 		c.P = s->addr + r->offset;
 		c.loc = s->data + r->offset;
-		c.stub = te->kind != ML_STUB_NONE ? stub_address(o, r, (enum ml_stub_kind)te->kind) : 0;
+		c.stub = te->kind != ML_STUB_NONE ? stub_address(o, r, (enum ml_stub_kind)te->kind)
+						  : 0;
 		st = run->a->apply(&c);
 		if (st != ML_RELOC_OK)
 			report(o, s, r, &o->syms[o->canon[r->sym]], te->rt->name, st, &c, run->d);
@@ -246,7 +262,10 @@ int ml_relocate(struct ml_obj *o, struct ml_buf *explain, struct ml_diags *d)
 {
 	const struct ml_arch *a = o->arch;
 	unsigned nerr = d->nerr;
-	struct reloc_run run = { .o = o, .a = a, .explain = explain, .d = d,
+	struct reloc_run run = { .o = o,
+				 .a = a,
+				 .explain = explain,
+				 .d = d,
 				 .got = o->got_sec >= 0 ? o->secs[o->got_sec]->addr : 0,
 				 .state = a->state_new ? a->state_new() : NULL,
 				 .fast = explain ? NULL : a->apply_fast };

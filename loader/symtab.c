@@ -91,7 +91,8 @@ static uint32_t mu_rep(const struct ml_obj *o, uint32_t first)
 	if (!v)
 		return first;
 	g = &o->syms[(uintptr_t)v - 1];
-	if (f->bind == STB_LOCAL && (g->bind == STB_WEAK || g->sec == ML_SEC_UNDEF || g->sec == ML_SEC_EXTERN))
+	if (f->bind == STB_LOCAL &&
+	    (g->bind == STB_WEAK || g->sec == ML_SEC_UNDEF || g->sec == ML_SEC_EXTERN))
 		return first;
 	return (uint32_t)((uintptr_t)v - 1);
 }
@@ -116,7 +117,8 @@ size_t ml_obj_mu_walk(const struct ml_obj *o, uint32_t **out)
 
 			for (size_t b = 0; b < MU_BUCKETS; b++) {
 				for (size_t k = ch[b].n; k-- > 0;)
-					mu_push(&nc[mu_bucket(o, o->syms[ch[b].v[k]].name, true)], ch[b].v[k]);
+					mu_push(&nc[mu_bucket(o, o->syms[ch[b].v[k]].name, true)],
+						ch[b].v[k]);
 				free(ch[b].v);
 			}
 			free(ch);

@@ -174,7 +174,6 @@ const char *const ml_builtin_prune[] = {
 
 /* /lib/modules/<tag>, searched after boot, `uname -r` and `kernelversion`. */
 const char *const ml_builtin_pathtags[] = {
-	"kernel", "fs",    "net", "scsi", "block", "cdrom", "ipv4",     "ipv6", "sound",
-	"fc4",    "video", "misc", "pcmcia", "atm", "usb",  "ide", "ieee1394", "mtd",
-	NULL,
+	"kernel", "fs",   "net",    "scsi", "block", "cdrom", "ipv4",     "ipv6", "sound", "fc4",
+	"video",  "misc", "pcmcia", "atm",  "usb",   "ide",   "ieee1394", "mtd",  NULL,
 };

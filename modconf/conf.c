@@ -152,9 +152,8 @@ static int read_config_file(struct ml_conf_reader *r)
 	if (access(ETC_CONF_MODULES, F_OK) == 0) {
 		ml_warn(r->d, NULL,
 			"Warning: modutils is reading from %s because\n         %s does not exist.  The use of %s is\n         deprecated, please rename %s to %s\n         as soon as possible.  Command\n         mv %s %s",
-			ETC_CONF_MODULES, ETC_MODULES_CONF, ETC_CONF_MODULES,
-			ETC_CONF_MODULES, ETC_MODULES_CONF, ETC_CONF_MODULES,
-			ETC_MODULES_CONF);
+			ETC_CONF_MODULES, ETC_MODULES_CONF, ETC_CONF_MODULES, ETC_CONF_MODULES,
+			ETC_MODULES_CONF, ETC_CONF_MODULES, ETC_MODULES_CONF);
 		return ml_conf_read_file(r, ETC_CONF_MODULES, 0, true);
 	}
 	return 0;
@@ -183,8 +182,7 @@ static int genfile_names(struct ml_modconf *c, struct ml_diags *d)
 	return 0;
 }
 
-int ml_modconf_read(const struct ml_modconf_opts *o, struct ml_modconf **out,
-		    struct ml_diags *d)
+int ml_modconf_read(const struct ml_modconf_opts *o, struct ml_modconf **out, struct ml_diags *d)
 {
 	struct ml_modconf *c;
 	struct ml_conf_reader r = { .o = o, .d = d, .drop_default_paths = true };

@@ -11,8 +11,8 @@
 #include <string.h>
 
 const char *const ml_genfile_names[ML_GEN_COUNT] = {
-	"generic_string", "pcimap",	 "isapnpmap",  "usbmap",
-	"parportmap",	  "ieee1394map", "pnpbiosmap", "dep",
+	"generic_string", "pcimap",      "isapnpmap",  "usbmap",
+	"parportmap",     "ieee1394map", "pnpbiosmap", "dep",
 };
 
 const char *const ml_hook_names[ML_HOOK_COUNT] = {
@@ -69,8 +69,7 @@ const char *ml_modconf_alias(const struct ml_modconf *c, const char *name)
 }
 
 /* The first hook defined for a module wins, as in modutils. */
-const char *ml_modconf_hook(const struct ml_modconf *c, enum ml_hook when,
-			    const char *module)
+const char *ml_modconf_hook(const struct ml_modconf *c, enum ml_hook when, const char *module)
 {
 	for (size_t i = 0; i < c->nhooks; i++)
 		if (c->hooks[i].when == when && !strcmp(c->hooks[i].module, module))

@@ -33,8 +33,7 @@ struct cond {
 	int level;
 };
 
-static void invalid(struct ml_conf_reader *r, const char *file, unsigned lineno,
-		    const char *line)
+static void invalid(struct ml_conf_reader *r, const char *file, unsigned lineno, const char *line)
 {
 	ml_err(r->d, NULL, "Invalid line %u in %s\n\t%s", lineno, file, line);
 	r->bad++;
@@ -91,8 +90,7 @@ static char *next_line(char **pos, unsigned *lineno)
 
 /* ---- expressions ---- */
 
-static bool compare(const char *op, const char *w1, const char *w2, bool numeric,
-		    bool *res)
+static bool compare(const char *op, const char *w1, const char *w2, bool numeric, bool *res)
 {
 	long n1 = strtol(w1, NULL, 0), n2 = strtol(w2, NULL, 0);
 	int c = numeric ? (n1 > n2) - (n1 < n2) : strcmp(w1, w2);
@@ -131,8 +129,8 @@ static bool eval_file(struct ml_conf_reader *r, char *rest, bool *res)
 static bool eval_word(struct ml_conf_reader *r, const char *w1)
 {
 	struct ml_words w = { 0 };
-	bool res = ml_meta_expand(w1, NULL, r->c->release, ML_ME_ALL, &w) == 0 && w.n &&
-		   *w.v[0] && strcmp(w.v[0], "0") && strcmp(w.v[0], "false");
+	bool res = ml_meta_expand(w1, NULL, r->c->release, ML_ME_ALL, &w) == 0 && w.n && *w.v[0] &&
+		   strcmp(w.v[0], "0") && strcmp(w.v[0], "false");
 
 	ml_words_free(&w);
 	return res;
@@ -210,8 +208,8 @@ static bool taken(const struct cond *c, int upto)
 }
 
 /* else and endif (kw), arg the rest of the line. */
-static void else_endif(struct ml_conf_reader *r, struct cond *c, const char *kw,
-		       const char *arg, const char *file, unsigned lineno, const char *line)
+static void else_endif(struct ml_conf_reader *r, struct cond *c, const char *kw, const char *arg,
+		       const char *file, unsigned lineno, const char *line)
 {
 	if (c->level == 0) {
 		if (!strcmp(kw, "endif"))
@@ -261,8 +259,8 @@ static void if_elseif(struct ml_conf_reader *r, struct cond *c, const char *kw, 
 /* ---- lines and files ---- */
 
 /* An active line: its directive; an include is read from here. */
-static void active_line(struct ml_conf_reader *r, const char *p, const char *file,
-			unsigned lineno, int depth)
+static void active_line(struct ml_conf_reader *r, const char *p, const char *file, unsigned lineno,
+			int depth)
 {
 	char *copy = ml_xstrdup(p), *include;
 
@@ -282,8 +280,8 @@ static void active_line(struct ml_conf_reader *r, const char *p, const char *fil
 }
 
 /* One logical line (p: its first word), in its file's if-state. */
-static void one_line(struct ml_conf_reader *r, struct cond *c, const char *p,
-		     const char *file, unsigned lineno, int depth)
+static void one_line(struct ml_conf_reader *r, struct cond *c, const char *p, const char *file,
+		     unsigned lineno, int depth)
 {
 	char *kw = ml_xstrdup(p), *arg = ml_next_word(kw);
 
@@ -297,8 +295,7 @@ static void one_line(struct ml_conf_reader *r, struct cond *c, const char *p,
 }
 
 /* The file's text, NUL-terminated; the top file is noted in the configuration. */
-static int file_text(struct ml_conf_reader *r, const char *file, int depth, bool named,
-		     char **text)
+static int file_text(struct ml_conf_reader *r, const char *file, int depth, bool named, char **text)
 {
 	unsigned char *data;
 	size_t len;

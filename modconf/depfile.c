@@ -18,8 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-void ml_depfile_format(struct ml_buf *out, const char *path, const char *const *deps,
-		       size_t ndeps)
+void ml_depfile_format(struct ml_buf *out, const char *path, const char *const *deps, size_t ndeps)
 {
 	ml_buf_printf(out, "%s:", path);
 	for (size_t i = 0; i < ndeps; i++)
@@ -27,8 +26,8 @@ void ml_depfile_format(struct ml_buf *out, const char *path, const char *const *
 	ml_buf_printf(out, "\n\n");
 }
 
-int ml_depfile_parse(struct ml_depfile *df, const char *file, const char *text,
-		     size_t len, struct ml_diags *d)
+int ml_depfile_parse(struct ml_depfile *df, const char *file, const char *text, size_t len,
+		     struct ml_diags *d)
 {
 	const char *p = text, *end = text + len;
 	unsigned lineno = 0;
@@ -79,8 +78,8 @@ int ml_depfile_parse(struct ml_depfile *df, const char *file, const char *text,
 				continue;
 			}
 			if (*colon != ':') {
-				ml_err(d, NULL, "%s: line %u: Invalid dependency\n\t%s",
-				       file, first, s);
+				ml_err(d, NULL, "%s: line %u: Invalid dependency\n\t%s", file,
+				       first, s);
 				err = -EINVAL;
 				ml_buf_free(&line);
 				break;
@@ -108,8 +107,7 @@ int ml_depfile_read(struct ml_depfile *df, const char *file, struct ml_diags *d)
 
 	ml_diags_free(&quiet);
 	if (err) {
-		ml_err(d, NULL, "Can't open dependencies file %s (%s)", file,
-		       strerror(-err));
+		ml_err(d, NULL, "Can't open dependencies file %s (%s)", file, strerror(-err));
 		return err;
 	}
 	err = ml_depfile_parse(df, file, (const char *)data, len, d);

@@ -157,8 +157,8 @@ int ml_depmod_kernel_file(struct ml_depmod *dm, const char *path, struct ml_diag
 	}
 	ml_ksymtab_init(&t);
 	if (format != FORMAT_NONE)
-		err = ml_ksyms_parse(&t, (enum ml_ksym_source)format, path, (const char *)data,
-				     len, d);
+		err = ml_ksyms_parse(&t, (enum ml_ksym_source)format, path, (const char *)data, len,
+				     d);
 	free(data);
 	if (!err)
 		found = add_kernel_exports(dm, &t);
@@ -206,8 +206,7 @@ static bool canonical(const struct ml_obj *o, size_t i)
 static void collect_symbols(struct ml_depmod_mod *m, struct ml_obj *o)
 {
 	int ksymtab = ml_obj_find_section(o, "__ksymtab");
-	bool is22 = ksymtab >= 0 || o->has_modinfo ||
-		    ml_obj_find_symbol(o, "__this_module") >= 0;
+	bool is22 = ksymtab >= 0 || o->has_modinfo || ml_obj_find_symbol(o, "__this_module") >= 0;
 	bool *refd = ml_xcalloc(o->nsyms ? o->nsyms : 1, sizeof(*refd));
 
 	for (size_t i = 0; i < o->nsecs; i++)
@@ -318,8 +317,8 @@ static void add_dep(struct ml_depmod_mod *m, size_t j)
 }
 
 /* Depth-first search; every edge back onto the path closes a loop. */
-static void find_loops(struct ml_depmod *dm, size_t i, unsigned char *color,
-		       size_t *stack, size_t depth)
+static void find_loops(struct ml_depmod *dm, size_t i, unsigned char *color, size_t *stack,
+		       size_t depth)
 {
 	color[i] = 1;
 	stack[depth] = i;

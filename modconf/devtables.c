@@ -21,8 +21,8 @@
 #define PSEUDO_BASE 0x1000
 
 /* .modstring: generic strings, NUL-separated; not kept by the loader, read here. */
-static void generic_strings(struct ml_depmod_mod *m, const struct ml_obj *o,
-			    const char *sn, struct ml_diags *d)
+static void generic_strings(struct ml_depmod_mod *m, const struct ml_obj *o, const char *sn,
+			    struct ml_diags *d)
 {
 	Elf *elf;
 	Elf_Scn *scn = NULL;
@@ -52,16 +52,14 @@ static void generic_strings(struct ml_depmod_mod *m, const struct ml_obj *o,
 				const char *z = memchr(p, 0, (size_t)(end - p));
 
 				if (!z) {
-					ml_err(d, o->fname,
-					       "unterminated generic string '%.*s'",
+					ml_err(d, o->fname, "unterminated generic string '%.*s'",
 					       (int)(end - p), p);
 					break;
 				}
 				if (z > p) {
 					char *line = ml_xasprintf("%-20s %s\n", sn, p);
 
-					ml_words_add(&m->maps[ML_GEN_GENERIC_STRING],
-						     line);
+					ml_words_add(&m->maps[ML_GEN_GENERIC_STRING], line);
 					free(line);
 				}
 				p = z + 1;
@@ -78,8 +76,7 @@ static const unsigned char *at(const struct ml_obj *o, uint64_t a, uint64_t n)
 	for (size_t i = 0; i < o->nsecs; i++) {
 		const struct ml_section *s = o->secs[i];
 
-		if (!s->load || !s->data || a < s->addr || n > s->size ||
-		    a - s->addr > s->size - n)
+		if (!s->load || !s->data || a < s->addr || n > s->size || a - s->addr > s->size - n)
 			continue;
 		return s->data + (a - s->addr);
 	}
@@ -129,9 +126,12 @@ static uint64_t struct_layout(const struct table *t, unsigned ws, uint64_t *off)
 static bool table_end(const struct table *t, const uint64_t *v)
 {
 	switch (t->file) {
-	case ML_GEN_USBMAP: return !v[1] && !v[5] && !v[8] && !v[11];
-	case ML_GEN_ISAPNPMAP: return t->fields[0] == 0 ? !v[1] : !v[0];
-	default: return !v[0];
+	case ML_GEN_USBMAP:
+		return !v[1] && !v[5] && !v[8] && !v[11];
+	case ML_GEN_ISAPNPMAP:
+		return t->fields[0] == 0 ? !v[1] : !v[0];
+	default:
+		return !v[0];
 	}
 }
 
@@ -142,28 +142,23 @@ static void table_line(const struct table *t, const struct ml_obj *o, const char
 
 	switch (t->file) {
 	case ML_GEN_PCIMAP:
-		ml_buf_printf(
-			b, "%-20s 0x%08x 0x%08x 0x%08x 0x%08x 0x%08x 0x%08x 0x%0*llx\n",
-			sn, (unsigned)v[0], (unsigned)v[1], (unsigned)v[2],
-			(unsigned)v[3], (unsigned)v[4], (unsigned)v[5], w,
-			(unsigned long long)v[6]);
+		ml_buf_printf(b, "%-20s 0x%08x 0x%08x 0x%08x 0x%08x 0x%08x 0x%08x 0x%0*llx\n", sn,
+			      (unsigned)v[0], (unsigned)v[1], (unsigned)v[2], (unsigned)v[3],
+			      (unsigned)v[4], (unsigned)v[5], w, (unsigned long long)v[6]);
 		break;
 	case ML_GEN_ISAPNPMAP:
 		if (t->fields[0]) {
-			ml_buf_printf(
-				b,
-				"%-20s 0x%04x     0x%04x     0x%0*llx  0x%04x     0x%04x\n",
-				sn, (unsigned)v[0], (unsigned)v[1], w,
-				(unsigned long long)v[4], (unsigned)v[2], (unsigned)v[3]);
+			ml_buf_printf(b,
+				      "%-20s 0x%04x     0x%04x     0x%0*llx  0x%04x     0x%04x\n",
+				      sn, (unsigned)v[0], (unsigned)v[1], w,
+				      (unsigned long long)v[4], (unsigned)v[2], (unsigned)v[3]);
 			break;
 		}
-		ml_buf_printf(b, "%-20s 0x%04x     0x%04x     0x%0*llx ", sn,
-			      (unsigned)v[1], (unsigned)v[2], w,
-			      (unsigned long long)v[0]);
+		ml_buf_printf(b, "%-20s 0x%04x     0x%04x     0x%0*llx ", sn, (unsigned)v[1],
+			      (unsigned)v[2], w, (unsigned long long)v[0]);
 		for (size_t i = 0; i < 8; i++)
 			if (v[3 + 2 * i])
-				ml_buf_printf(b, " 0x%04x     0x%04x    ",
-					      (unsigned)v[3 + 2 * i],
+				ml_buf_printf(b, " 0x%04x     0x%04x    ", (unsigned)v[3 + 2 * i],
 					      (unsigned)v[4 + 2 * i]);
 		ml_buf_printf(b, "\n");
 		break;
@@ -171,10 +166,10 @@ static void table_line(const struct table *t, const struct ml_obj *o, const char
 		ml_buf_printf(
 			b,
 			"%-20s 0x%04x      0x%04x   0x%04x    0x%04x       0x%04x       0x%02x         0x%02x            0x%02x            0x%02x            0x%02x               0x%02x               0x%0*llx\n",
-			sn, (unsigned)v[0], (unsigned)v[1], (unsigned)v[2],
-			(unsigned)v[3], (unsigned)v[4], (unsigned)v[5], (unsigned)v[6],
-			(unsigned)v[7], (unsigned)v[8], (unsigned)v[9], (unsigned)v[10],
-			w, (unsigned long long)v[11]);
+			sn, (unsigned)v[0], (unsigned)v[1], (unsigned)v[2], (unsigned)v[3],
+			(unsigned)v[4], (unsigned)v[5], (unsigned)v[6], (unsigned)v[7],
+			(unsigned)v[8], (unsigned)v[9], (unsigned)v[10], w,
+			(unsigned long long)v[11]);
 		break;
 	case ML_GEN_PARPORTMAP: {
 		const unsigned char *s = at(o, v[0], 1);
@@ -189,8 +184,8 @@ static void table_line(const struct table *t, const struct ml_obj *o, const char
 	}
 	case ML_GEN_IEEE1394MAP:
 		ml_buf_printf(b, "%-20s 0x%08x  0x%06x  0x%06x 0x%06x     0x%06x\n", sn,
-			      (unsigned)v[0], (unsigned)v[1], (unsigned)v[2],
-			      (unsigned)v[3], (unsigned)v[4]);
+			      (unsigned)v[0], (unsigned)v[1], (unsigned)v[2], (unsigned)v[3],
+			      (unsigned)v[4]);
 		break;
 	case ML_GEN_PNPBIOSMAP: {
 		char id[9];
@@ -201,7 +196,8 @@ static void table_line(const struct table *t, const struct ml_obj *o, const char
 		ml_buf_printf(b, "%-20s %s\n", sn, id);
 		break;
 	}
-	default: break;
+	default:
+		break;
 	}
 }
 
@@ -244,8 +240,7 @@ static void extract_table(struct ml_depmod_mod *m, const struct ml_obj *o, const
 		if (!p)
 			break;
 		for (size_t i = 0; i < t->nfields; i++)
-			v[i] = ml_getn(&o->tgt, p + off[i],
-				       t->fields[i] ? t->fields[i] : ws);
+			v[i] = ml_getn(&o->tgt, p + off[i], t->fields[i] ? t->fields[i] : ws);
 		if (table_end(t, v))
 			break;
 		b.len = 0;

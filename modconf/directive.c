@@ -15,8 +15,8 @@
 #include <string.h>
 
 /* A list directive: NAME WORDS..., "options -k NAME ..." marks NAME never-autoclean. */
-static bool decode_list(struct ml_conf_reader *r, struct ml_conf_list *l, char *arg,
-			bool adding, bool opts, size_t minwords)
+static bool decode_list(struct ml_conf_reader *r, struct ml_conf_list *l, char *arg, bool adding,
+			bool opts, size_t minwords)
 {
 	bool autoclean = true;
 	char *rest = ml_next_word(arg);
@@ -142,8 +142,7 @@ static bool define(struct ml_conf_reader *r, char *arg)
 }
 
 /* What modprobe alone reads: aliases, options, probe lists, the order and the hooks. */
-static bool modprobe_keyword(struct ml_conf_reader *r, const char *key, char *arg,
-			     bool adding)
+static bool modprobe_keyword(struct ml_conf_reader *r, const char *key, char *arg, bool adding)
 {
 	struct ml_modconf *c = r->c;
 

@@ -165,9 +165,8 @@ static int run_wordexp(const char *s, int flags, struct ml_words *out)
 int ml_meta_expand(const char *word, const char *prefix, const char *release, int how,
 		   struct ml_words *out)
 {
-	char *w = (how & ML_ME_BUILTIN) && strchr(word, '`')
-			  ? builtin_commands(word, release)
-			  : ml_xstrdup(word);
+	char *w = (how & ML_ME_BUILTIN) && strchr(word, '`') ? builtin_commands(word, release)
+							     : ml_xstrdup(word);
 	char *s = ml_xasprintf("%s%s", prefix ? prefix : "", w);
 	int flags = WRDE_UNDEF | ((how & ML_ME_SHELL) ? 0 : WRDE_NOCMD), r = 0;
 

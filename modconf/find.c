@@ -108,8 +108,8 @@ static void walk_dir(struct walk *w, const char *dir, int depth)
 	free(names);
 }
 
-int ml_modconf_find(const struct ml_modconf *c, const struct ml_find *f,
-		    struct ml_words *out, struct ml_diags *d)
+int ml_modconf_find(const struct ml_modconf *c, const struct ml_find *f, struct ml_words *out,
+		    struct ml_diags *d)
 {
 	struct walk w = { .c = c, .f = f, .out = out, .d = d };
 
@@ -119,8 +119,7 @@ int ml_modconf_find(const struct ml_modconf *c, const struct ml_find *f,
 
 		/* insmod's shortcut for a plain name: DIR/tag/NAME, then DIR/NAME */
 		if (f->first_only && f->match && !f->glob) {
-			char *p1 =
-				ml_xasprintf("%s/%s/%s", dir, c->paths[i].tag, f->match);
+			char *p1 = ml_xasprintf("%s/%s/%s", dir, c->paths[i].tag, f->match);
 			char *p2 = ml_xasprintf("%s/%s", dir, f->match);
 
 			if (stat(p1, &st) == 0 && S_ISREG(st.st_mode))

@@ -24,16 +24,25 @@
 static int escape(int c)
 {
 	switch (c) {
-	case 'a': return '\a';
-	case 'v': return '\v';
-	case 'b': return '\b';
+	case 'a':
+		return '\a';
+	case 'v':
+		return '\v';
+	case 'b':
+		return '\b';
 	case 'e':
-	case 'E': return '\033';
-	case 'f': return '\f';
-	case 'n': return '\n';
-	case 'r': return '\r';
-	case 't': return '\t';
-	default: return c;
+	case 'E':
+		return '\033';
+	case 'f':
+		return '\f';
+	case 'n':
+		return '\n';
+	case 'r':
+		return '\r';
+	case 't':
+		return '\t';
+	default:
+		return c;
 	}
 }
 
@@ -56,7 +65,8 @@ int ml_modinfo_check_format(const char *fmt, struct ml_diags *d)
 		case 'd':
 		case 'n':
 		case 'l':
-		case 'p': break;
+		case 'p':
+			break;
 		case '{': {
 			const char *end = strchr(p, '}');
 
@@ -114,16 +124,15 @@ static void tag_value(struct ml_buf *b, const struct ml_obj *o, const char *file
 
 	if (!v)
 		ml_buf_printf(b, "<none>");
-	else if (!strcmp(tag, "author") || !strcmp(tag, "description") ||
-		 !strcmp(tag, "license"))
+	else if (!strcmp(tag, "author") || !strcmp(tag, "description") || !strcmp(tag, "license"))
 		quoted(b, v);
 	else
 		ml_buf_printf(b, "%s", v);
 }
 
 /* One 2.4 parameter: "NAME TYPE[ persistent][ array (min = m, max = n)][, description]". */
-static void param24(struct ml_buf *b, const struct ml_obj *o, const char *name,
-		    const char *type, const char *desc)
+static void param24(struct ml_buf *b, const struct ml_obj *o, const char *name, const char *type,
+		    const char *desc)
 {
 	const char *p = type;
 	unsigned long min = 1, max = 1;
@@ -151,20 +160,37 @@ static void param24(struct ml_buf *b, const struct ml_obj *o, const char *name,
 		while (isdigit((unsigned char)p[1]))
 			p++;
 		break;
-	case 'b': ml_buf_printf(b, "byte"); break;
-	case 'h': ml_buf_printf(b, "short"); break;
-	case 'i': ml_buf_printf(b, "int"); break;
-	case 'l': ml_buf_printf(b, "long"); break;
-	case 's': ml_buf_printf(b, "string"); break;
-	case '\0': ml_buf_printf(b, "no format character!"); return;
-	default: ml_buf_printf(b, "unknown format character '%c'", *p); return;
+	case 'b':
+		ml_buf_printf(b, "byte");
+		break;
+	case 'h':
+		ml_buf_printf(b, "short");
+		break;
+	case 'i':
+		ml_buf_printf(b, "int");
+		break;
+	case 'l':
+		ml_buf_printf(b, "long");
+		break;
+	case 's':
+		ml_buf_printf(b, "string");
+		break;
+	case '\0':
+		ml_buf_printf(b, "no format character!");
+		return;
+	default:
+		ml_buf_printf(b, "unknown format character '%c'", *p);
+		return;
 	}
 	switch (*++p) {
 	case 'p':
 		ml_buf_printf(b, " persistent%s", p[-1] == 's' ? " (invalid)" : "");
 		break;
-	case '\0': break;
-	default: ml_buf_printf(b, " unknown format modifier '%c'", *p); break;
+	case '\0':
+		break;
+	default:
+		ml_buf_printf(b, " unknown format modifier '%c'", *p);
+		break;
 	}
 	if (min > 1 || max > 1)
 		ml_buf_printf(b, " array (min = %lu, max = %lu)", min, max);
@@ -195,8 +221,7 @@ static size_t params(const struct ml_obj *o, struct param **out, struct ml_diags
 			if (strncmp(s, "parm_", 5) || !strncmp(s, "parm_desc_", 10))
 				continue;
 			if (!eq) {
-				ml_err(d, filename, "parameter %s found with no value",
-				       s);
+				ml_err(d, filename, "parameter %s found with no value", s);
 				continue;
 			}
 			name = ml_xstrndup(s + 5, (size_t)(eq - s - 5));
@@ -274,11 +299,21 @@ static const char *line(struct ml_buf *b, const struct ml_obj *o, const char *fi
 		}
 		fmt++;
 		switch (*fmt++) {
-		case '%': ml_buf_add(b, "%", 1); break;
-		case 'a': tag_value(b, o, filename, "author"); break;
-		case 'd': tag_value(b, o, filename, "description"); break;
-		case 'n': tag_value(b, o, filename, "filename"); break;
-		case 'l': tag_value(b, o, filename, "license"); break;
+		case '%':
+			ml_buf_add(b, "%", 1);
+			break;
+		case 'a':
+			tag_value(b, o, filename, "author");
+			break;
+		case 'd':
+			tag_value(b, o, filename, "description");
+			break;
+		case 'n':
+			tag_value(b, o, filename, "filename");
+			break;
+		case 'l':
+			tag_value(b, o, filename, "license");
+			break;
 		case 'p':
 			if (p)
 				param_text(b, o, p);
@@ -299,7 +334,8 @@ static const char *line(struct ml_buf *b, const struct ml_obj *o, const char *fi
 			fmt = end + 1;
 			break;
 		}
-		default: break;
+		default:
+			break;
 		}
 	}
 	return fmt;
@@ -347,8 +383,7 @@ int ml_modinfo_format(const struct ml_obj *o, const char *filename, const char *
 
 		if (parm) {
 			if (!o->has_modinfo) {
-				ml_err(d, filename,
-				       "module does not support typed parameters");
+				ml_err(d, filename, "module does not support typed parameters");
 			} else {
 				if (!have_params) {
 					np = params(o, &pv, d, filename);

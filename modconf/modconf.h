@@ -128,14 +128,12 @@ struct ml_modconf {
  * malformed line is reported, in modutils' words and with its line number; the
  * result is then -EINVAL and *out is NULL.
  */
-int ml_modconf_read(const struct ml_modconf_opts *o, struct ml_modconf **out,
-		    struct ml_diags *d);
+int ml_modconf_read(const struct ml_modconf_opts *o, struct ml_modconf **out, struct ml_diags *d);
 void ml_modconf_free(struct ml_modconf *c);
 const struct ml_conf_entry *ml_conf_find(const struct ml_conf_list *l, const char *name);
 /* The first word an alias maps NAME to, or NULL. */
 const char *ml_modconf_alias(const struct ml_modconf *c, const char *name);
-const char *ml_modconf_hook(const struct ml_modconf *c, enum ml_hook when,
-			    const char *module);
+const char *ml_modconf_hook(const struct ml_modconf *c, enum ml_hook when, const char *module);
 /* modprobe -c: the effective configuration, in modutils' layout. */
 void ml_modconf_dump(const struct ml_modconf *c, struct ml_buf *out);
 
@@ -160,8 +158,8 @@ struct ml_find {
 	bool rootcheck;    /* skip (and report) files not owned by root */
 };
 /* Files found, in search-path order, each once. */
-int ml_modconf_find(const struct ml_modconf *c, const struct ml_find *f,
-		    struct ml_words *out, struct ml_diags *d);
+int ml_modconf_find(const struct ml_modconf *c, const struct ml_find *f, struct ml_words *out,
+		    struct ml_diags *d);
 
 /* ---- depfile.c: modules.dep ---- */
 struct ml_dep_entry {
@@ -177,8 +175,8 @@ struct ml_depfile {
 	 * rule, which modprobe keeps); relocate --modules-dep reads kmod's files this way */
 	bool lenient;
 };
-int ml_depfile_parse(struct ml_depfile *df, const char *file, const char *text,
-		     size_t len, struct ml_diags *d);
+int ml_depfile_parse(struct ml_depfile *df, const char *file, const char *text, size_t len,
+		     struct ml_diags *d);
 int ml_depfile_read(struct ml_depfile *df, const char *file, struct ml_diags *d);
 void ml_depfile_free(struct ml_depfile *df);
 /* The entry for a path, or the next entry (from index *from on) for a module name. */
@@ -186,19 +184,18 @@ const struct ml_dep_entry *ml_depfile_path(const struct ml_depfile *df, const ch
 const struct ml_dep_entry *ml_depfile_name(const struct ml_depfile *df, const char *name,
 					   size_t *from);
 /* One entry in modutils' layout: "path:\tdep \\\n\tdep\n\n". */
-void ml_depfile_format(struct ml_buf *out, const char *path, const char *const *deps,
-		       size_t ndeps);
+void ml_depfile_format(struct ml_buf *out, const char *path, const char *const *deps, size_t ndeps);
 
 /* ---- depmod.c: dependencies from symbols; devtables.c: device tables ---- */
 struct ml_depmod_mod {
-	char *path;                 /* as found (with the base directory) */
-	bool loaded;                /* the object could be read */
-	bool crcs;                  /* it was built with versioned symbols */
-	struct ml_words exports;    /* what it offers other modules */
-	struct ml_words undefs;     /* what it needs: referenced, non-weak undefined */
-	size_t *deps;               /* indexes of the modules it needs, first use first */
+	char *path;              /* as found (with the base directory) */
+	bool loaded;             /* the object could be read */
+	bool crcs;               /* it was built with versioned symbols */
+	struct ml_words exports; /* what it offers other modules */
+	struct ml_words undefs;  /* what it needs: referenced, non-weak undefined */
+	size_t *deps;            /* indexes of the modules it needs, first use first */
 	size_t ndeps;
-	struct ml_words unresolved; /* what nobody offers */
+	struct ml_words unresolved;         /* what nobody offers */
 	struct ml_words maps[ML_GEN_COUNT]; /* lines for the map files (not ML_GEN_DEP) */
 };
 struct ml_depmod {
@@ -248,22 +245,20 @@ struct ml_modprobe {
 	const char *base;         /* put in front of modules.dep paths */
 	bool run;                 /* false: -n, show only */
 	bool quiet, verbose, debug, autoclean, syslog, safe;
-	const char *type;         /* -t */
-	bool loadall;             /* -a */
-	bool rootcheck;           /* objects must be owned by root (run as root) */
+	const char *type; /* -t */
+	bool loadall;     /* -a */
+	bool rootcheck;   /* objects must be owned by root (run as root) */
 	/* -v, -d and hook commentary, one line at a time (without newline). */
 	void (*say)(void *ctx, const char *line);
 	void *ctx;
 	/* private */
-	struct ml_words loaded;   /* names the kernel has */
+	struct ml_words loaded; /* names the kernel has */
 	int depth;
 };
 /* modprobe NAME [opt=val...] [NAME...]: 0 or -1 (diagnostics say why). */
-int ml_modprobe_load(struct ml_modprobe *mp, char *const *args, size_t nargs,
-		     struct ml_diags *d);
+int ml_modprobe_load(struct ml_modprobe *mp, char *const *args, size_t nargs, struct ml_diags *d);
 /* modprobe -r NAME...: each module and what it used that is now unused. */
-int ml_modprobe_remove(struct ml_modprobe *mp, char *const *names, size_t n,
-		       struct ml_diags *d);
+int ml_modprobe_remove(struct ml_modprobe *mp, char *const *names, size_t n, struct ml_diags *d);
 /* modprobe -r alone: remove the unused autoclean modules (running the hooks). */
 int ml_modprobe_autoclean(struct ml_modprobe *mp, struct ml_diags *d);
 

@@ -19,7 +19,7 @@ char *ml_probe_strip_base(struct ml_modprobe *mp, const char *path)
 }
 
 void ml_probe_locate(struct ml_modprobe *mp, const char *match, const char *type,
-		   struct ml_words *out, struct ml_diags *d)
+		     struct ml_words *out, struct ml_diags *d)
 {
 	static const char *const sfx[] = { ".o", ".o.gz", ".ko", ".ko.gz", "" };
 
@@ -43,8 +43,7 @@ void ml_probe_locate(struct ml_modprobe *mp, const char *match, const char *type
 
 			if (bi && bj && !strcmp(bi, bj)) {
 				free(out->v[j]);
-				memmove(out->v + j, out->v + j + 1,
-					(out->n - j) * sizeof(*out->v));
+				memmove(out->v + j, out->v + j + 1, (out->n - j) * sizeof(*out->v));
 				out->n--;
 			} else {
 				j++;

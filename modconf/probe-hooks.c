@@ -49,8 +49,7 @@ bool ml_probe_is_loaded(struct ml_modprobe *mp, const char *kname)
 	return ml_words_has(&mp->loaded, kname);
 }
 
-int ml_probe_run_hook(struct ml_modprobe *mp, enum ml_hook when, const char *name,
-		    const char *cmd)
+int ml_probe_run_hook(struct ml_modprobe *mp, enum ml_hook when, const char *name, const char *cmd)
 {
 	int st;
 
@@ -62,13 +61,12 @@ int ml_probe_run_hook(struct ml_modprobe *mp, enum ml_hook when, const char *nam
 	st = system(cmd);
 	if (st == -1)
 		return -1;
-	return WIFEXITED(st) ? WEXITSTATUS(st)
-			     : 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
 }
 
 /* modutils' call_rmmod. */
 int ml_probe_rmmod_one(struct ml_modprobe *mp, const char *kname, const struct desc *x,
-		     bool complain, struct ml_diags *d)
+		       bool complain, struct ml_diags *d)
 {
 	struct ml_module_info mi;
 	unsigned char *refs = NULL;

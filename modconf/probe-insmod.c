@@ -19,8 +19,7 @@ static char *full_path(struct ml_modprobe *mp, const char *path)
 }
 
 /* Merge one "key=value" (or "-o NAME") into the insmod arguments after index first. */
-static void merge_opt(struct ml_words *argv, size_t first, const char *opt,
-		      const char *oname)
+static void merge_opt(struct ml_words *argv, size_t first, const char *opt, const char *oname)
 {
 	if (oname) {
 		for (size_t j = first; j + 1 < argv->n; j++)
@@ -66,8 +65,8 @@ static void append_diags(struct ml_diags *to, const struct ml_diags *from)
  * insmod, as the library runs it for modprobe: the words modprobe built (the
  * options it may hand on: insmod/args.c), the root check, the lock.
  */
-static int insmod_call(struct ml_modprobe *mp, const struct ml_words *argv,
-		       size_t pathidx, struct ml_diags *d)
+static int insmod_call(struct ml_modprobe *mp, const struct ml_words *argv, size_t pathidx,
+		       struct ml_diags *d)
 {
 	struct ml_insmod_args a;
 	struct ml_insmod_result r;
@@ -180,8 +179,7 @@ int ml_probe_insmod_desc(struct ml_modprobe *mp, struct desc *x, char *const *cm
 	if (x->null || (mp->run && ml_probe_is_loaded(mp, x->kname)))
 		return 0;
 	for (size_t i = 0; !ret && i < x->names.n; i++)
-		if ((cmd = ml_modconf_hook(mp->conf, ML_HOOK_PRE_INSTALL,
-					   x->names.v[i]))) {
+		if ((cmd = ml_modconf_hook(mp->conf, ML_HOOK_PRE_INSTALL, x->names.v[i]))) {
 			ret = ml_probe_run_hook(mp, ML_HOOK_PRE_INSTALL, x->names.v[i], cmd);
 			if (ret)
 				ml_err(d, NULL, "pre-install %s failed", x->names.v[i]);
@@ -196,8 +194,7 @@ int ml_probe_insmod_desc(struct ml_modprobe *mp, struct desc *x, char *const *cm
 	if (!ret && !used_ex)
 		ret = insmod_run(mp, x, cmdopts, ncmdopts, d);
 	for (size_t i = 0; !ret && i < x->names.n; i++)
-		if ((cmd = ml_modconf_hook(mp->conf, ML_HOOK_POST_INSTALL,
-					   x->names.v[i]))) {
+		if ((cmd = ml_modconf_hook(mp->conf, ML_HOOK_POST_INSTALL, x->names.v[i]))) {
 			ret = ml_probe_run_hook(mp, ML_HOOK_POST_INSTALL, x->names.v[i], cmd);
 			if (ret)
 				ml_err(d, NULL, "post-install %s failed", x->names.v[i]);

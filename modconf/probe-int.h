@@ -18,15 +18,15 @@
 
 /* Returns of the stack builders (modutils' values). */
 #define ST_OK 0
-#define ST_OFF (-1)	/* aliased off */
+#define ST_OFF (-1)     /* aliased off */
 #define ST_UNKNOWN (-2) /* no such module */
-#define ST_FAILED (-3)	/* an install failed */
-#define ST_LOOP (-4)	/* a dependency loop (reported) */
+#define ST_FAILED (-3)  /* an install failed */
+#define ST_LOOP (-4)    /* a dependency loop (reported) */
 
 struct desc {
 	struct ml_words names; /* the alias chain, the requested name first */
-	char *kname;	       /* the name in the kernel */
-	char *objkey;	       /* the module name at the end of the chain; NULL = off */
+	char *kname;           /* the name in the kernel */
+	char *objkey;          /* the module name at the end of the chain; NULL = off */
 	const struct ml_dep_entry *nod;
 	bool null; /* "alias x null": nothing to load */
 	bool autoclean;
@@ -44,7 +44,7 @@ struct stack {
 struct build {
 	struct ml_modprobe *mp;
 	struct stack *s;
-	bool last;	      /* removal order (append) rather than load order */
+	bool last;            /* removal order (append) rather than load order */
 	struct ml_words path; /* knames being expanded, for loops */
 	char **error_name;    /* the name that was not found (owned by the caller) */
 	struct ml_diags *d;
@@ -58,7 +58,6 @@ struct build {
 			  struct ml_diags *d);
 };
 
-
 /* probe-hooks.c */
 /* One line of commentary (-v, -d, -n) through mp->say. */
 void ml_probe_say(struct ml_modprobe *mp, const char *fmt, ...) ML_PRINTF(2, 3);
@@ -66,8 +65,7 @@ void ml_probe_say(struct ml_modprobe *mp, const char *fmt, ...) ML_PRINTF(2, 3);
 void ml_probe_readcur(struct ml_modprobe *mp);
 bool ml_probe_is_loaded(struct ml_modprobe *mp, const char *kname);
 /* Run a hook through /bin/sh; its exit status (0 = success). */
-int ml_probe_run_hook(struct ml_modprobe *mp, enum ml_hook when, const char *name,
-		      const char *cmd);
+int ml_probe_run_hook(struct ml_modprobe *mp, enum ml_hook when, const char *name, const char *cmd);
 /*
  * Remove one module (modutils' call_rmmod): 0 when it is gone (or was never there),
  * -EBUSY when it has users, another -errno when the kernel or a hook refused.
@@ -82,8 +80,8 @@ const struct ml_conf_entry *ml_probe_list(const struct ml_conf_list *l, const ch
 void ml_probe_desc_free(struct desc *x);
 void ml_probe_stack_free(struct stack *s);
 /* Stack name (and what it needs, what sits above it): ST_OK or an ST_* failure. */
-int ml_probe_build_stack(struct build *b, const char *name, const char *objpath,
-			 const char *rev, int mode, bool allow_alias);
+int ml_probe_build_stack(struct build *b, const char *name, const char *objpath, const char *rev,
+			 int mode, bool allow_alias);
 void ml_probe_dump_stack(struct ml_modprobe *mp, const struct stack *s);
 
 /* probe-find.c */

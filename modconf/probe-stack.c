@@ -48,8 +48,7 @@ const char *ml_probe_alias(const struct ml_modconf *c, const char *name)
 	return NULL;
 }
 
-static const struct ml_conf_entry *any_options(const struct ml_modconf *c,
-					       const char *name)
+static const struct ml_conf_entry *any_options(const struct ml_modconf *c, const char *name)
 {
 	char *m = *name == '/' ? ml_xstrdup(name) : ml_modname(name);
 	const struct ml_conf_entry *e = ml_conf_find(&c->options, m);
@@ -58,8 +57,7 @@ static const struct ml_conf_entry *any_options(const struct ml_modconf *c,
 	return e;
 }
 
-const struct ml_conf_entry *ml_probe_list(const struct ml_conf_list *l,
-					    const char *name)
+const struct ml_conf_entry *ml_probe_list(const struct ml_conf_list *l, const char *name)
 {
 	char *m = ml_modname(name);
 	const struct ml_conf_entry *e = ml_conf_find(l, m);
@@ -69,8 +67,8 @@ const struct ml_conf_entry *ml_probe_list(const struct ml_conf_list *l,
 }
 
 /* The descriptor of a name: its alias chain, options, kernel name, modules.dep entry. */
-static int build_desc(struct build *b, const char *name, const char *objpath,
-		      bool allow_alias, struct desc **out)
+static int build_desc(struct build *b, const char *name, const char *objpath, bool allow_alias,
+		      struct desc **out)
 {
 	struct ml_modprobe *mp = b->mp;
 	struct ml_diags *d = b->d;
@@ -223,8 +221,7 @@ static int stack_desc(struct build *b, const char *name, const char *objpath, co
 static int stack_above(struct build *b, const struct desc *x, const char *rev)
 {
 	for (size_t i = 0; i < x->names.n; i++) {
-		const struct ml_conf_entry *g =
-			ml_probe_list(&b->mp->conf->above, x->names.v[i]);
+		const struct ml_conf_entry *g = ml_probe_list(&b->mp->conf->above, x->names.v[i]);
 
 		for (size_t j = 0; g && j < g->words.n; j++) {
 			int r;
@@ -260,8 +257,7 @@ static int stack_below(struct build *b, const struct desc *x, const char *rev)
 	int r;
 
 	for (size_t i = 0; i < x->names.n; i++) {
-		const struct ml_conf_entry *g =
-			ml_probe_list(&b->mp->conf->below, x->names.v[i]);
+		const struct ml_conf_entry *g = ml_probe_list(&b->mp->conf->below, x->names.v[i]);
 
 		for (size_t j = 0; g && j < g->words.n; j++) {
 			r = ml_probe_build_stack(b, g->words.v[j], NULL, rev, MODE_BELOW, true);
@@ -280,8 +276,8 @@ static int stack_below(struct build *b, const struct desc *x, const char *rev)
 	return ST_OK;
 }
 
-int ml_probe_build_stack(struct build *b, const char *name, const char *objpath,
-			 const char *rev, int mode, bool allow_alias)
+int ml_probe_build_stack(struct build *b, const char *name, const char *objpath, const char *rev,
+			 int mode, bool allow_alias)
 {
 	struct desc *x;
 	int r = stack_desc(b, name, objpath, rev, mode, allow_alias, &x);
@@ -328,7 +324,7 @@ void ml_probe_dump_stack(struct ml_modprobe *mp, const struct stack *s)
 		}
 		ml_probe_say(mp, "mode: %s", modes[x->mode]);
 		ml_probe_say(mp, "Module matching %s: %s", x->objkey ? x->objkey : "(null)",
-		    x->nod ? x->nod->path : "<none>");
+			     x->nod ? x->nod->path : "<none>");
 		ml_probe_say(mp, "=============================================");
 		ml_buf_free(&b);
 	}

@@ -34,16 +34,13 @@ static int probe_list(struct ml_modprobe *mp, char *const *names, size_t n, bool
 		      struct ml_diags *d);
 
 /* Load a stack (modutils' probe_stack); on failure undo what this call loaded. */
-static int probe_stack(struct ml_modprobe *mp, const char *name, const char *obj,
-		       char *const *opts, size_t nopts, bool *tried_valid,
-		       char **error_name, struct ml_diags *d)
+static int probe_stack(struct ml_modprobe *mp, const char *name, const char *obj, char *const *opts,
+		       size_t nopts, bool *tried_valid, char **error_name, struct ml_diags *d)
 {
 	struct stack s = { 0 }, fresh = { 0 };
-	struct build b = { .mp = mp,
-			   .s = &s,
-			   .error_name = error_name,
-			   .d = d,
-			   .probe_list = probe_list };
+	struct build b = {
+		.mp = mp, .s = &s, .error_name = error_name, .d = d, .probe_list = probe_list
+	};
 	int status;
 
 	*tried_valid = false;
@@ -87,9 +84,8 @@ struct walk {
 };
 
 /* A type (-t) or a pattern: the files found, each a stack, until one loads (all with -a). */
-static int from_files(struct ml_modprobe *mp, const char *name, const char *type,
-		      char *const *opts, size_t nopts, bool loadall, struct walk *w,
-		      struct ml_diags *d)
+static int from_files(struct ml_modprobe *mp, const char *name, const char *type, char *const *opts,
+		      size_t nopts, bool loadall, struct walk *w, struct ml_diags *d)
 {
 	struct ml_words files = { 0 };
 	int ret = ST_UNKNOWN;
@@ -233,8 +229,7 @@ static int probe_list(struct ml_modprobe *mp, char *const *names, size_t n, bool
 	return fromlist(mp, names, n, all, NULL, d);
 }
 
-int ml_modprobe_load(struct ml_modprobe *mp, char *const *args, size_t nargs,
-		     struct ml_diags *d)
+int ml_modprobe_load(struct ml_modprobe *mp, char *const *args, size_t nargs, struct ml_diags *d)
 {
 	ml_probe_readcur(mp);
 	return fromlist(mp, args, nargs, mp->loadall, mp->type, d);
@@ -288,8 +283,7 @@ static int unload(struct ml_modprobe *mp, const char *name, struct ml_diags *d)
 	return ret;
 }
 
-int ml_modprobe_remove(struct ml_modprobe *mp, char *const *names, size_t n,
-		       struct ml_diags *d)
+int ml_modprobe_remove(struct ml_modprobe *mp, char *const *names, size_t n, struct ml_diags *d)
 {
 	unsigned errs = 0;
 

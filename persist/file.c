@@ -72,7 +72,8 @@ int ml_persist_load(const char *path, char ***args, size_t *n, struct ml_diags *
 		if (!*line || *line == '#')
 			continue;
 		if (strlen(line) > MAX_LINE) {
-			ml_warn(d, path, "line %zu longer than %d characters: ignored", lineno, MAX_LINE);
+			ml_warn(d, path, "line %zu longer than %d characters: ignored", lineno,
+				MAX_LINE);
 			continue;
 		}
 		if (!strchr(line, '=')) {
@@ -114,7 +115,8 @@ char *ml_persist_value(const struct ml_target *t, const struct ml_parm_type *pt,
 			ml_buf_printf(&b, "%d", (int)(int32_t)ml_get32(t, bytes));
 			break;
 		case 'l':
-			ml_buf_printf(&b, "%" PRId64, ml_sext(ml_getword(t, bytes), 8 * ml_wordsize(t)));
+			ml_buf_printf(&b, "%" PRId64,
+				      ml_sext(ml_getword(t, bytes), 8 * ml_wordsize(t)));
 			break;
 		case 'c':
 			ml_buf_add(&b, "\"", 1);
@@ -126,7 +128,8 @@ char *ml_persist_value(const struct ml_target *t, const struct ml_parm_type *pt,
 				else if (c == '"' || c == '\\')
 					ml_buf_printf(&b, "\\%c", c);
 				else if (c < 0x20 || c >= 0x7f)
-					ml_buf_printf(&b, "\\%03o", c); /* parsed back by insmod's \ooo */
+					ml_buf_printf(&b, "\\%03o",
+						      c); /* parsed back by insmod's \ooo */
 				else
 					ml_buf_add(&b, &c, 1);
 			}
@@ -167,14 +170,17 @@ char *ml_persist_merge(const char *old, size_t oldlen, const struct ml_persist_e
 			ml_buf_add(&b, "\n", 1);
 		} else {
 			for (i = 0; i < n; i++)
-				if (strlen(v[i].name) == (size_t)(eq - p) && !strncmp(p, v[i].name, (size_t)(eq - p)))
+				if (strlen(v[i].name) == (size_t)(eq - p) &&
+				    !strncmp(p, v[i].name, (size_t)(eq - p)))
 					break;
 			if (i < n) {
 				ml_buf_printf(&b, "%s=%s\n", v[i].name, v[i].value);
 				seen[i] = true;
 			} else {
-				ml_buf_printf(&b, "#%% Warning: parameter %.*s is not supported in this kernel\n",
-					      (int)(eq - p), p);
+				ml_buf_printf(
+					&b,
+					"#%% Warning: parameter %.*s is not supported in this kernel\n",
+					(int)(eq - p), p);
 				ml_buf_add(&b, s, l);
 				ml_buf_add(&b, "\n", 1);
 			}

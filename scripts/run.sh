@@ -17,11 +17,12 @@ top=$(pwd)
 #  - build: compiler, autotools, libraries, Check
 #  - fixtures and executors: the cross compilers with their C libraries, qemu-user to run them
 #    (also qemu-i386 on hosts that cannot run 32-bit x86 programs)
+#  - style: clang-format (make format-check)
 #  - tests: binutils (GNU ld as the reference), gzip/xz/zstd (compressed modules), perl, and
 #    for the Debian corpus test qemu-system-x86, busybox-static, cpio
 #  - retro: dpkg-dev (dpkg-source for apt-get source)
 PKGS="build-essential autoconf automake pkg-config libelf-dev zlib1g-dev liblzma-dev libzstd-dev check \
-binutils perl gzip xz-utils zstd qemu-user qemu-system-x86 busybox-static cpio dpkg-dev \
+binutils perl gzip xz-utils zstd clang-format qemu-user qemu-system-x86 busybox-static cpio dpkg-dev \
 gcc-i686-linux-gnu libc6-dev-i386-cross \
 gcc-arm-linux-gnueabi libc6-dev-armel-cross \
 gcc-mips-linux-gnu libc6-dev-mips-cross gcc-mipsel-linux-gnu libc6-dev-mipsel-cross \
@@ -63,6 +64,7 @@ check)
 	autoreconf -fi >/dev/null 2>&1
 	rm -rf build-check build-san
 	build build-check --enable-werror
+	make -C build-check format-check
 	make -C build-check -j"$(nproc)" check || { cat build-check/test-suite.log; exit 1; }
 	build build-san --enable-werror --enable-sanitizers
 	# the second run takes the qemu-i386 path for i386 programs even where this host runs

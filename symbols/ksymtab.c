@@ -31,10 +31,14 @@ int ml_ksymtab_fit32(struct ml_ksymtab *t, struct ml_diags *d)
 {
 	if (t->nwide_bad) {
 		if (t->nwide_bad == 1)
-			ml_err(d, NULL, "%s: address %#" PRIx64 " does not fit a 32-bit target (symbols of a 64-bit kernel?)",
+			ml_err(d, NULL,
+			       "%s: address %#" PRIx64
+			       " does not fit a 32-bit target (symbols of a 64-bit kernel?)",
 			       t->wide_where, t->wide_value);
 		else
-			ml_err(d, NULL, "%s: address %#" PRIx64 " does not fit a 32-bit target, nor do %zu more (symbols of a 64-bit kernel?)",
+			ml_err(d, NULL,
+			       "%s: address %#" PRIx64
+			       " does not fit a 32-bit target, nor do %zu more (symbols of a 64-bit kernel?)",
 			       t->wide_where, t->wide_value, t->nwide_bad - 1);
 		return -EINVAL;
 	}
@@ -177,8 +181,7 @@ static void build_base_index(struct ml_ksymtab *t, const char *prefix)
 	t->base_prefix = ml_xstrdup(prefix);
 }
 
-const struct ml_ksym *ml_ksymtab_lookup(struct ml_ksymtab *t, const char *name,
-					struct ml_lookup *l)
+const struct ml_ksym *ml_ksymtab_lookup(struct ml_ksymtab *t, const char *name, struct ml_lookup *l)
 {
 	const struct ml_ksym *best = NULL;
 	const char *prefix = l->prefix ? l->prefix : "";

@@ -46,8 +46,10 @@ static bool blank(char c)
 
 static unsigned hexval(unsigned char c)
 {
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10u
-	       : c >= 'A' && c <= 'F' ? c - 'A' + 10u : 16u;
+	return c >= '0' && c <= '9'   ? c - '0'
+	       : c >= 'a' && c <= 'f' ? c - 'a' + 10u
+	       : c >= 'A' && c <= 'F' ? c - 'A' + 10u
+				      : 16u;
 }
 
 /*
@@ -64,19 +66,18 @@ static unsigned hexval(unsigned char c)
 enum { TYPE_BAD, TYPE_SKIP, TYPE_ENTER };
 static const unsigned char type_class[256] = {
 	['A'] = TYPE_ENTER, ['B'] = TYPE_ENTER, ['C'] = TYPE_ENTER, ['D'] = TYPE_ENTER,
-	['E'] = TYPE_SKIP, ['F'] = TYPE_SKIP, ['G'] = TYPE_ENTER, ['H'] = TYPE_SKIP,
-	['I'] = TYPE_SKIP, ['J'] = TYPE_SKIP, ['K'] = TYPE_SKIP, ['L'] = TYPE_SKIP,
-	['M'] = TYPE_SKIP, ['N'] = TYPE_SKIP, ['O'] = TYPE_SKIP, ['P'] = TYPE_SKIP,
-	['Q'] = TYPE_SKIP, ['R'] = TYPE_ENTER, ['S'] = TYPE_ENTER, ['T'] = TYPE_ENTER,
-	['U'] = TYPE_SKIP, ['V'] = TYPE_ENTER, ['W'] = TYPE_ENTER, ['X'] = TYPE_SKIP,
-	['Y'] = TYPE_SKIP, ['Z'] = TYPE_SKIP,
-	['a'] = TYPE_SKIP, ['b'] = TYPE_SKIP, ['c'] = TYPE_SKIP, ['d'] = TYPE_SKIP,
-	['e'] = TYPE_SKIP, ['f'] = TYPE_SKIP, ['g'] = TYPE_SKIP, ['h'] = TYPE_SKIP,
-	['i'] = TYPE_SKIP, ['j'] = TYPE_SKIP, ['k'] = TYPE_SKIP, ['l'] = TYPE_SKIP,
-	['m'] = TYPE_SKIP, ['n'] = TYPE_SKIP, ['o'] = TYPE_SKIP, ['p'] = TYPE_SKIP,
-	['q'] = TYPE_SKIP, ['r'] = TYPE_SKIP, ['s'] = TYPE_SKIP, ['t'] = TYPE_SKIP,
-	['u'] = TYPE_ENTER, ['v'] = TYPE_SKIP, ['w'] = TYPE_SKIP, ['x'] = TYPE_SKIP,
-	['y'] = TYPE_SKIP, ['z'] = TYPE_SKIP,
+	['E'] = TYPE_SKIP,  ['F'] = TYPE_SKIP,  ['G'] = TYPE_ENTER, ['H'] = TYPE_SKIP,
+	['I'] = TYPE_SKIP,  ['J'] = TYPE_SKIP,  ['K'] = TYPE_SKIP,  ['L'] = TYPE_SKIP,
+	['M'] = TYPE_SKIP,  ['N'] = TYPE_SKIP,  ['O'] = TYPE_SKIP,  ['P'] = TYPE_SKIP,
+	['Q'] = TYPE_SKIP,  ['R'] = TYPE_ENTER, ['S'] = TYPE_ENTER, ['T'] = TYPE_ENTER,
+	['U'] = TYPE_SKIP,  ['V'] = TYPE_ENTER, ['W'] = TYPE_ENTER, ['X'] = TYPE_SKIP,
+	['Y'] = TYPE_SKIP,  ['Z'] = TYPE_SKIP,  ['a'] = TYPE_SKIP,  ['b'] = TYPE_SKIP,
+	['c'] = TYPE_SKIP,  ['d'] = TYPE_SKIP,  ['e'] = TYPE_SKIP,  ['f'] = TYPE_SKIP,
+	['g'] = TYPE_SKIP,  ['h'] = TYPE_SKIP,  ['i'] = TYPE_SKIP,  ['j'] = TYPE_SKIP,
+	['k'] = TYPE_SKIP,  ['l'] = TYPE_SKIP,  ['m'] = TYPE_SKIP,  ['n'] = TYPE_SKIP,
+	['o'] = TYPE_SKIP,  ['p'] = TYPE_SKIP,  ['q'] = TYPE_SKIP,  ['r'] = TYPE_SKIP,
+	['s'] = TYPE_SKIP,  ['t'] = TYPE_SKIP,  ['u'] = TYPE_ENTER, ['v'] = TYPE_SKIP,
+	['w'] = TYPE_SKIP,  ['x'] = TYPE_SKIP,  ['y'] = TYPE_SKIP,  ['z'] = TYPE_SKIP,
 	['?'] = TYPE_ENTER, ['-'] = TYPE_SKIP,
 };
 
@@ -131,8 +132,9 @@ static int parse_line(struct ml_ksymtab *t, enum ml_ksym_source src, char *p, ch
 		v = v << 4 | h;
 	if (!n || n > 16 || !blank(*p)) {
 		*why = !*p && p != end ? "NUL byte in line"
-		       : n > 16 ? "address longer than 16 hex digits"
-		       : n && !*p ? "missing symbol name" : "address is not hexadecimal";
+		       : n > 16        ? "address longer than 16 hex digits"
+		       : n && !*p      ? "missing symbol name"
+				       : "address is not hexadecimal";
 		return LINE_BAD;
 	}
 	while (blank(*p))
@@ -141,9 +143,10 @@ static int parse_line(struct ml_ksymtab *t, enum ml_ksym_source src, char *p, ch
 		type = *p;
 		cls = type_class[(unsigned char)type];
 		if (cls == TYPE_BAD || !blank(p[1])) {
-			*why = !*p && p != end ? "NUL byte in line"
+			*why = !*p && p != end                            ? "NUL byte in line"
 			       : !*p || (cls != TYPE_BAD && p + 1 == end) ? "missing symbol name"
-			       : cls != TYPE_BAD && !p[1] ? "NUL byte in line" : "missing or bad symbol type";
+			       : cls != TYPE_BAD && !p[1]                 ? "NUL byte in line"
+							  : "missing or bad symbol type";
 			return LINE_BAD;
 		}
 		p += 2;
@@ -171,7 +174,8 @@ static int parse_line(struct ml_ksymtab *t, enum ml_ksym_source src, char *p, ch
 				p++;
 			if (*p != ']' || p == mod || !(blank(p[1]) || p + 1 == end)) {
 				*why = (!*p && p != end) || (*p == ']' && !p[1] && p + 1 != end)
-				       ? "NUL byte in line" : "bad [module] column";
+					       ? "NUL byte in line"
+					       : "bad [module] column";
 				return LINE_BAD;
 			}
 			*p++ = 0;
@@ -238,7 +242,8 @@ int ml_ksyms_parse(struct ml_ksymtab *t, enum ml_ksym_source src, const char *pa
 	char q[64];
 
 	if (len >= 4 && !memcmp(text, "\177ELF", 4)) {
-		ml_err(d, NULL, "%s: not a %s file but an ELF object (a vmlinux? give its System.map, or nm's output)",
+		ml_err(d, NULL,
+		       "%s: not a %s file but an ELF object (a vmlinux? give its System.map, or nm's output)",
 		       path, kind);
 		return -EINVAL;
 	}
@@ -285,14 +290,15 @@ int ml_ksyms_parse(struct ml_ksymtab *t, enum ml_ksym_source src, const char *pa
 	free(copy);
 	if (bad && !good) {
 		quote_line(q, shown[0].text, shown[0].len);
-		ml_err(d, NULL, "%s: not a %s file: none of its lines can be read (line %zu: %s: '%s')",
+		ml_err(d, NULL,
+		       "%s: not a %s file: none of its lines can be read (line %zu: %s: '%s')",
 		       path, kind, shown[0].lineno, shown[0].why, q);
 		return -EINVAL;
 	}
 	for (size_t i = 0; i < bad && i < SHOWN_BAD; i++) {
 		quote_line(q, shown[i].text, shown[i].len);
-		ml_warn(d, NULL, "%s:%zu: malformed %s line skipped: %s: '%s'", path, shown[i].lineno,
-			kind, shown[i].why, q);
+		ml_warn(d, NULL, "%s:%zu: malformed %s line skipped: %s: '%s'", path,
+			shown[i].lineno, kind, shown[i].why, q);
 	}
 	if (bad > SHOWN_BAD)
 		ml_warn(d, NULL, "%s: %zu more malformed lines skipped", path, bad - SHOWN_BAD);

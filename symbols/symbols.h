@@ -15,13 +15,13 @@ struct ml_kmodule {
 	char *name;
 	uint64_t addr; /* its struct module address, if known */
 	bool have_addr;
-	bool used;     /* the object being loaded binds to one of its symbols */
+	bool used; /* the object being loaded binds to one of its symbols */
 };
 
 struct ml_ksym {
-	char *name;     /* as exported, GPLONLY_ prefix removed */
+	char *name; /* as exported, GPLONLY_ prefix removed */
 	uint64_t value;
-	int mod;        /* index in mods, -1 = the kernel proper */
+	int mod; /* index in mods, -1 = the kernel proper */
 	bool gplonly;
 };
 
@@ -51,13 +51,13 @@ struct ml_ksymtab {
 	struct ml_hash base;
 	char *base_prefix;
 	struct ml_strpool names; /* the entries' names */
-	bool nocrc_source;    /* some symbols came from System.map / kallsyms */
-	bool crc_source;      /* some symbols came from ksyms / the kernel */
+	bool nocrc_source;       /* some symbols came from System.map / kallsyms */
+	bool crc_source;         /* some symbols came from ksyms / the kernel */
 	/* Addresses wider than 32 bits read from files (see ml_ksymtab_fit32): */
-	size_t nwide;         /* sign extensions of 32-bit ones (ffffffff8xxxxxxx) */
-	size_t nwide_bad;     /* the others */
-	char *wide_where;     /* "file:line" of the first other one */
-	uint64_t wide_value;  /* and its value */
+	size_t nwide;        /* sign extensions of 32-bit ones (ffffffff8xxxxxxx) */
+	size_t nwide_bad;    /* the others */
+	char *wide_where;    /* "file:line" of the first other one */
+	uint64_t wide_value; /* and its value */
 };
 
 void ml_ksymtab_init(struct ml_ksymtab *t);
@@ -89,9 +89,9 @@ size_t ml_ksym_base_len(const char *name, const char *prefix);
 bool ml_ksym_ncv_equal(const char *a, const char *b, const char *prefix);
 
 struct ml_lookup {
-	bool ncv;            /* compare without CRCs (states differ / no CRCs known) */
-	const char *prefix;  /* genksyms prefix, "" or "smp_" etc. */
-	bool gpl;            /* the module is GPL-compatible */
+	bool ncv;             /* compare without CRCs (states differ / no CRCs known) */
+	const char *prefix;   /* genksyms prefix, "" or "smp_" etc. */
+	bool gpl;             /* the module is GPL-compatible */
 	bool gplonly_refused; /* out: a GPLONLY_ export was skipped */
 };
 /* Find what a module's undefined 'name' binds to; modules win over the kernel. */

@@ -148,8 +148,8 @@ static int parse_args(int argc, char **argv, struct args *a)
 	bool bad_opt = false;
 	int o;
 
-	while ((o = ml_modopts_next(&a->mo, argc, argv, "aAeF:nru" ML_MODOPTS_SHORT,
-				    longopts)) != -1) {
+	while ((o = ml_modopts_next(&a->mo, argc, argv, "aAeF:nru" ML_MODOPTS_SHORT, longopts)) !=
+	       -1) {
 		switch (o) {
 		case ML_MODOPTS_HELP:
 			usage();
@@ -160,12 +160,24 @@ static int parse_args(int argc, char **argv, struct args *a)
 			a->quick = o == 'A';
 			a->stdmode = true;
 			break;
-		case 'e': a->showerr = true; break;
-		case 'F': a->filesyms = optarg; break;
-		case 'n': a->nflag = true; break;
-		case 'r': a->rootcheck = false; break;
-		case 'u': a->unres_error = true; break;
-		default: bad_opt = true; break;
+		case 'e':
+			a->showerr = true;
+			break;
+		case 'F':
+			a->filesyms = optarg;
+			break;
+		case 'n':
+			a->nflag = true;
+			break;
+		case 'r':
+			a->rootcheck = false;
+			break;
+		case 'u':
+			a->unres_error = true;
+			break;
+		default:
+			bad_opt = true;
+			break;
 		}
 	}
 	free(longopts);
@@ -234,8 +246,7 @@ static int module_list(const struct args *a, const char *release, int argc, char
 
 /* The report, in module order: unresolved symbols, then the module (-v); then the
  * loops.  Returns the errors printed; *ret becomes 1 for -u's unresolved symbols. */
-static unsigned report(const struct args *a, const struct ml_depmod *dm, size_t skip,
-		       int *ret)
+static unsigned report(const struct args *a, const struct ml_depmod *dm, size_t skip, int *ret)
 {
 	bool verbose = a->mo.verbose;
 	struct ml_diags d = { 0 };
@@ -257,8 +268,7 @@ static unsigned report(const struct args *a, const struct ml_depmod *dm, size_t 
 				*ret = 1;
 		}
 		if (verbose)
-			ml_info(&r, NULL, "%s",
-				strlen(m->path) >= skip ? m->path + skip : m->path);
+			ml_info(&r, NULL, "%s", strlen(m->path) >= skip ? m->path + skip : m->path);
 		ml_print_diags("depmod", &r, verbose);
 		ml_diags_free(&r);
 	}
@@ -326,8 +336,8 @@ int ml_tool_depmod(int argc, char **argv)
 	release = a.mo.release;
 	if (a.stdmode && optind < argc) {
 		if (release && strcmp(release, argv[optind])) {
-			ml_err(&d, NULL, "--kernel-release=%s and version %s disagree",
-			       release, argv[optind]);
+			ml_err(&d, NULL, "--kernel-release=%s and version %s disagree", release,
+			       argv[optind]);
 			goto out;
 		}
 		release = argv[optind];

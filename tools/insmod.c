@@ -68,7 +68,8 @@ static int parse(struct ml_insmod_args *a, int argc, char **argv)
 	int st;
 
 	while ((st = ml_insmod_args_parse(a, argc, argv)) == ML_INSMOD_ARGS_VERSION)
-		fprintf(stderr, "insmod version %s (modlink, modutils 2.4 compatible)\n", PACKAGE_VERSION);
+		fprintf(stderr, "insmod version %s (modlink, modutils 2.4 compatible)\n",
+			PACKAGE_VERSION);
 	if (st == ML_INSMOD_ARGS_BAD_BASE) {
 		fprintf(stderr, "insmod: bad --base address '%s'\n", a->bad);
 		return 1;
@@ -127,7 +128,9 @@ int ml_tool_insmod(int argc, char **argv)
 		lockfd = ml_insmod_lock(o->path);
 	if (a.persist_arg) {
 		persist_path = *a.persist_arg ? ml_xstrdup(a.persist_arg)
-					      : ml_insmod_default_persist(o->path, o->release ? o->release : host_release, &d);
+					      : ml_insmod_default_persist(
+							o->path,
+							o->release ? o->release : host_release, &d);
 		o->persist = persist_path;
 	}
 	{

@@ -65,8 +65,12 @@ int ml_tool_k24emu(int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+s:vhV", longopts, NULL)) != -1) {
 		switch (c) {
-		case 's': o.state = optarg; break;
-		case 'v': o.verbose = true; break;
+		case 's':
+			o.state = optarg;
+			break;
+		case 'v':
+			o.verbose = true;
+			break;
 		case 'V':
 			fprintf(stderr, "k24emu version %s (modlink)\n", PACKAGE_VERSION);
 			return 0;
@@ -86,7 +90,8 @@ int ml_tool_k24emu(int argc, char **argv)
 	if (!o.state && spec && !strncmp(spec, "sim:", 4) && spec[4])
 		o.state = spec + 4;
 	if (!o.state) {
-		fprintf(stderr, "k24emu: no model kernel: give --state DIR or set MODLINK_KERNEL=sim:DIR (make one with 'modlink kernel create DIR')\n");
+		fprintf(stderr,
+			"k24emu: no model kernel: give --state DIR or set MODLINK_KERNEL=sim:DIR (make one with 'modlink kernel create DIR')\n");
 		return K24EMU_FAILED;
 	}
 	o.argv = &argv[optind];

@@ -21,8 +21,8 @@
 static char *find_executor(const char *cpu)
 {
 	static const char *const qemu[][2] = {
-		{ "arm", "qemu-arm" }, { "mips", "qemu-mips" }, { "ppc", "qemu-ppc" },
-		{ "sh", "qemu-sh4" },  { "m68k", "qemu-m68k" }, { "sparc", "qemu-sparc32plus" },
+		{ "arm", "qemu-arm" },   { "mips", "qemu-mips" }, { "ppc", "qemu-ppc" },
+		{ "sh", "qemu-sh4" },    { "m68k", "qemu-m68k" }, { "sparc", "qemu-sparc32plus" },
 		{ "i386", "qemu-i386" },
 	};
 	char self[PATH_MAX], *dirs[3] = { NULL, NULL, NULL }, *found = NULL;
@@ -87,17 +87,36 @@ static int kernel_create(int argc, char **argv)
 	optind = 1;
 	while ((o = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		switch (o) {
-		case 'c': c.cpu = optarg; break;
-		case 'r': c.release = optarg; break;
-		case 'e': c.exec = optarg; break;
-		case 'n': noexec = true; break;
-		case 'k': c.ksyms = optarg; break;
-		case 'v': c.versioned = true; break;
-		case 's': c.smp = c.versioned = true; break;
-		case 'p': c.persist = true; break;
-		case 'b': c.big = true; break;
+		case 'c':
+			c.cpu = optarg;
+			break;
+		case 'r':
+			c.release = optarg;
+			break;
+		case 'e':
+			c.exec = optarg;
+			break;
+		case 'n':
+			noexec = true;
+			break;
+		case 'k':
+			c.ksyms = optarg;
+			break;
+		case 'v':
+			c.versioned = true;
+			break;
+		case 's':
+			c.smp = c.versioned = true;
+			break;
+		case 'p':
+			c.persist = true;
+			break;
+		case 'b':
+			c.big = true;
+			break;
 		default:
-			fprintf(stderr, "Usage: modlink kernel create DIR [--cpu=CPU] [--release=R] [--exec=CMD | --no-exec] [--ksyms=FILE] [--versioned [--smp]] [--persist] [--big-endian]\n");
+			fprintf(stderr,
+				"Usage: modlink kernel create DIR [--cpu=CPU] [--release=R] [--exec=CMD | --no-exec] [--ksyms=FILE] [--versioned [--smp]] [--persist] [--big-endian]\n");
 			return 1;
 		}
 	}
@@ -108,7 +127,8 @@ static int kernel_create(int argc, char **argv)
 	if (!c.exec && !noexec) {
 		exec = find_executor(c.cpu);
 		if (!exec) {
-			fprintf(stderr, "modlink kernel create: no executor modlink-exec-%s found (set MODLINK_EXEC_DIR, give --exec, or --no-exec to model without running module code)\n",
+			fprintf(stderr,
+				"modlink kernel create: no executor modlink-exec-%s found (set MODLINK_EXEC_DIR, give --exec, or --no-exec to model without running module code)\n",
 				c.cpu);
 			return 1;
 		}
@@ -141,14 +161,17 @@ int ml_tool_dmesg(int argc, char **argv)
 
 	if (ml_kernel_open(kspec, &k, &d) == 0) {
 		if (!k->ops->kmsg) {
-			ml_err(&d, NULL, "dmesg: the %s kernel keeps no log here; use the system's dmesg", k->name);
+			ml_err(&d, NULL,
+			       "dmesg: the %s kernel keeps no log here; use the system's dmesg",
+			       k->name);
 		} else {
 			log = k->ops->kmsg(k, &len);
 			/* like dmesg: strip the <N> level of each line unless -r */
 			for (char *l = log, *nl; l && *l; l = nl) {
 				nl = strchr(l, '\n');
 				nl = nl ? nl + 1 : l + strlen(l);
-				if (!raw && l[0] == '<' && l[1] >= '0' && l[1] <= '7' && l[2] == '>')
+				if (!raw && l[0] == '<' && l[1] >= '0' && l[1] <= '7' &&
+				    l[2] == '>')
 					l += 3;
 				fwrite(l, 1, (size_t)(nl - l), stdout);
 			}

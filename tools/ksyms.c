@@ -50,11 +50,21 @@ int ml_tool_ksyms(int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "ahmV", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'a': all = true; break;
-		case 'h': header = false; break;
-		case 'm': info = true; break;
-		case 'K': kspec = optarg; break;
-		case 'V': fprintf(stderr, "ksyms version %s (modlink)\n", PACKAGE_VERSION); break;
+		case 'a':
+			all = true;
+			break;
+		case 'h':
+			header = false;
+			break;
+		case 'm':
+			info = true;
+			break;
+		case 'K':
+			kspec = optarg;
+			break;
+		case 'V':
+			fprintf(stderr, "ksyms version %s (modlink)\n", PACKAGE_VERSION);
+			break;
 		default:
 			fprintf(stderr, "Usage: ksyms [-a] [-h] [-m] [--kernel=live|sim:DIR]\n");
 			return c == 'H' ? 0 : 1;
@@ -68,13 +78,15 @@ int ml_tool_ksyms(int argc, char **argv)
 		goto out;
 	}
 	if (header)
-		printf("%-*s  %-32s Defined by\n", (int)(2 * ml_wordsize(&k->t)), "Address", "Symbol");
+		printf("%-*s  %-32s Defined by\n", (int)(2 * ml_wordsize(&k->t)), "Address",
+		       "Symbol");
 	for (const char *m = (const char *)mods; nmods--; m += strlen(m) + 1) {
 		struct ml_module_info mi;
 
 		if (info && ml_kernel_info(k, m, &mi) == 0)
-			printf("%0*" PRIx64 "  (%" PRIu64 "k)%*s [%s]\n", (int)(2 * ml_wordsize(&k->t)),
-			       mi.addr, (mi.size + 1023) / 1024, 27, "", m);
+			printf("%0*" PRIx64 "  (%" PRIu64 "k)%*s [%s]\n",
+			       (int)(2 * ml_wordsize(&k->t)), mi.addr, (mi.size + 1023) / 1024, 27,
+			       "", m);
 		if (ml_kernel_query(k, m, ML_QM_SYMBOLS, &buf, &n) == 0) {
 			print_symbols(k, m, buf, n);
 			free(buf);

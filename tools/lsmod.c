@@ -36,8 +36,12 @@ int ml_tool_lsmod(int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'K': kspec = optarg; break;
-		case 'V': fprintf(stderr, "lsmod version %s (modlink)\n", PACKAGE_VERSION); break;
+		case 'K':
+			kspec = optarg;
+			break;
+		case 'V':
+			fprintf(stderr, "lsmod version %s (modlink)\n", PACKAGE_VERSION);
+			break;
 		default:
 			fprintf(stderr, "Usage: lsmod [--kernel=live|sim:DIR]\n");
 			return c == 'h' ? 0 : 1;

@@ -55,10 +55,7 @@ static char *locate(const char *name, const char *conf, const char *base, const 
 	if (ml_modconf_read(&co, &c, d))
 		return NULL;
 	for (int pass = 0; pass < 3 && !found.n; pass++) {
-		char *m = ml_xasprintf("%s%s", name,
-				       pass == 0   ? ""
-				       : pass == 1 ? ".o"
-						   : ".o.gz");
+		char *m = ml_xasprintf("%s%s", name, pass == 0 ? "" : pass == 1 ? ".o" : ".o.gz");
 		struct ml_find f = { .match = m, .first_only = true };
 
 		ml_modconf_find(c, &f, &found, d);
@@ -83,21 +80,42 @@ int ml_tool_modinfo(int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "adlnpf:VhC:", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'a': fmt = "%a\n"; break;
-		case 'd': fmt = "%d\n"; break;
-		case 'l': fmt = "%l\n"; break;
-		case 'n': fmt = "%n\n"; break;
-		case 'p': fmt = "%p\n"; break;
-		case 'f': fmt = optarg; break;
-		case 'C': conf = optarg; break;
-		case OPT_BASEDIR: base = optarg; break;
-		case OPT_RELEASE: rel = optarg; break;
+		case 'a':
+			fmt = "%a\n";
+			break;
+		case 'd':
+			fmt = "%d\n";
+			break;
+		case 'l':
+			fmt = "%l\n";
+			break;
+		case 'n':
+			fmt = "%n\n";
+			break;
+		case 'p':
+			fmt = "%p\n";
+			break;
+		case 'f':
+			fmt = optarg;
+			break;
+		case 'C':
+			conf = optarg;
+			break;
+		case OPT_BASEDIR:
+			base = optarg;
+			break;
+		case OPT_RELEASE:
+			rel = optarg;
+			break;
 		case 'V':
-			printf("modinfo (modlink %s, modutils 2.4 compatible)\n",
-			       PACKAGE_VERSION);
+			printf("modinfo (modlink %s, modutils 2.4 compatible)\n", PACKAGE_VERSION);
 			return 0;
-		case 'h': usage(stdout); return 0;
-		default: usage(stdout); return 1;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stdout);
+			return 1;
 		}
 	}
 	if (optind >= argc) {
@@ -121,8 +139,7 @@ int ml_tool_modinfo(int argc, char **argv)
 			file = path;
 		}
 		if (file && ml_obj_load(file, &o, &md) == 0) {
-			ml_modinfo_format(o, file,
-					  fmt ? fmt : ml_modinfo_default_format(o), &out,
+			ml_modinfo_format(o, file, fmt ? fmt : ml_modinfo_default_format(o), &out,
 					  &md);
 			if (out.p)
 				fwrite(out.p, 1, out.len, stdout);

@@ -24,7 +24,8 @@ static const struct {
 	{ "depmod", ml_tool_depmod, "write modules.dep and the map files of a module tree" },
 	{ "modprobe", ml_tool_modprobe, "load or remove modules by name, with what they need" },
 	{ "k24emu", ml_tool_k24emu, "run a program with its 2.4 module calls served by the model" },
-	{ "relocate", ml_tool_relocate, "lay out and relocate a tree of modern .ko modules, as a kernel would" },
+	{ "relocate", ml_tool_relocate,
+	  "lay out and relocate a tree of modern .ko modules, as a kernel would" },
 };
 
 static bool use_syslog;

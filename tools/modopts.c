@@ -44,21 +44,34 @@ struct option *ml_modopts_start(const struct option *own)
 static int take(struct ml_modopts *m, int o, const char *arg)
 {
 	switch (o) {
-	case 'b': m->base = arg; break;
-	case 'C': m->conf = arg; break;
-	case 'q': m->quiet = true; break;
+	case 'b':
+		m->base = arg;
+		break;
+	case 'C':
+		m->conf = arg;
+		break;
+	case 'q':
+		m->quiet = true;
+		break;
 	case 's':
 		m->syslog = true;
 		ml_use_syslog(m->prog);
 		break;
-	case 'v': m->verbose = true; break;
+	case 'v':
+		m->verbose = true;
+		break;
 	case 'V':
 		printf("%s version %s (modlink, modutils 2.4 compatible)\n", m->prog,
 		       PACKAGE_VERSION);
 		break;
-	case OPT_KERNEL: m->kspec = arg; break;
-	case OPT_RELEASE: m->release = arg; break;
-	default: return 0;
+	case OPT_KERNEL:
+		m->kspec = arg;
+		break;
+	case OPT_RELEASE:
+		m->release = arg;
+		break;
+	default:
+		return 0;
 	}
 	return 1;
 }
@@ -77,8 +90,7 @@ int ml_modopts_next(struct ml_modopts *m, int argc, char **argv, const char *opt
 	return -1;
 }
 
-const char *ml_modopts_release(const char *forced, struct ml_kernel *k, char *buf,
-			       size_t n)
+const char *ml_modopts_release(const char *forced, struct ml_kernel *k, char *buf, size_t n)
 {
 	struct utsname u;
 

@@ -45,7 +45,6 @@ int ml_modopts_next(struct ml_modopts *m, int argc, char **argv, const char *opt
 
 /* The release: forced (--kernel-release or the version argument), else the kernel's
  * (k may be NULL), else `uname -r`; in buf unless forced; NULL if none. */
-const char *ml_modopts_release(const char *forced, struct ml_kernel *k, char *buf,
-			       size_t n);
+const char *ml_modopts_release(const char *forced, struct ml_kernel *k, char *buf, size_t n);
 
 #endif

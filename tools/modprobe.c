@@ -107,22 +107,40 @@ static int parse_args(int argc, char **argv, struct args *a, struct ml_modprobe 
 
 	if (mp->safe)
 		scan--; /* the last argument is a module name, never an option */
-	while ((o = ml_modopts_next(&a->mo, scan, argv, "t:acdlnrk" ML_MODOPTS_SHORT,
-				    longopts)) != -1) {
+	while ((o = ml_modopts_next(&a->mo, scan, argv, "t:acdlnrk" ML_MODOPTS_SHORT, longopts)) !=
+	       -1) {
 		switch (o) {
 		case ML_MODOPTS_HELP:
 			usage();
 			free(longopts);
 			return 0;
-		case 't': mp->type = optarg; break;
-		case 'a': mp->loadall = true; break;
-		case 'c': a->showconfig = true; break;
-		case 'd': mp->debug = true; break;
-		case 'l': a->list = true; break;
-		case 'n': mp->run = false; break;
-		case 'r': a->remove = true; break;
-		case 'k': mp->autoclean = a->mo.quiet = true; break;
-		default: bad = true; break;
+		case 't':
+			mp->type = optarg;
+			break;
+		case 'a':
+			mp->loadall = true;
+			break;
+		case 'c':
+			a->showconfig = true;
+			break;
+		case 'd':
+			mp->debug = true;
+			break;
+		case 'l':
+			a->list = true;
+			break;
+		case 'n':
+			mp->run = false;
+			break;
+		case 'r':
+			a->remove = true;
+			break;
+		case 'k':
+			mp->autoclean = a->mo.quiet = true;
+			break;
+		default:
+			bad = true;
+			break;
 		}
 	}
 	free(longopts);
@@ -158,8 +176,8 @@ static int check_safe(int argc, char **argv, struct ml_diags *d)
  * The kernel (what is loaded, its release; -n, -c, -l can do without: *k stays NULL)
  * and the configuration of --kernel-release, else of the kernel's release.
  */
-static int open_kernel_conf(const struct args *a, struct ml_modprobe *mp,
-			    struct ml_kernel **k, struct ml_modconf **c, struct ml_diags *d)
+static int open_kernel_conf(const struct args *a, struct ml_modprobe *mp, struct ml_kernel **k,
+			    struct ml_modconf **c, struct ml_diags *d)
 {
 	char relbuf[128];
 	const char *release;
@@ -185,8 +203,7 @@ static int open_kernel_conf(const struct args *a, struct ml_modprobe *mp,
 }
 
 /* -l: the modules matching each pattern (all of them without one). */
-static void list_modules(const struct ml_modprobe *mp, int argc, char **argv,
-			 struct ml_diags *d)
+static void list_modules(const struct ml_modprobe *mp, int argc, char **argv, struct ml_diags *d)
 {
 	struct ml_words found = { 0 };
 	int i = optind;
@@ -204,18 +221,18 @@ static void list_modules(const struct ml_modprobe *mp, int argc, char **argv,
 }
 
 /* Load or remove what the arguments name: the exit status. */
-static int load_or_remove(const struct args *a, struct ml_modprobe *mp, int argc,
-			  char **argv, struct ml_diags *d)
+static int load_or_remove(const struct args *a, struct ml_modprobe *mp, int argc, char **argv,
+			  struct ml_diags *d)
 {
 	if (a->remove) {
 		if (optind < argc)
 			return ml_modprobe_remove(mp, argv + optind, (size_t)(argc - optind), d)
-				       ? 1 : 0;
+				       ? 1
+				       : 0;
 		return ml_modprobe_autoclean(mp, d) ? 1 : 0;
 	}
 	if (optind < argc)
-		return ml_modprobe_load(mp, argv + optind, (size_t)(argc - optind), d) ? 255
-										      : 0;
+		return ml_modprobe_load(mp, argv + optind, (size_t)(argc - optind), d) ? 255 : 0;
 	ml_err(d, NULL, "Nothing to load ???\nSpecify at least a module or a wildcard like \\*");
 	return 1;
 }

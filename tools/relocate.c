@@ -16,7 +16,18 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum { OPT_KSYMS = 256, OPT_KALLSYMS, OPT_SYSMAP, OPT_TREE, OPT_DEP, OPT_BASE, OPT_PERCPU, OPT_OUT, OPT_AT, OPT_STATS };
+enum {
+	OPT_KSYMS = 256,
+	OPT_KALLSYMS,
+	OPT_SYSMAP,
+	OPT_TREE,
+	OPT_DEP,
+	OPT_BASE,
+	OPT_PERCPU,
+	OPT_OUT,
+	OPT_AT,
+	OPT_STATS
+};
 
 static const struct option longopts[] = {
 	{ "ksyms", required_argument, NULL, OPT_KSYMS },
@@ -108,7 +119,8 @@ static int walk(const char *dir, struct paths *p, struct ml_diags *d)
 		if (e->d_name[0] == '.')
 			continue;
 		path = ml_xasprintf("%s/%s", dir, e->d_name);
-		if (e->d_type == DT_DIR || (e->d_type == DT_UNKNOWN && !stat(path, &st) && S_ISDIR(st.st_mode))) {
+		if (e->d_type == DT_DIR ||
+		    (e->d_type == DT_UNKNOWN && !stat(path, &st) && S_ISDIR(st.st_mode))) {
 			walk(path, p, d);
 			free(path);
 		} else if (is_module_name(e->d_name)) {
@@ -151,7 +163,8 @@ static void report(void *arg, const struct ml_batch_module *m, const struct ml_d
 	if (!m->err && r->quiet)
 		return;
 	printf("%-4s %-28s core 0x%016" PRIx64 " size 0x%07" PRIx64 " init 0x%016" PRIx64
-	       " size 0x%06" PRIx64 " relocs %7zu exports %4zu unresolved %zu kernel-size %" PRIu64 "\n",
+	       " size 0x%06" PRIx64 " relocs %7zu exports %4zu unresolved %zu kernel-size %" PRIu64
+	       "\n",
 	       m->err ? "FAIL" : "ok", m->name, m->core, m->core_size, m->init, m->init_size,
 	       m->nrelocs, m->nexports, m->nunresolved, m->kernel_core_size);
 	if (d->n) {
@@ -210,12 +223,21 @@ static bool parse_args(int argc, char **argv, struct args *a, struct run *run,
 		case OPT_KSYMS:
 		case OPT_KALLSYMS:
 		case OPT_SYSMAP:
-			ml_ksyms_load(kt, c == OPT_KSYMS ? ML_SRC_KSYMS : c == OPT_KALLSYMS ? ML_SRC_KALLSYMS : ML_SRC_SYSMAP,
+			ml_ksyms_load(kt,
+				      c == OPT_KSYMS      ? ML_SRC_KSYMS
+				      : c == OPT_KALLSYMS ? ML_SRC_KALLSYMS
+							  : ML_SRC_SYSMAP,
 				      optarg, d);
 			break;
-		case OPT_TREE: a->tree = optarg; break;
-		case OPT_DEP: a->bo.modules_dep = optarg; break;
-		case OPT_OUT: a->bo.outdir = optarg; break;
+		case OPT_TREE:
+			a->tree = optarg;
+			break;
+		case OPT_DEP:
+			a->bo.modules_dep = optarg;
+			break;
+		case OPT_OUT:
+			a->bo.outdir = optarg;
+			break;
 		case OPT_BASE:
 		case OPT_PERCPU:
 			if (!ml_parse_ulong(optarg, c == OPT_BASE ? &a->bo.base : &a->bo.percpu)) {
@@ -228,8 +250,12 @@ static bool parse_args(int argc, char **argv, struct args *a, struct run *run,
 			if (!parse_at(optarg, a))
 				return false;
 			break;
-		case 'q': run->quiet = true; break;
-		case OPT_STATS: a->stats = true; break;
+		case 'q':
+			run->quiet = true;
+			break;
+		case OPT_STATS:
+			a->stats = true;
+			break;
 		case 'j': {
 			uint64_t j;
 
@@ -268,9 +294,10 @@ static bool collect_paths(const char *tree, int argc, char **argv, struct paths 
 
 static void print_totals(const struct ml_batch_totals *t, bool stats)
 {
-	printf("%zu modules: %zu ok, %zu failed; %zu relocations, %zu unresolved symbols, %zu exports; %" PRIu64 " bytes in the module area up to 0x%016" PRIx64 "\n",
-	       t->modules, t->modules - t->failed, t->failed, t->relocs, t->unresolved, t->exports, t->bytes,
-	       t->area_end);
+	printf("%zu modules: %zu ok, %zu failed; %zu relocations, %zu unresolved symbols, %zu exports; %" PRIu64
+	       " bytes in the module area up to 0x%016" PRIx64 "\n",
+	       t->modules, t->modules - t->failed, t->failed, t->relocs, t->unresolved, t->exports,
+	       t->bytes, t->area_end);
 	if (stats)
 		printf("stats: %u thread%s; first pass (symbols, order) %.3f s; loading and relocating %.3f s, of which %.3f s waiting for loader threads\n",
 		       t->jobs, t->jobs == 1 ? "" : "s", t->t_scan, t->t_link, t->t_wait);
@@ -287,7 +314,8 @@ int ml_tool_relocate(int argc, char **argv)
 	int rc = 1;
 
 	ml_ksymtab_init(&kt);
-	if (!parse_args(argc, argv, &a, &run, &kt, &d) || !collect_paths(a.tree, argc, argv, &paths, &d))
+	if (!parse_args(argc, argv, &a, &run, &kt, &d) ||
+	    !collect_paths(a.tree, argc, argv, &paths, &d))
 		goto out;
 	if (!a.have_percpu && !ml_ksymtab_value(&kt, "__per_cpu_end", &a.bo.percpu))
 		a.bo.percpu = 0;

@@ -48,7 +48,8 @@ static int remove_one(struct ml_kernel *k, const char *name, bool verbose, struc
 	if (err == -ENOENT)
 		ml_err(d, NULL, "module %s is not loaded", name);
 	else if (err == -ML_KERNEL_OOPS)
-		ml_err(d, NULL, "%s: the module's cleanup_module oopsed (see the kernel log)", name);
+		ml_err(d, NULL, "%s: the module's cleanup_module oopsed (see the kernel log)",
+		       name);
 	else if (err)
 		ml_err(d, NULL, "%s: %s", name, strerror((int)-err));
 	return (int)err;
@@ -132,15 +133,33 @@ int ml_tool_rmmod(int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "aehrsvV", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'a': all = true; break;
-		case 'e': save_only = true; break;
-		case 'r': stacks = true; break;
-		case 's': ml_use_syslog("rmmod"); break;
-		case 'v': verbose = true; break;
-		case 'V': fprintf(stderr, "rmmod version %s (modlink)\n", PACKAGE_VERSION); break;
-		case 'K': kspec = optarg; break;
-		case 'h': usage(); return 0;
-		default: usage(); return 1;
+		case 'a':
+			all = true;
+			break;
+		case 'e':
+			save_only = true;
+			break;
+		case 'r':
+			stacks = true;
+			break;
+		case 's':
+			ml_use_syslog("rmmod");
+			break;
+		case 'v':
+			verbose = true;
+			break;
+		case 'V':
+			fprintf(stderr, "rmmod version %s (modlink)\n", PACKAGE_VERSION);
+			break;
+		case 'K':
+			kspec = optarg;
+			break;
+		case 'h':
+			usage();
+			return 0;
+		default:
+			usage();
+			return 1;
 		}
 	}
 	if (save_only) {

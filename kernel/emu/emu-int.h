@@ -44,18 +44,22 @@ struct emu_sysinfo {
 enum abi { ABI_X86_64, ABI_I386 };
 
 enum call {
-	C_CREATE, C_INIT, C_DELETE, C_GKS, C_QUERY, /* the module calls */
-	C_PATH,   /* a path argument: open, stat, access and their *at forms */
+	C_CREATE,
+	C_INIT,
+	C_DELETE,
+	C_GKS,
+	C_QUERY, /* the module calls */
+	C_PATH,  /* a path argument: open, stat, access and their *at forms */
 	C_UNAME,
 	C_CLOSE,
-	C_EXEC,   /* execve: an i386 program is started under qemu-i386 */
-	C_WRITE,  /* write: qemu-i386's log of its guest's system calls */
+	C_EXEC,  /* execve: an i386 program is started under qemu-i386 */
+	C_WRITE, /* write: qemu-i386's log of its guest's system calls */
 };
 
 /* Where a C_PATH call has its open flags: an argument's index, or one of these. */
-#define F_NONE -1 /* not an open */
+#define F_NONE -1  /* not an open */
 #define F_CREAT -2 /* creat(): O_WRONLY | O_CREAT | O_TRUNC */
-#define F_HOW -3 /* openat2(): in the struct open_how of argument 2 */
+#define F_HOW -3   /* openat2(): in the struct open_how of argument 2 */
 
 struct sysent {
 	int nr;
@@ -76,19 +80,19 @@ struct tracee {
 	bool insyscall; /* between entry and exit (without GET_SYSCALL_INFO) */
 	enum abi abi;
 	enum exit_action x;
-	uint64_t rax;   /* X_RESULT: the return register */
-	int argi;       /* X_PATH: the argument to restore... */
-	uint64_t arg;   /* ...and its value */
-	char *snap;     /* X_PATH: the file the path now names */
-	bool keep;      /* X_PATH: a tainted file opened for writing */
-	uint64_t ubuf;  /* X_UNAME: the struct utsname */
-	uint64_t scratch; /* a page of ours in its address space, or SCRATCH_* */
+	uint64_t rax;                  /* X_RESULT: the return register */
+	int argi;                      /* X_PATH: the argument to restore... */
+	uint64_t arg;                  /* ...and its value */
+	char *snap;                    /* X_PATH: the file the path now names */
+	bool keep;                     /* X_PATH: a tainted file opened for writing */
+	uint64_t ubuf;                 /* X_UNAME: the struct utsname */
+	uint64_t scratch;              /* a page of ours in its address space, or SCRATCH_* */
 	struct user_regs_struct saved; /* X_SCRATCH: the call to make again */
-	uint64_t exec_args[2]; /* X_EXEC: execve's path and argv, to restore */
-	uint64_t env;   /* under qemu-i386: its guest CPU's registers, 0 if not found yet */
-	bool watch;     /* under qemu-i386: the result is waiting for the store... */
-	uint32_t wnr;   /* ...into the guest's eax, which holds this number... */
-	uint32_t wres;  /* ...to be overwritten with this */
+	uint64_t exec_args[2];         /* X_EXEC: execve's path and argv, to restore */
+	uint64_t env;  /* under qemu-i386: its guest CPU's registers, 0 if not found yet */
+	bool watch;    /* under qemu-i386: the result is waiting for the store... */
+	uint32_t wnr;  /* ...into the guest's eax, which holds this number... */
+	uint32_t wres; /* ...to be overwritten with this */
 };
 
 struct taintfile {
@@ -111,8 +115,8 @@ struct emu {
 	int status;
 	bool sysinfo;
 	bool told[2];
-	char *qemu;     /* qemu-i386, when i386 programs cannot run natively */
-	char *qlog;     /* the log file of the qemu-i386 guests' system calls */
+	char *qemu; /* qemu-i386, when i386 programs cannot run natively */
+	char *qlog; /* the log file of the qemu-i386 guests' system calls */
 };
 
 /* The caller's memory: its thread, its ABI, and where its address 0 is. */
@@ -142,8 +146,8 @@ unsigned long long *emu_argreg(struct user_regs_struct *r, enum abi abi, int i);
 uint64_t emu_arg(struct user_regs_struct *r, enum abi abi, int i);
 int emu_setregs(struct tracee *tr, struct user_regs_struct *r);
 /* n bytes of data in the caller's memory for a call of its to read; the address in *at. */
-int emu_place(struct tracee *tr, const struct user_regs_struct *r, const void *data,
-	      size_t n, uint64_t *at);
+int emu_place(struct tracee *tr, const struct user_regs_struct *r, const void *data, size_t n,
+	      uint64_t *at);
 /* True if the call was turned into the mmap of a scratch page (see regs.c). */
 bool emu_need_scratch(struct tracee *tr, struct user_regs_struct *r);
 

@@ -41,8 +41,7 @@ static int peek(const struct mem *x, uint64_t addr, void *buf, size_t n, const v
 			return -EFAULT;
 		if (in) {
 			memcpy((unsigned char *)&w + off, in, k);
-			if (ptrace(PTRACE_POKEDATA, x->tid, (void *)(uintptr_t)a,
-				   (void *)w))
+			if (ptrace(PTRACE_POKEDATA, x->tid, (void *)(uintptr_t)a, (void *)w))
 				return -EFAULT;
 			in += k;
 		} else {

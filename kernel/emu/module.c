@@ -34,10 +34,10 @@ static long module_call(struct emu *e, struct mem *x, enum abi abi, const struct
 
 	if (e->t->is64 != is64 || e->t->big) {
 		if (!e->told[abi])
-			ml_err(e->d, NULL, "pid %d: %s from a %s program, but the model in %s is for %s, with %d-bit %s-endian words: the call got ENOSYS (a 32-bit program needs a model made with 'modlink kernel create DIR --cpu=i386', a 64-bit one --cpu=x86_64)",
-			       (int)x->tid, s->name, abi_name[abi], e->o->state,
-			       ml_model_cpu(e->m), e->t->is64 ? 64 : 32,
-			       e->t->big ? "big" : "little");
+			ml_err(e->d, NULL,
+			       "pid %d: %s from a %s program, but the model in %s is for %s, with %d-bit %s-endian words: the call got ENOSYS (a 32-bit program needs a model made with 'modlink kernel create DIR --cpu=i386', a 64-bit one --cpu=x86_64)",
+			       (int)x->tid, s->name, abi_name[abi], e->o->state, ml_model_cpu(e->m),
+			       e->t->is64 ? 64 : 32, e->t->big ? "big" : "little");
 		e->told[abi] = true;
 		return -ENOSYS;
 	}
@@ -52,8 +52,7 @@ static long module_call(struct emu *e, struct mem *x, enum abi abi, const struct
 	case C_GKS:
 		return ml_model_get_kernel_syms(e->m, &u, a[0]);
 	case C_QUERY: /* which is an int */
-		return ml_model_query_module(e->m, &u, a[0], (int32_t)a[1], a[2], a[3],
-					     a[4]);
+		return ml_model_query_module(e->m, &u, a[0], (int32_t)a[1], a[2], a[3], a[4]);
 	default:
 		return -ENOSYS;
 	}
@@ -80,7 +79,7 @@ static void qemu_result(struct tracee *tr, uint32_t nr, uint32_t v)
  * write of the line that logs the guest's call.
  */
 void emu_serve_module_call(struct emu *e, struct tracee *tr, struct user_regs_struct *r,
-			      const struct sysent *s, const uint64_t *a, struct mem *guest)
+			   const struct sysent *s, const uint64_t *a, struct mem *guest)
 {
 	struct mem x = { tr->tid, tr->abi == ABI_I386, 0 };
 	uint64_t addr = 0;
@@ -96,7 +95,8 @@ void emu_serve_module_call(struct emu *e, struct tracee *tr, struct user_regs_st
 		static const unsigned char dfl[32];
 		uint64_t at;
 
-		ml_warn(e->d, NULL, "pid %d: %s oopsed in the model (see 'modlink dmesg'); the caller is killed with SIGSEGV, as 2.4 kills it",
+		ml_warn(e->d, NULL,
+			"pid %d: %s oopsed in the model (see 'modlink dmesg'); the caller is killed with SIGSEGV, as 2.4 kills it",
 			(int)tr->tid, s->name);
 		if (emu_place(tr, r, dfl, sizeof(dfl), &at) == 0) {
 			r->orig_rax = (unsigned long long)rt_sigaction_nr[tr->abi];
@@ -119,8 +119,7 @@ void emu_serve_module_call(struct emu *e, struct tracee *tr, struct user_regs_st
 		qemu_result(tr, (uint32_t)s->nr, (uint32_t)tr->rax);
 	if (e->o->verbose) {
 		if (s->c == C_CREATE && res == 0)
-			ml_info(e->d, NULL, "pid %d: %s = 0x%" PRIx64, (int)tr->tid, s->name,
-				addr);
+			ml_info(e->d, NULL, "pid %d: %s = 0x%" PRIx64, (int)tr->tid, s->name, addr);
 		else if (res < 0)
 			ml_info(e->d, NULL, "pid %d: %s = -1 (%s)", (int)tr->tid, s->name,
 				strerror((int)-res));

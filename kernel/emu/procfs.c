@@ -80,8 +80,7 @@ static int write_snapshot(const char *p, const char *text, size_t len, mode_t mo
 }
 
 /* The open flags of the call, or 0 (O_RDONLY) when it is no open. */
-static uint64_t open_flags(struct tracee *tr, const struct sysent *s,
-			   struct user_regs_struct *r)
+static uint64_t open_flags(struct tracee *tr, const struct sysent *s, struct user_regs_struct *r)
 {
 	struct mem x = { tr->tid, tr->abi == ABI_I386 };
 	uint64_t how = 0;
@@ -104,7 +103,7 @@ static const char *machine(const char *cpu)
 }
 
 void emu_serve_path_call(struct emu *e, struct tracee *tr, struct user_regs_struct *r,
-			    const struct sysent *s)
+			 const struct sysent *s)
 {
 	struct mem x = { tr->tid, tr->abi == ABI_I386 };
 	char path[PROC_PATH_MAX], *text, *snap;
@@ -136,7 +135,8 @@ void emu_serve_path_call(struct emu *e, struct tracee *tr, struct user_regs_stru
 	if (!err)
 		err = emu_place(tr, r, snap, strlen(snap) + 1, &at);
 	if (err) {
-		ml_err(e->d, NULL, "pid %d: %s(\"%s\") went to the host's file: cannot show the model's text there: %s",
+		ml_err(e->d, NULL,
+		       "pid %d: %s(\"%s\") went to the host's file: cannot show the model's text there: %s",
 		       (int)tr->tid, s->name, path, strerror(-err));
 		unlink(snap);
 		free(snap);

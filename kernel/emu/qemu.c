@@ -66,7 +66,8 @@ bool emu_step_to_store(struct emu *e, struct tracee *tr)
 	if (sig)
 		kill(tr->tid, sig);
 	if (!done)
-		ml_err(e->d, NULL, "pid %d: under qemu-i386: qemu's store of the call's result into the guest's eax was not seen: the program got ENOSYS, not the model's result",
+		ml_err(e->d, NULL,
+		       "pid %d: under qemu-i386: qemu's store of the call's result into the guest's eax was not seen: the program got ENOSYS, not the model's result",
 		       (int)tr->tid);
 	return true;
 }
@@ -75,7 +76,8 @@ bool emu_step_to_store(struct emu *e, struct tracee *tr)
 static bool is_i386_program(pid_t tid, const char *path)
 {
 	unsigned char h[20];
-	char *p = path[0] == '/' ? ml_xstrdup(path) : ml_xasprintf("/proc/%d/cwd/%s", (int)tid, path);
+	char *p = path[0] == '/' ? ml_xstrdup(path)
+				 : ml_xasprintf("/proc/%d/cwd/%s", (int)tid, path);
 	int fd = open(p, O_RDONLY | O_CLOEXEC);
 	bool yes = false;
 
@@ -99,12 +101,13 @@ void emu_serve_exec(struct emu *e, struct tracee *tr, struct user_regs_struct *r
 {
 	struct mem x = { tr->tid, false, 0 };
 	char path[4096], base[24], buf[PAGE_SZ];
-	const char *opt[] = { e->qemu, "-0", NULL, "-strace", "-D", e->qlog, "-B", base,
-			      "-r", ml_model_release(e->m) };
+	const char *opt[] = { e->qemu, "-0", NULL, "-strace", "-D",
+			      e->qlog, "-B", base, "-r",      ml_model_release(e->m) };
 	uint64_t av[PAGE_SZ / 8], at[ML_ARRAY_SIZE(opt)], argv0 = 0;
 	size_t used = 0, n = 0, nav = 0;
 
-	if (!e->qemu || emu_read_str(&x, r->rdi, path, sizeof(path)) || !is_i386_program(tr->tid, path))
+	if (!e->qemu || emu_read_str(&x, r->rdi, path, sizeof(path)) ||
+	    !is_i386_program(tr->tid, path))
 		return;
 	if (emu_need_scratch(tr, r))
 		return;
@@ -131,7 +134,8 @@ void emu_serve_exec(struct emu *e, struct tracee *tr, struct user_regs_struct *r
 		av[nav] = p;
 	}
 	/* ours, the path, argv[1...], NULL */
-	if (used + 8 * (ML_ARRAY_SIZE(opt) + nav + 2) > sizeof(buf) || tr->scratch == SCRATCH_FAILED)
+	if (used + 8 * (ML_ARRAY_SIZE(opt) + nav + 2) > sizeof(buf) ||
+	    tr->scratch == SCRATCH_FAILED)
 		goto toolong;
 	argv0 = nav ? av[0] : r->rdi;
 	at[2] = argv0;
@@ -150,11 +154,12 @@ void emu_serve_exec(struct emu *e, struct tracee *tr, struct user_regs_struct *r
 	tr->x = X_EXEC;
 	emu_setregs(tr, r);
 	if (e->o->verbose)
-		ml_info(e->d, NULL, "pid %d: execve(\"%s\"): an i386 program, run under %s", (int)tr->tid,
-			path, e->qemu);
+		ml_info(e->d, NULL, "pid %d: execve(\"%s\"): an i386 program, run under %s",
+			(int)tr->tid, path, e->qemu);
 	return;
 toolong:
-	ml_err(e->d, NULL, "pid %d: execve(\"%s\"): cannot start this i386 program under %s (no room for its new arguments in a page of the caller's): it runs natively, if it can",
+	ml_err(e->d, NULL,
+	       "pid %d: execve(\"%s\"): cannot start this i386 program under %s (no room for its new arguments in a page of the caller's): it runs natively, if it can",
 	       (int)tr->tid, path, e->qemu);
 }
 
@@ -167,8 +172,8 @@ toolong:
  */
 static uint64_t find_env(pid_t tid, uint32_t nr, const uint64_t *a)
 {
-	const uint32_t want[8] = { nr, (uint32_t)a[1], (uint32_t)a[2], (uint32_t)a[0], 0,
-				   (uint32_t)a[5], (uint32_t)a[3], (uint32_t)a[4] };
+	const uint32_t want[8] = { nr, (uint32_t)a[1], (uint32_t)a[2], (uint32_t)a[0],
+				   0,  (uint32_t)a[5], (uint32_t)a[3], (uint32_t)a[4] };
 	char *mp = ml_xasprintf("/proc/%d/maps", (int)tid), line[512];
 	FILE *f = fopen(mp, "r");
 	struct mem x = { tid, false, 0 };
@@ -257,7 +262,8 @@ void emu_serve_qemu_log(struct emu *e, struct tracee *tr, struct user_regs_struc
 	if (!tr->env)
 		tr->env = find_env(tr->tid, (uint32_t)s->nr, a);
 	if (!tr->env) {
-		ml_err(e->d, NULL, "pid %d: %s under qemu-i386: its registers were not found in qemu's memory: it gets ENOSYS",
+		ml_err(e->d, NULL,
+		       "pid %d: %s under qemu-i386: its registers were not found in qemu's memory: it gets ENOSYS",
 		       (int)tr->tid, s->name);
 		return;
 	}
@@ -265,7 +271,8 @@ void emu_serve_qemu_log(struct emu *e, struct tracee *tr, struct user_regs_struc
 	{
 		uint32_t regs[8];
 
-		if (emu_mem_rw(&x, tr->env, regs, sizeof(regs), false) || regs[0] != (uint32_t)s->nr) {
+		if (emu_mem_rw(&x, tr->env, regs, sizeof(regs), false) ||
+		    regs[0] != (uint32_t)s->nr) {
 			/* another thread's, after an exec: look again */
 			tr->env = find_env(tr->tid, (uint32_t)s->nr, a);
 			if (!tr->env || emu_mem_rw(&x, tr->env, regs, sizeof(regs), false))

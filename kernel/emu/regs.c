@@ -14,10 +14,8 @@
 
 unsigned long long *emu_argreg(struct user_regs_struct *r, enum abi abi, int i)
 {
-	unsigned long long *x64[] = { &r->rdi, &r->rsi, &r->rdx,
-				      &r->r10, &r->r8,  &r->r9 };
-	unsigned long long *x32[] = { &r->rbx, &r->rcx, &r->rdx,
-				      &r->rsi, &r->rdi, &r->rbp };
+	unsigned long long *x64[] = { &r->rdi, &r->rsi, &r->rdx, &r->r10, &r->r8, &r->r9 };
+	unsigned long long *x32[] = { &r->rbx, &r->rcx, &r->rdx, &r->rsi, &r->rdi, &r->rbp };
 
 	return abi == ABI_I386 ? x32[i] : x64[i];
 }
@@ -42,8 +40,8 @@ int emu_setregs(struct tracee *tr, struct user_regs_struct *r)
  * stack has ever reached, there is no page below it, and only the program's
  * own accesses grow the stack.  The address in *at.
  */
-int emu_place(struct tracee *tr, const struct user_regs_struct *r, const void *data,
-		 size_t n, uint64_t *at)
+int emu_place(struct tracee *tr, const struct user_regs_struct *r, const void *data, size_t n,
+	      uint64_t *at)
 {
 	struct mem x = { tr->tid, tr->abi == ABI_I386 };
 	uint64_t sp = tr->abi == ABI_I386 ? (uint32_t)r->rsp : r->rsp;
@@ -70,8 +68,12 @@ int emu_place(struct tracee *tr, const struct user_regs_struct *r, const void *d
 bool emu_need_scratch(struct tracee *tr, struct user_regs_struct *r)
 {
 	static const int mmap_nr[] = { 9, 192 };
-	static const uint64_t a[] = { 0, 4096, 3 /* PROT_READ | PROT_WRITE */,
-				      0x22 /* MAP_PRIVATE | MAP_ANONYMOUS */, (uint64_t)-1, 0 };
+	static const uint64_t a[] = { 0,
+				      4096,
+				      3 /* PROT_READ | PROT_WRITE */,
+				      0x22 /* MAP_PRIVATE | MAP_ANONYMOUS */,
+				      (uint64_t)-1,
+				      0 };
 
 	if (tr->scratch != SCRATCH_NONE)
 		return false;

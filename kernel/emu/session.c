@@ -43,7 +43,8 @@ static void remove_tmp(struct emu *e)
 static char *find_in_path(const char *name)
 {
 	const char *path = getenv("PATH");
-	char *copy = ml_xstrdup(path && *path ? path : "/usr/local/bin:/usr/bin:/bin"), *save = NULL;
+	char *copy = ml_xstrdup(path && *path ? path : "/usr/local/bin:/usr/bin:/bin"),
+	     *save = NULL;
 
 	for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
 		char *p = ml_xasprintf("%s/%s", dir, name);
@@ -68,7 +69,8 @@ static int make_tmp(struct emu *e)
 	if (!mkdtemp(e->tmp)) {
 		int err = -errno;
 
-		ml_err(e->d, NULL, "cannot make a temporary directory %s: %s", e->tmp, strerror(errno));
+		ml_err(e->d, NULL, "cannot make a temporary directory %s: %s", e->tmp,
+		       strerror(errno));
 		return err;
 	}
 	/* traced programs that change their user still read the files */
@@ -106,8 +108,7 @@ int ml_emu_run(const struct ml_emu_opts *o, struct ml_emu_result *r, struct ml_d
 		sigaction(SIGINT, &oint, NULL);
 		sigaction(SIGQUIT, &oquit, NULL);
 		r->status = e.status;
-		if (read(errpipe, &r->exec_errno, sizeof(r->exec_errno)) !=
-		    sizeof(r->exec_errno))
+		if (read(errpipe, &r->exec_errno, sizeof(r->exec_errno)) != sizeof(r->exec_errno))
 			r->exec_errno = 0;
 		emu_sync_taint(&e);
 	}
@@ -134,7 +135,8 @@ int ml_emu_run(const struct ml_emu_opts *o, struct ml_emu_result *r, struct ml_d
 int ml_emu_run(const struct ml_emu_opts *o, struct ml_emu_result *r, struct ml_diags *d)
 {
 	memset(r, 0, sizeof(*r));
-	ml_err(d, NULL, "k24emu runs on x86_64 hosts only (it reads and sets the x86_64 registers of the traced program)");
+	ml_err(d, NULL,
+	       "k24emu runs on x86_64 hosts only (it reads and sets the x86_64 registers of the traced program)");
 	return -ENOSYS;
 }
 

@@ -134,8 +134,8 @@ static int syscall_exit(struct emu *e, struct tracee *tr, struct user_regs_struc
 
 static bool emu_get_sysinfo(pid_t tid, struct emu_sysinfo *si)
 {
-	return ptrace((enum __ptrace_request)EMU_GET_SYSCALL_INFO, tid,
-		      (void *)sizeof(*si), si) > 0;
+	return ptrace((enum __ptrace_request)EMU_GET_SYSCALL_INFO, tid, (void *)sizeof(*si), si) >
+	       0;
 }
 
 /* A syscall-stop: the signal to resume with. */
@@ -210,8 +210,7 @@ void emu_trace_loop(struct emu *e)
 			unsigned long former = 0;
 
 			/* a thread's exec: it goes on as the leader, with its id */
-			if (!ptrace(PTRACE_GETEVENTMSG, tid, NULL, &former) &&
-			    (pid_t)former != tid)
+			if (!ptrace(PTRACE_GETEVENTMSG, tid, NULL, &former) && (pid_t)former != tid)
 				emu_forget(e, (pid_t)former);
 			emu_drop_snap(tr);
 			tr->insyscall = true;
@@ -231,9 +230,8 @@ void emu_trace_loop(struct emu *e)
 
 int emu_start(struct emu *e, int *errpipe)
 {
-	const long opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK |
-			  PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC |
-			  PTRACE_O_EXITKILL;
+	const long opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |
+			  PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL;
 	struct emu_sysinfo si;
 	int p[2], st;
 	pid_t pid;
@@ -275,7 +273,8 @@ int emu_start(struct emu *e, int *errpipe)
 
 		if (WIFSTOPPED(st))
 			kill(pid, SIGKILL);
-		ml_err(e->d, NULL, "cannot trace %s: ptrace is not allowed here (a seccomp policy, or a tracer already attached?)",
+		ml_err(e->d, NULL,
+		       "cannot trace %s: ptrace is not allowed here (a seccomp policy, or a tracer already attached?)",
 		       e->o->argv[0]);
 		while (waitpid(pid, &st, __WALL) < 0 && errno == EINTR)
 			;

@@ -41,27 +41,28 @@
 
 static void usage(int fd)
 {
-	mlx_dprintf(fd,
-		    "usage: modlink-exec ksyms\n"
-		    "       modlink-exec exports BLOB@ADDR...\n"
-		    "       modlink-exec run BLOB@ADDR...\n"
-		    "       modlink-exec info\n"
-		    "       modlink-exec call DIR ADDR\n"
-		    "\n"
-		    "ksyms    print the stub kernel's symbols in /proc/ksyms format\n"
-		    "exports  print the symbols a module image exports, in /proc/ksyms format\n"
-		    "run      map each image at ADDR, call the init_module functions in order,\n"
-		    "         then the cleanup_module functions in reverse order\n"
-		    "info     print the module area and the kernel data area of this executor:\n"
-		    "         'modarea 0xSTART 0xSIZE' and 'kdata 0xADDR 0xSIZE'\n"
-		    "call     map every DIR/mem/<hexaddr> file shared at its address and DIR/kdata\n"
-		    "         at the kernel data area, log printk to DIR/kmsg, call the\n"
-		    "         int (*)(void) at ADDR and print what it returns\n"
-		    "\n"
-		    "Exit status: 0 every init returned 0 (call: the function returned), 1 an init\n"
-		    "failed, 2 usage or I/O error, 3 an image 2.4's init_module would refuse (call:\n"
-		    "an oops, appended to DIR/kmsg), 128+N killed by signal N (run: a fault outside\n"
-		    "the exception tables).\n");
+	mlx_dprintf(
+		fd,
+		"usage: modlink-exec ksyms\n"
+		"       modlink-exec exports BLOB@ADDR...\n"
+		"       modlink-exec run BLOB@ADDR...\n"
+		"       modlink-exec info\n"
+		"       modlink-exec call DIR ADDR\n"
+		"\n"
+		"ksyms    print the stub kernel's symbols in /proc/ksyms format\n"
+		"exports  print the symbols a module image exports, in /proc/ksyms format\n"
+		"run      map each image at ADDR, call the init_module functions in order,\n"
+		"         then the cleanup_module functions in reverse order\n"
+		"info     print the module area and the kernel data area of this executor:\n"
+		"         'modarea 0xSTART 0xSIZE' and 'kdata 0xADDR 0xSIZE'\n"
+		"call     map every DIR/mem/<hexaddr> file shared at its address and DIR/kdata\n"
+		"         at the kernel data area, log printk to DIR/kmsg, call the\n"
+		"         int (*)(void) at ADDR and print what it returns\n"
+		"\n"
+		"Exit status: 0 every init returned 0 (call: the function returned), 1 an init\n"
+		"failed, 2 usage or I/O error, 3 an image 2.4's init_module would refuse (call:\n"
+		"an oops, appended to DIR/kmsg), 128+N killed by signal N (run: a fault outside\n"
+		"the exception tables).\n");
 }
 
 static int cmd_ksyms(void)
@@ -92,8 +93,9 @@ static int print_exports(const struct mlx_image *im)
 		memcpy(&sym, im->bytes + (im->mod.syms - im->base) + i * sizeof(sym), sizeof(sym));
 		name = mlx_image_string(im, sym.name);
 		if (!name) {
-			mlx_eprintf("modlink-exec: %s: symbol %u: name pointer %#lx is outside the image\n",
-				    im->path, i, sym.name);
+			mlx_eprintf(
+				"modlink-exec: %s: symbol %u: name pointer %#lx is outside the image\n",
+				im->path, i, sym.name);
 			return MLX_EXIT_INVALID;
 		}
 		mlx_printf("%0*lx %s\t[%s]\n", WIDTH, sym.value, name, im->name);
@@ -192,8 +194,9 @@ static int cmd_run(int argc, char **argv)
 			break;
 		}
 		if (mlx_image_check(im, ims, n) < 0) {
-			mlx_eprintf("modlink-exec: %s: refused, as 2.4's init_module would refuse it (EINVAL)\n",
-				    im->path);
+			mlx_eprintf(
+				"modlink-exec: %s: refused, as 2.4's init_module would refuse it (EINVAL)\n",
+				im->path);
 			status = MLX_EXIT_INVALID;
 			break;
 		}
@@ -252,8 +255,9 @@ static int map_mem_file(void *arg, const char *name)
 	if (name[0] == '.')
 		return 0;
 	if (parse_hexname(name, &addr) < 0) {
-		mlx_eprintf("modlink-exec: %s/mem/%s: not a module memory file (its name must be its address in lower-case hex)\n",
-			    c->dir, name);
+		mlx_eprintf(
+			"modlink-exec: %s/mem/%s: not a module memory file (its name must be its address in lower-case hex)\n",
+			c->dir, name);
 		return 1;
 	}
 	if (c->n == MAX_IMAGES) {

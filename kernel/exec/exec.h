@@ -118,10 +118,10 @@ struct mlx_extable_entry {
 
 /* One module image: BLOB@ADDR of `run`/`exports`, or a DIR/mem file of `call`. */
 struct mlx_image {
-	const char *path;      /* the file */
-	unsigned long base;    /* where the image was relocated to run */
-	unsigned long len;     /* the file's size, which plays create_module's size */
-	unsigned char *bytes;  /* the image: at base once mapped, else a private copy */
+	const char *path;     /* the file */
+	unsigned long base;   /* where the image was relocated to run */
+	unsigned long len;    /* the file's size, which plays create_module's size */
+	unsigned char *bytes; /* the image: at base once mapped, else a private copy */
 	int mapped;
 	struct mlx_module mod; /* header copy: size_of_struct bytes, the rest zero */
 	const char *name;      /* the module name, inside bytes (set by the checks) */

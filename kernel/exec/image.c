@@ -24,19 +24,17 @@
 _Static_assert(__builtin_offsetof(struct mlx_module, persist_start) ==
 		       (sizeof(long) == 8 ? 112 : 60),
 	       "struct module: persist_start");
-_Static_assert(__builtin_offsetof(struct mlx_module, kernel_data) ==
-		       (sizeof(long) == 8 ? 176 : 92),
+_Static_assert(__builtin_offsetof(struct mlx_module, kernel_data) == (sizeof(long) == 8 ? 176 : 92),
 	       "struct module: kernel_data");
-_Static_assert(sizeof(struct mlx_module) == (sizeof(long) == 8 ? 184 : 96),
-	       "struct module: size");
+_Static_assert(sizeof(struct mlx_module) == (sizeof(long) == 8 ? 184 : 96), "struct module: size");
 /* Exception table sizes are checked with a mask: no division on CPUs without one. */
 #define EX_MASK (sizeof(struct mlx_extable_entry) - 1)
 _Static_assert((sizeof(struct mlx_extable_entry) & EX_MASK) == 0,
 	       "exception table entry size is a power of two");
 
 /* Whether the member ending at `end` (offsetof + sizeof) is in a header of this size. */
-#define MEMBER_PRESENT(im, member)                                                       \
-	(__builtin_offsetof(struct mlx_module, member) + sizeof((im)->mod.member) <=    \
+#define MEMBER_PRESENT(im, member)                                                   \
+	(__builtin_offsetof(struct mlx_module, member) + sizeof((im)->mod.member) <= \
 	 (im)->mod.size_of_struct)
 
 static unsigned long page_round(unsigned long n)
@@ -66,8 +64,7 @@ static int parse_arg(char *arg, unsigned long *base)
 static int map_error(const struct mlx_image *im, int err)
 {
 	mlx_eprintf("modlink-exec: %s: cannot map %lu bytes at %#lx: %s\n", im->path, im->len,
-		    im->base,
-		    err == -EEXIST ? "the range is already in use" : mlx_strerror(-err));
+		    im->base, err == -EEXIST ? "the range is already in use" : mlx_strerror(-err));
 	return -1;
 }
 
@@ -79,8 +76,8 @@ static int check_placement(const struct mlx_image *im)
 		return -1;
 	}
 	if (im->base + page_round(im->len) < im->base) {
-		mlx_eprintf("modlink-exec: %s: %lu bytes at %#lx wrap around\n", im->path,
-			    im->len, im->base);
+		mlx_eprintf("modlink-exec: %s: %lu bytes at %#lx wrap around\n", im->path, im->len,
+			    im->base);
 		return -1;
 	}
 	return 0;
@@ -95,8 +92,8 @@ static int read_header(struct mlx_image *im)
 	unsigned long sos;
 
 	if (im->len < sizeof(im->mod.size_of_struct)) {
-		mlx_eprintf("modlink-exec: %s: %lu bytes, too short for a module image\n",
-			    im->path, im->len);
+		mlx_eprintf("modlink-exec: %s: %lu bytes, too short for a module image\n", im->path,
+			    im->len);
 		return -1;
 	}
 	memcpy(&im->mod.size_of_struct, im->bytes, sizeof(im->mod.size_of_struct));
@@ -219,8 +216,7 @@ void mlx_image_release(struct mlx_image *im)
  * 2.4's mod_bound(p, n, mod): n elements of elsize bytes at p lie between the end of the
  * header and the end of the module.  Written to be immune to wrap-around.
  */
-static int bound(const struct mlx_image *im, unsigned long p, unsigned long n,
-		 unsigned long elsize)
+static int bound(const struct mlx_image *im, unsigned long p, unsigned long n, unsigned long elsize)
 {
 	unsigned long lo = im->base + im->mod.size_of_struct;
 	unsigned long hi = im->base + im->mod.size;
@@ -355,8 +351,7 @@ int mlx_image_is_module(struct mlx_image *im)
 	if (m->ex_table_start > m->ex_table_end ||
 	    ((m->ex_table_end - m->ex_table_start) & EX_MASK) != 0)
 		return 0;
-	if (m->ex_table_start &&
-	    (m->ex_table_start < im->base + sos || m->ex_table_end > end))
+	if (m->ex_table_start && (m->ex_table_start < im->base + sos || m->ex_table_end > end))
 		return 0;
 	im->name = mlx_image_string(im, m->name);
 	if (!im->name)

@@ -98,9 +98,10 @@ int mlx_kdata_attach(const char *path)
 	if (fd >= 0)
 		mlx_close(fd);
 	if (err < 0) {
-		mlx_eprintf("modlink-exec: %s: cannot map the kernel data area (%#lx bytes at %#lx): %s\n",
-			    path ? path : "kdata", MLX_KDATA_SIZE, MLX_KDATA_ADDR,
-			    err == -EEXIST ? "the range is already in use" : mlx_strerror(-err));
+		mlx_eprintf(
+			"modlink-exec: %s: cannot map the kernel data area (%#lx bytes at %#lx): %s\n",
+			path ? path : "kdata", MLX_KDATA_SIZE, MLX_KDATA_ADDR,
+			err == -EEXIST ? "the range is already in use" : mlx_strerror(-err));
 		return -1;
 	}
 	kd = (struct mlx_kdata *)MLX_KDATA_ADDR;

@@ -145,8 +145,7 @@ static void on_fault(int sig, siginfo_t *si, void *ctx)
 	fault_handler(sig, si, ctx);
 }
 
-int mlx_catch_faults(void (*handler)(int sig, void *info, void *ctx), void *stack,
-		     size_t size)
+int mlx_catch_faults(void (*handler)(int sig, void *info, void *ctx), void *stack, size_t size)
 {
 	static const int sigs[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE };
 	struct sigaction sa;

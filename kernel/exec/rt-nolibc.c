@@ -37,9 +37,18 @@ void mlx_start_c(int argc, char **argv)
 
 #if defined(__x86_64__)
 enum {
-	NR_read = 0, NR_write = 1, NR_open = 2, NR_close = 3, NR_lseek = 8, NR_mmap = 9,
-	NR_munmap = 11, NR_rt_sigaction = 13, NR_ftruncate = 77, NR_sigaltstack = 131,
-	NR_getdents64 = 217, NR_exit_group = 231,
+	NR_read = 0,
+	NR_write = 1,
+	NR_open = 2,
+	NR_close = 3,
+	NR_lseek = 8,
+	NR_mmap = 9,
+	NR_munmap = 11,
+	NR_rt_sigaction = 13,
+	NR_ftruncate = 77,
+	NR_sigaltstack = 131,
+	NR_getdents64 = 217,
+	NR_exit_group = 231,
 };
 #define O_APPEND_CREAT (01 | 02000 | 0100)
 #define O_RDWR_CREAT (02 | 0100)
@@ -75,10 +84,18 @@ static long sys6(long nr, long a1, long a2, long a3, long a4, long a5, long a6)
 
 #elif defined(__sh__)
 enum {
-	NR_read = 3, NR_write = 4, NR_open = 5, NR_close = 6, NR_lseek = 19, NR_munmap = 91,
-	NR_ftruncate = 93, NR_rt_sigaction = 174, NR_sigaltstack = 186,
+	NR_read = 3,
+	NR_write = 4,
+	NR_open = 5,
+	NR_close = 6,
+	NR_lseek = 19,
+	NR_munmap = 91,
+	NR_ftruncate = 93,
+	NR_rt_sigaction = 174,
+	NR_sigaltstack = 186,
 	NR_mmap = 192 /* mmap2: the offset in pages */,
-	NR_getdents64 = 220, NR_exit_group = 252,
+	NR_getdents64 = 220,
+	NR_exit_group = 252,
 };
 #define O_APPEND_CREAT (01 | 02000 | 0100)
 #define O_RDWR_CREAT (02 | 0100)
@@ -129,9 +146,18 @@ static long sys6(long nr, long a1, long a2, long a3, long a4, long a5, long a6)
 
 #elif defined(__sparc__) && !defined(__arch64__)
 enum {
-	NR_read = 3, NR_write = 4, NR_open = 5, NR_close = 6, NR_lseek = 19,
-	NR_sigaltstack = 28, NR_mmap = 56 /* mmap2 */, NR_munmap = 73, NR_rt_sigaction = 102,
-	NR_ftruncate = 130, NR_getdents64 = 154, NR_exit_group = 188,
+	NR_read = 3,
+	NR_write = 4,
+	NR_open = 5,
+	NR_close = 6,
+	NR_lseek = 19,
+	NR_sigaltstack = 28,
+	NR_mmap = 56 /* mmap2 */,
+	NR_munmap = 73,
+	NR_rt_sigaction = 102,
+	NR_ftruncate = 130,
+	NR_getdents64 = 154,
+	NR_exit_group = 188,
 };
 #define O_APPEND_CREAT (01 | 0x8 | 0x200)
 #define O_RDWR_CREAT (02 | 0x200)
@@ -440,19 +466,32 @@ const char *mlx_strerror(int err)
 	static char unknown[32];
 
 	switch (err) {
-	case 1: return "Operation not permitted";
-	case ENOENT: return "No such file or directory";
-	case EIO: return "Input/output error";
-	case EBADF: return "Bad file descriptor";
-	case ENOMEM: return "Cannot allocate memory";
-	case EACCES: return "Permission denied";
-	case EFAULT: return "Bad address";
-	case EBUSY: return "Device or resource busy";
-	case EEXIST: return "File exists";
-	case ENOTDIR: return "Not a directory";
-	case EISDIR: return "Is a directory";
-	case EINVAL: return "Invalid argument";
-	case ENOSPC: return "No space left on device";
+	case 1:
+		return "Operation not permitted";
+	case ENOENT:
+		return "No such file or directory";
+	case EIO:
+		return "Input/output error";
+	case EBADF:
+		return "Bad file descriptor";
+	case ENOMEM:
+		return "Cannot allocate memory";
+	case EACCES:
+		return "Permission denied";
+	case EFAULT:
+		return "Bad address";
+	case EBUSY:
+		return "Device or resource busy";
+	case EEXIST:
+		return "File exists";
+	case ENOTDIR:
+		return "Not a directory";
+	case EISDIR:
+		return "Is a directory";
+	case EINVAL:
+		return "Invalid argument";
+	case ENOSPC:
+		return "No space left on device";
 	}
 	mlx_snprintf(unknown, sizeof(unknown), "Unknown error %d", err);
 	return unknown;
@@ -472,8 +511,7 @@ struct k_stack {
 	size_t size;
 };
 
-int mlx_catch_faults(void (*handler)(int sig, void *info, void *ctx), void *stack,
-		     size_t size)
+int mlx_catch_faults(void (*handler)(int sig, void *info, void *ctx), void *stack, size_t size)
 {
 	static const int sigs[] = { MLX_SIGSEGV, MLX_SIGBUS, MLX_SIGILL, MLX_SIGFPE };
 	struct k_stack ss = { stack, 0, size };

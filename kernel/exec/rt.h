@@ -113,8 +113,7 @@ const char *mlx_strerror(int err);
  * handler(sig, info, ctx) gets what the kernel passes: a siginfo_t and a ucontext_t on
  * every CPU but 32-bit SPARC, where it is the classic frame (see fault.c).
  */
-int mlx_catch_faults(void (*handler)(int sig, void *info, void *ctx), void *stack,
-		     size_t size);
+int mlx_catch_faults(void (*handler)(int sig, void *info, void *ctx), void *stack, size_t size);
 
 /* fmt.c: the kernel's vsnprintf (2.4 semantics) and output through it.  Each print is
  * one write(2) of at most 4 KiB. */

@@ -68,8 +68,7 @@ static volatile unsigned long stub_jiffies = 100000;
 static int printk_line_start = 1;
 
 STUB static int stub_printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-STUB static int stub_sprintf(char *buf, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+STUB static int stub_sprintf(char *buf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 STUB static int stub_snprintf(char *buf, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
@@ -137,8 +136,7 @@ STUB static int stub_snprintf(char *buf, size_t size, const char *fmt, ...)
 	return len;
 }
 
-STUB static unsigned long stub_simple_strtoul(const char *cp, char **endp,
-					       unsigned int base)
+STUB static unsigned long stub_simple_strtoul(const char *cp, char **endp, unsigned int base)
 {
 	return mlx_strtoul(cp, endp, base);
 }
@@ -177,8 +175,7 @@ STUB static void stub_vfree(void *p)
 		stub_printk("<3>Trying to vfree() bad address (%p)\n", p);
 }
 
-STUB static int stub_register_chrdev(unsigned int major, const char *name,
-				     const void *fops)
+STUB static int stub_register_chrdev(unsigned int major, const char *name, const void *fops)
 {
 	struct mlx_kstate *k = kstate();
 
@@ -320,34 +317,25 @@ STUB static char *stub_strcat(char *dst, const char *src)
 	return strcat(dst, src);
 }
 
-#define KSYM(sym) { #sym, (unsigned long)&stub_##sym }
+#define KSYM(sym)                                \
+	{                                        \
+#sym, (unsigned long)&stub_##sym \
+	}
 
 /* In name order, which is also the order `ksyms` prints them in. */
 const struct mlx_ksym mlx_ksyms[] = {
-	KSYM(jiffies),
-	KSYM(kfree),
-	KSYM(kmalloc),
-	KSYM(memcmp),
-	KSYM(memcpy),
-	KSYM(memmove),
-	KSYM(memset),
-	KSYM(misc_deregister),
-	KSYM(misc_register),
-	KSYM(printk),
-	KSYM(register_chrdev),
-	KSYM(simple_strtol),
-	KSYM(simple_strtoul),
-	KSYM(snprintf),
-	KSYM(sprintf),
-	KSYM(strcat),
-	KSYM(strcmp),
-	KSYM(strcpy),
-	KSYM(strlen),
-	KSYM(strncmp),
-	KSYM(strncpy),
-	KSYM(unregister_chrdev),
-	KSYM(vfree),
-	KSYM(vmalloc),
+	KSYM(jiffies),         KSYM(kfree),
+	KSYM(kmalloc),         KSYM(memcmp),
+	KSYM(memcpy),          KSYM(memmove),
+	KSYM(memset),          KSYM(misc_deregister),
+	KSYM(misc_register),   KSYM(printk),
+	KSYM(register_chrdev), KSYM(simple_strtol),
+	KSYM(simple_strtoul),  KSYM(snprintf),
+	KSYM(sprintf),         KSYM(strcat),
+	KSYM(strcmp),          KSYM(strcpy),
+	KSYM(strlen),          KSYM(strncmp),
+	KSYM(strncpy),         KSYM(unregister_chrdev),
+	KSYM(vfree),           KSYM(vmalloc),
 };
 
 const unsigned long mlx_nksyms = sizeof(mlx_ksyms) / sizeof(mlx_ksyms[0]);

@@ -33,8 +33,10 @@ static void unlink_refs(struct ml_model *m, uint64_t mod, uint64_t ndeps, uint64
 		if (kword(m, pp) == ref)
 			kset(m, pp, kword(m, ref + 2 * ws));
 		else
-			mdl_kmsg(m, "<1>modlink: module_ref of %s not on %s's refs list (2.4 would oops here)\n",
-				 mname(m, mod), mname(m, d));
+			mdl_kmsg(
+				m,
+				"<1>modlink: module_ref of %s not on %s's refs list (2.4 would oops here)\n",
+				mname(m, mod), mname(m, d));
 		if (tag_freed && !mget(m, d, ML_MF_REFS))
 			mset(m, d, ML_MF_FLAGS, mget(m, d, ML_MF_FLAGS) | ML_MOD_JUST_FREED);
 	}
@@ -83,8 +85,9 @@ static long reap_autoclean(struct ml_model *m)
 			uint64_t fl = mget(m, mod, ML_MF_FLAGS);
 
 			next = mget(m, mod, ML_MF_NEXT);
-			if (mget(m, mod, ML_MF_REFS) || !(fl & ML_MOD_AUTOCLEAN) || !(fl & ML_MOD_RUNNING) ||
-			    (fl & ML_MOD_DELETED) || !(fl & ML_MOD_USED_ONCE))
+			if (mget(m, mod, ML_MF_REFS) || !(fl & ML_MOD_AUTOCLEAN) ||
+			    !(fl & ML_MOD_RUNNING) || (fl & ML_MOD_DELETED) ||
+			    !(fl & ML_MOD_USED_ONCE))
 				continue;
 			if (mdl_in_use(m, mod, &v) || v)
 				continue;

@@ -36,9 +36,11 @@ static const char *check_header(const struct ml_model *m, uint64_t mod, long nam
 		enum ml_modfield s, e;
 		const char *oob, *inv;
 	} ranges[] = {
-		{ ML_MF_KALLSYMS_START, ML_MF_KALLSYMS_END, "init_module: mod->kallsyms out of bounds.",
+		{ ML_MF_KALLSYMS_START, ML_MF_KALLSYMS_END,
+		  "init_module: mod->kallsyms out of bounds.",
 		  "init_module: mod->kallsyms invalid." },
-		{ ML_MF_ARCHDATA_START, ML_MF_ARCHDATA_END, "init_module: mod->archdata out of bounds.",
+		{ ML_MF_ARCHDATA_START, ML_MF_ARCHDATA_END,
+		  "init_module: mod->archdata out of bounds.",
 		  "init_module: mod->archdata invalid." },
 	};
 
@@ -179,7 +181,8 @@ static long check_user_image(struct ml_model *m, const struct ml_uaccess *u, uin
 		return nnamelen;
 	}
 	if (namelen != nnamelen || strcmp(nname, s->name)) {
-		mdl_kmsg(m, "<3>init_module: changed module name to `%s' from `%s'\n", nname, s->name);
+		mdl_kmsg(m, "<3>init_module: changed module name to `%s' from `%s'\n", nname,
+			 s->name);
 		free(nname);
 		return -EINVAL;
 	}
@@ -211,16 +214,18 @@ static long link_deps(struct ml_model *m, uint64_t mod)
 		while (o != kernel_module(m) && o != d && o && n++ < WALK_MAX)
 			o = mget(m, o, ML_MF_NEXT);
 		if (o != d) {
-			mdl_kmsg(m, "<3>init_module: found dependency that is (no longer?) a module.\n");
+			mdl_kmsg(
+				m,
+				"<3>init_module: found dependency that is (no longer?) a module.\n");
 			return -EINVAL;
 		}
 	}
 	for (uint64_t i = 0; i < ndeps; i++) {
 		uint64_t ref = deps + i * 3 * ws, d = kword(m, ref);
 
-		kset(m, ref + ws, mod);                           /* dep->ref = mod */
-		kset(m, ref + 2 * ws, mget(m, d, ML_MF_REFS));    /* dep->next_ref = d->refs */
-		mset(m, d, ML_MF_REFS, ref);                      /* d->refs = dep */
+		kset(m, ref + ws, mod);                        /* dep->ref = mod */
+		kset(m, ref + 2 * ws, mget(m, d, ML_MF_REFS)); /* dep->next_ref = d->refs */
+		mset(m, d, ML_MF_REFS, ref);                   /* d->refs = dep */
 		mset(m, d, ML_MF_FLAGS, mget(m, d, ML_MF_FLAGS) | ML_MOD_USED_ONCE);
 	}
 	return 0;
@@ -238,7 +243,8 @@ static long run_init(struct ml_model *m, uint64_t mod)
 			return -ML_MODEL_OOPS; /* the caller dies; the module stays initializing */
 		if (r) {
 			mset(m, mod, ML_MF_UC, 0);
-			mset(m, mod, ML_MF_FLAGS, mget(m, mod, ML_MF_FLAGS) & ~(uint64_t)ML_MOD_INITIALIZING);
+			mset(m, mod, ML_MF_FLAGS,
+			     mget(m, mod, ML_MF_FLAGS) & ~(uint64_t)ML_MOD_INITIALIZING);
 			return r > 0 ? -EBUSY : r;
 		}
 	}
@@ -285,7 +291,9 @@ long mdl_sys_init_module(struct ml_model *m, const struct ml_uaccess *u, uint64_
 		goto out;
 	}
 	if (usize < off(m, ML_MF_PERSIST_START) || usize > sz + 16ULL * ws) {
-		mdl_kmsg(m, "<3>init_module: Invalid module header size.\n<3>A new version of the modutils is likely needed.\n");
+		mdl_kmsg(
+			m,
+			"<3>init_module: Invalid module header size.\n<3>A new version of the modutils is likely needed.\n");
 		err = -EINVAL;
 		goto out;
 	}

@@ -78,7 +78,8 @@ static inline struct region *find_region(const struct ml_model *m, uint64_t addr
 	for (size_t i = 0; i < m->nregs; i++) {
 		struct region *r = &m->regs[i];
 
-		if (addr >= r->addr && addr - r->addr <= r->size && len <= r->size - (addr - r->addr))
+		if (addr >= r->addr && addr - r->addr <= r->size &&
+		    len <= r->size - (addr - r->addr))
 			return r;
 	}
 	return NULL;
@@ -162,7 +163,8 @@ static inline unsigned sizeof_module(const struct ml_model *m)
 /* mod_member_present: the field lies within the module's size_of_struct. */
 static inline bool member_present(const struct ml_model *m, uint64_t mod, enum ml_modfield f)
 {
-	unsigned end = f == ML_MF_NSYMS || f == ML_MF_NDEPS ? off(m, f) + 4 : off(m, f) + ml_wordsize(&m->t);
+	unsigned end = f == ML_MF_NSYMS || f == ML_MF_NDEPS ? off(m, f) + 4
+							    : off(m, f) + ml_wordsize(&m->t);
 
 	return end <= mget(m, mod, ML_MF_SIZE_OF_STRUCT);
 }
@@ -182,7 +184,7 @@ static inline const char *mname(const struct ml_model *m, uint64_t mod)
 	return kstr(m, mget(m, mod, ML_MF_NAME));
 }
 
-#define CAN_QUERY(fl) (((fl) & (ML_MOD_RUNNING | ML_MOD_INITIALIZING)) && !((fl) & ML_MOD_DELETED))
+#define CAN_QUERY(fl) (((fl) & (ML_MOD_RUNNING | ML_MOD_INITIALIZING)) && !((fl)&ML_MOD_DELETED))
 
 /* Walk guard: a corrupt list (a stale ref) would loop forever or oops. */
 #define WALK_MAX 100000
@@ -204,8 +206,7 @@ void mdl_stale_ref(struct ml_model *m, const char *where, uint64_t mod, uint64_t
 /* get_mod_name: a string of at most one page; its length, or -errno. */
 long mdl_get_name(const struct ml_uaccess *u, uint64_t uaddr, char **out);
 /* put_user of one of the model CPU's words: 0 or -EFAULT. */
-int mdl_put_uword(const struct ml_model *m, const struct ml_uaccess *u, uint64_t uaddr,
-		  uint64_t v);
+int mdl_put_uword(const struct ml_model *m, const struct ml_uaccess *u, uint64_t uaddr, uint64_t v);
 
 /* ---- modcode.c ---- */
 

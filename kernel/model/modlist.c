@@ -62,6 +62,8 @@ bool mdl_ref_ok(const struct ml_model *m, uint64_t mod, uint64_t ref)
 
 void mdl_stale_ref(struct ml_model *m, const char *where, uint64_t mod, uint64_t ref)
 {
-	mdl_kmsg(m, "<1>modlink: %s: %s's refs list holds a stale module_ref at 0x%" PRIx64 " (its module was freed); 2.4 would oops here, the list is cut\n",
+	mdl_kmsg(m,
+		 "<1>modlink: %s: %s's refs list holds a stale module_ref at 0x%" PRIx64
+		 " (its module was freed); 2.4 would oops here, the list is cut\n",
 		 where, mname(m, mod), ref);
 }

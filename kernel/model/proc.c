@@ -64,7 +64,8 @@ static bool module_line(struct ml_model *m, struct ml_buf *b, size_t *left, uint
 	if (!piece(b, left, tmp))
 		return false;
 	if (fl & ML_MOD_RUNNING) {
-		bool cu = member_present(m, mod, ML_MF_CAN_UNLOAD) && mget(m, mod, ML_MF_CAN_UNLOAD);
+		bool cu = member_present(m, mod, ML_MF_CAN_UNLOAD) &&
+			  mget(m, mod, ML_MF_CAN_UNLOAD);
 
 		snprintf(tmp, sizeof(tmp), "%4ld", cu ? -1L : (long)usecount(m, mod));
 		if (!piece(b, left, tmp))
@@ -78,7 +79,8 @@ static bool module_line(struct ml_model *m, struct ml_buf *b, size_t *left, uint
 			return false;
 		if (!(fl & ML_MOD_USED_ONCE) && !piece(b, left, " (unused)"))
 			return false;
-	} else if (!piece(b, left, fl & ML_MOD_INITIALIZING ? " (initializing)" : " (uninitialized)")) {
+	} else if (!piece(b, left,
+			  fl & ML_MOD_INITIALIZING ? " (initializing)" : " (uninitialized)")) {
 		return false;
 	}
 	if (r && !mdl_ref_ok(m, mod, r)) {
@@ -118,8 +120,8 @@ static void proc_ksyms(struct ml_model *m, struct ml_buf *b)
 			uint64_t s = syms + i * 2 * ws;
 
 			if (*name)
-				ml_buf_printf(b, "%0*" PRIx64 " %s\t[%s]\n", (int)(2 * ws), kword(m, s),
-					      kstr(m, kword(m, s + ws)), name);
+				ml_buf_printf(b, "%0*" PRIx64 " %s\t[%s]\n", (int)(2 * ws),
+					      kword(m, s), kstr(m, kword(m, s + ws)), name);
 			else
 				ml_buf_printf(b, "%0*" PRIx64 " %s\n", (int)(2 * ws), kword(m, s),
 					      kstr(m, kword(m, s + ws)));

@@ -150,10 +150,12 @@ static long qm_info(struct ml_model *m, const struct ml_uaccess *u, uint64_t mod
 	if (mod == kernel_module(m))
 		return -EINVAL;
 	if (4 * ws <= bufsize) {
-		bool cu = member_present(m, mod, ML_MF_CAN_UNLOAD) && mget(m, mod, ML_MF_CAN_UNLOAD);
+		bool cu = member_present(m, mod, ML_MF_CAN_UNLOAD) &&
+			  mget(m, mod, ML_MF_CAN_UNLOAD);
 		int64_t uc = cu ? -1 : (int64_t)usecount(m, mod);
 
-		if (mdl_put_uword(m, u, buf, mod) || mdl_put_uword(m, u, buf + ws, mget(m, mod, ML_MF_SIZE)) ||
+		if (mdl_put_uword(m, u, buf, mod) ||
+		    mdl_put_uword(m, u, buf + ws, mget(m, mod, ML_MF_SIZE)) ||
 		    mdl_put_uword(m, u, buf + 2 * ws, mget(m, mod, ML_MF_FLAGS)) ||
 		    mdl_put_uword(m, u, buf + 3 * ws, (uint64_t)uc))
 			err = -EFAULT;

@@ -116,8 +116,9 @@ static char **kernel_symbol_names(const struct ml_ksymtab *kt, const struct ml_m
 		const char *n = kt->v[i].name;
 
 		if (c->versioned && strcmp(n, "Using_Versions"))
-			names[i] = ml_xasprintf("%s%s_R%s%08lx", kt->v[i].gplonly ? "GPLONLY_" : "", n,
-						c->smp ? "smp_" : "", crc32(0, (const Bytef *)n, (uInt)strlen(n)));
+			names[i] = ml_xasprintf("%s%s_R%s%08lx", kt->v[i].gplonly ? "GPLONLY_" : "",
+						n, c->smp ? "smp_" : "",
+						crc32(0, (const Bytef *)n, (uInt)strlen(n)));
 		else
 			names[i] = ml_xasprintf("%s%s", kt->v[i].gplonly ? "GPLONLY_" : "", n);
 		*strsize += strlen(names[i]) + 1;
@@ -126,7 +127,8 @@ static char **kernel_symbol_names(const struct ml_ksymtab *kt, const struct ml_m
 }
 
 /* Lay out the kernel region: module_list, kernel_module, its symbols, strings. */
-static int build_kernel_region(struct ml_model *m, struct ml_ksymtab *kt, const struct ml_model_config *c)
+static int build_kernel_region(struct ml_model *m, struct ml_ksymtab *kt,
+			       const struct ml_model_config *c)
 {
 	unsigned ws = ml_wordsize(&m->t), sz = sizeof_module(m);
 	uint64_t symoff = (KOFF_MODULE + sz + ws - 1) & ~(uint64_t)(ws - 1);
@@ -173,9 +175,10 @@ static int write_config(struct ml_model *m, const struct ml_model_config *c)
 	char *p, *conf;
 	int err;
 
-	conf = ml_xasprintf("cpu=%s\nbig=%d\nrelease=%s\nexec=%s\nmodarea=0x%" PRIx64 "\nmodarea_size=0x%" PRIx64 "\nkernel=0x%" PRIx64 "\npersist=%d\n",
-			    c->cpu, m->t.big, c->release, c->exec ? c->exec : "", m->modarea, m->modarea_size, m->kaddr,
-			    c->persist);
+	conf = ml_xasprintf("cpu=%s\nbig=%d\nrelease=%s\nexec=%s\nmodarea=0x%" PRIx64
+			    "\nmodarea_size=0x%" PRIx64 "\nkernel=0x%" PRIx64 "\npersist=%d\n",
+			    c->cpu, m->t.big, c->release, c->exec ? c->exec : "", m->modarea,
+			    m->modarea_size, m->kaddr, c->persist);
 	p = mdl_path(m, "config");
 	err = write_file(p, conf, strlen(conf));
 	free(p);
@@ -287,7 +290,9 @@ struct ml_model *ml_model_open(const char *dir, struct ml_diags *d)
 	m->lockfd = -1;
 	p = mdl_path(m, "config");
 	if (access(p, F_OK)) {
-		ml_err(d, NULL, "%s is not a model kernel (no %s); create one with 'modlink kernel create %s'", dir, p, dir);
+		ml_err(d, NULL,
+		       "%s is not a model kernel (no %s); create one with 'modlink kernel create %s'",
+		       dir, p, dir);
 		free(p);
 		ml_model_close(m);
 		return NULL;

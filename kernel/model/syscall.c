@@ -21,13 +21,13 @@ static bool bkl(struct ml_model *m)
 	return mdl_sync_regions(m) == 0 && kp(m, m->kaddr, KOFF_MODULE);
 }
 
-#define UNDER_BKL(call)                  \
-	do {                             \
-		long r_ = -EIO;          \
-		if (bkl(m))              \
-			r_ = (call);     \
+#define UNDER_BKL(call)                    \
+	do {                               \
+		long r_ = -EIO;            \
+		if (bkl(m))                \
+			r_ = (call);       \
 		flock(m->lockfd, LOCK_UN); \
-		return r_;               \
+		return r_;                 \
 	} while (0)
 
 /*
@@ -38,14 +38,14 @@ static bool bkl(struct ml_model *m)
  * QM_MODULES and QM_SYMBOLS of "slow" while its init and its cleanup run).
  * Under the exclusive lock they would wait for the module's code to return.
  */
-#define UNDER_SHARED_LOCK(call)                                             \
-	do {                                                                \
-		long r_ = -EIO;                                             \
-		flock(m->lockfd, LOCK_SH);                                  \
+#define UNDER_SHARED_LOCK(call)                                               \
+	do {                                                                  \
+		long r_ = -EIO;                                               \
+		flock(m->lockfd, LOCK_SH);                                    \
 		if (mdl_sync_regions(m) == 0 && kp(m, m->kaddr, KOFF_MODULE)) \
-			r_ = (call);                                        \
-		flock(m->lockfd, LOCK_UN);                                  \
-		return r_;                                                  \
+			r_ = (call);                                          \
+		flock(m->lockfd, LOCK_UN);                                    \
+		return r_;                                                    \
 	} while (0)
 
 long ml_model_create_module(struct ml_model *m, const struct ml_uaccess *u, uint64_t name,

@@ -36,8 +36,7 @@ long mdl_get_name(const struct ml_uaccess *u, uint64_t uaddr, char **out)
 	return (long)n;
 }
 
-int mdl_put_uword(const struct ml_model *m, const struct ml_uaccess *u, uint64_t uaddr,
-		  uint64_t v)
+int mdl_put_uword(const struct ml_model *m, const struct ml_uaccess *u, uint64_t uaddr, uint64_t v)
 {
 	unsigned char b[8];
 

@@ -73,7 +73,7 @@ int main(void)
 #define AT_LAST_24 17 /* AT_CLKTCK: the last auxv type 2.4 kernels make */
 
 static const char *prog = "seccomp-24";
-static char *names[MAX_NR];		/* allowed numbers, with their 2.4 names */
+static char *names[MAX_NR];              /* allowed numbers, with their 2.4 names */
 static unsigned long counts[MAX_NR + 1]; /* last slot: numbers out of range */
 
 static void die(const char *what)
@@ -100,7 +100,8 @@ static int read_allow_list(const char *path)
 		if (line[strspn(line, " \t")] == 0)
 			continue;
 		if (sscanf(line, "%d %63s", &nr, name) != 2 || nr < 0 || nr >= MAX_NR) {
-			fprintf(stderr, "%s: %s:%d: expected \"NUMBER NAME\" with a number below %d\n",
+			fprintf(stderr,
+				"%s: %s:%d: expected \"NUMBER NAME\" with a number below %d\n",
 				prog, path, lineno, MAX_NR);
 			exit(FAILED);
 		}
@@ -202,7 +203,9 @@ static int recv_fd(int sock, char *flag)
 		char buf[CMSG_SPACE(sizeof(int))];
 		struct cmsghdr align;
 	} u;
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+	struct msghdr m = { .msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = u.buf,
 			    .msg_controllen = sizeof(u.buf) };
 	struct cmsghdr *c;
 	int fd = -1;
@@ -328,10 +331,17 @@ int main(int argc, char **argv)
 
 	while ((c = getopt(argc, argv, "+o:akh")) != -1) {
 		switch (c) {
-		case 'o': log = optarg; break;
-		case 'a': all = true; break;
-		case 'k': keep = true; break;
-		default: usage();
+		case 'o':
+			log = optarg;
+			break;
+		case 'a':
+			all = true;
+			break;
+		case 'k':
+			keep = true;
+			break;
+		default:
+			usage();
 		}
 	}
 	if (argc - optind < 2)
@@ -389,7 +399,8 @@ int main(int argc, char **argv)
 			}
 		}
 		/* let anything still queued run (or be refused) before we go */
-		for (struct pollfd p = { lfd, POLLIN, 0 }; poll(&p, 1, 0) > 0 && p.revents & POLLIN;)
+		for (struct pollfd p = { lfd, POLLIN, 0 };
+		     poll(&p, 1, 0) > 0 && p.revents & POLLIN;)
 			serve(lfd);
 		close(lfd);
 		if (waitpid(pid, &st, 0) != pid && errno != ECHILD)

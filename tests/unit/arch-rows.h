@@ -27,28 +27,37 @@ struct arch_tinfo {
 struct arch_row {
 	uint32_t type;
 	uint64_t S, A, P, B;
-	uint64_t place;            /* the place before */
+	uint64_t place; /* the place before */
 	enum ml_reloc_status st;
-	uint64_t after;            /* OK: the place after, and c->written */
-	uint64_t value;            /* OVERFLOW, DANGEROUS: c->value reported */
-	int64_t lo, hi;            /* OVERFLOW: the range reported */
-	bool uns;                  /* OVERFLOW: the range printed unsigned */
+	uint64_t after; /* OK: the place after, and c->written */
+	uint64_t value; /* OVERFLOW, DANGEROUS: c->value reported */
+	int64_t lo, hi; /* OVERFLOW: the range reported */
+	bool uns;       /* OVERFLOW: the range printed unsigned */
 };
 
-#define ROW_OK(ty, s, a, p, pl, aft)                                                    \
-	{ .type = ty, .S = s, .A = a, .P = p, .place = pl, .st = ML_RELOC_OK,          \
-	  .after = aft }
-#define ROW_OVF(ty, s, a, p, pl, v, l, h, u)                                            \
-	{ .type = ty, .S = s, .A = a, .P = p, .place = pl, .st = ML_RELOC_OVERFLOW,     \
-	  .value = v, .lo = l, .hi = h, .uns = u }
-#define ROW_DANGER(ty, s, a, p, pl, v)                                                  \
-	{ .type = ty, .S = s, .A = a, .P = p, .place = pl, .st = ML_RELOC_DANGEROUS,   \
-	  .value = v }
-#define ROW_UNH(ty, pl) \
-	{ .type = ty, .S = 0x1000, .P = 0x2000, .place = pl, .st = ML_RELOC_UNHANDLED }
-#define ROW_BASE(ty, b, a, pl, aft)                                                     \
-	{ .type = ty, .A = a, .P = 0x2000, .B = b, .place = pl, .st = ML_RELOC_OK,     \
-	  .after = aft }
+#define ROW_OK(ty, s, a, p, pl, aft)                                                             \
+	{                                                                                        \
+		.type = ty, .S = s, .A = a, .P = p, .place = pl, .st = ML_RELOC_OK, .after = aft \
+	}
+#define ROW_OVF(ty, s, a, p, pl, v, l, h, u)                                              \
+	{                                                                                 \
+		.type = ty, .S = s, .A = a, .P = p, .place = pl, .st = ML_RELOC_OVERFLOW, \
+		.value = v, .lo = l, .hi = h, .uns = u                                    \
+	}
+#define ROW_DANGER(ty, s, a, p, pl, v)                                                     \
+	{                                                                                  \
+		.type = ty, .S = s, .A = a, .P = p, .place = pl, .st = ML_RELOC_DANGEROUS, \
+		.value = v                                                                 \
+	}
+#define ROW_UNH(ty, pl)                                                                     \
+	{                                                                                   \
+		.type = ty, .S = 0x1000, .P = 0x2000, .place = pl, .st = ML_RELOC_UNHANDLED \
+	}
+#define ROW_BASE(ty, b, a, pl, aft)                                                      \
+	{                                                                                \
+		.type = ty, .A = a, .P = 0x2000, .B = b, .place = pl, .st = ML_RELOC_OK, \
+		.after = aft                                                             \
+	}
 
 static inline unsigned arch_width(const struct arch_tinfo *ti, size_t n, uint32_t type)
 {
@@ -63,7 +72,7 @@ static inline unsigned arch_width(const struct arch_tinfo *ti, size_t n, uint32_
  * outside it may change, and nothing at all when apply() fails.
  */
 static inline void arch_run_row(const struct ml_arch *a, const struct arch_tinfo *ti, size_t nti,
-			 const struct arch_row *r, size_t idx, bool big)
+				const struct arch_row *r, size_t idx, bool big)
 {
 	struct ml_target t = { .is64 = a->is64, .big = big };
 	unsigned w = arch_width(ti, nti, r->type);
@@ -92,21 +101,18 @@ static inline void arch_run_row(const struct ml_arch *a, const struct arch_tinfo
 	for (int i = 0; i < 4; i++)
 		ck_assert_msg(buf[i] == 0xa5, "%s: wrote before the place", where);
 	for (int i = 4 + (int)w; i < (int)sizeof(buf); i++)
-		ck_assert_msg(buf[i] == 0xa5, "%s: wrote byte %d past a %u-byte place",
-			      where, i - 4, w);
+		ck_assert_msg(buf[i] == 0xa5, "%s: wrote byte %d past a %u-byte place", where,
+			      i - 4, w);
 	if (st != ML_RELOC_OK) {
 		unit_assert_bytes(buf, before, sizeof(buf), where);
 		if (st == ML_RELOC_UNHANDLED)
 			return;
-		ck_assert_msg(c.value == r->value, "%s: reported %#llx, expected %#llx",
-			      where, (unsigned long long)c.value,
-			      (unsigned long long)r->value);
+		ck_assert_msg(c.value == r->value, "%s: reported %#llx, expected %#llx", where,
+			      (unsigned long long)c.value, (unsigned long long)r->value);
 		if (st != ML_RELOC_OVERFLOW)
 			return;
-		ck_assert_msg(c.lo == r->lo && c.hi == r->hi &&
-				      c.range_unsigned == r->uns,
-			      "%s: range [%lld, %lld) %s, expected [%lld, %lld) %s",
-			      where,
+		ck_assert_msg(c.lo == r->lo && c.hi == r->hi && c.range_unsigned == r->uns,
+			      "%s: range [%lld, %lld) %s, expected [%lld, %lld) %s", where,
 			      (long long)c.lo, (long long)c.hi,
 			      c.range_unsigned ? "unsigned" : "signed", (long long)r->lo,
 			      (long long)r->hi, r->uns ? "unsigned" : "signed");
@@ -115,19 +121,16 @@ static inline void arch_run_row(const struct ml_arch *a, const struct arch_tinfo
 	}
 	got = unit_dec(buf + 4, w, big);
 	ck_assert_msg(got == r->after, "%s: place %#llx (%s), expected %#llx", where,
-		      (unsigned long long)got, unit_hex(buf + 4, w),
-		      (unsigned long long)r->after);
+		      (unsigned long long)got, unit_hex(buf + 4, w), (unsigned long long)r->after);
 	/* --explain prints the row's formula (a veneer or trampoline would say so instead) */
 	ck_assert_str_eq(c.formula, ml_arch_reloc(a, r->type)->formula);
 	if (c.type != 0) /* NONE writes nothing */
-		ck_assert_msg(c.written == r->after, "%s: written %#llx, place %#llx",
-			      where, (unsigned long long)c.written,
-			      (unsigned long long)r->after);
+		ck_assert_msg(c.written == r->after, "%s: written %#llx, place %#llx", where,
+			      (unsigned long long)c.written, (unsigned long long)r->after);
 }
 
 /* The arch's lookups find every row of its table by number, and nothing else. */
-static inline void arch_check_names(const struct ml_arch *a, const struct arch_tinfo *ti,
-			     size_t n)
+static inline void arch_check_names(const struct ml_arch *a, const struct arch_tinfo *ti, size_t n)
 {
 	char buf[32];
 
@@ -136,8 +139,8 @@ static inline void arch_check_names(const struct ml_arch *a, const struct arch_t
 
 		ck_assert_msg(rt != NULL, "%s: type %u missing", a->name, ti[i].type);
 		ck_assert_str_eq(ml_arch_reloc_name(a, ti[i].type, buf), ti[i].name);
-		ck_assert_msg(rt->width == ti[i].width, "%s: %s width %u, expected %u",
-			      a->name, ti[i].name, rt->width, ti[i].width);
+		ck_assert_msg(rt->width == ti[i].width, "%s: %s width %u, expected %u", a->name,
+			      ti[i].name, rt->width, ti[i].width);
 	}
 	ck_assert_uint_eq(a->nrelocs, n);
 	ck_assert_ptr_null(ml_arch_reloc(a, 200));
@@ -146,18 +149,16 @@ static inline void arch_check_names(const struct ml_arch *a, const struct arch_t
 
 /* Every type of the arch's table has at least one row. */
 static inline void arch_check_covered(const struct ml_arch *a, const struct arch_row *rows,
-			       size_t n)
+				      size_t n)
 {
 	for (size_t i = 0; i < a->nrelocs; i++) {
 		bool seen = false;
 
 		for (size_t j = 0; j < n && !seen; j++)
 			seen = rows[j].type == a->relocs[i].type;
-		ck_assert_msg(seen, "%s: no apply() row for %s", a->name,
-			      a->relocs[i].name);
+		ck_assert_msg(seen, "%s: no apply() row for %s", a->name, a->relocs[i].name);
 	}
 }
-
 
 /* A CPU whose relocations all reach their targets directly: no GOT, no PLT. */
 static inline void arch_check_no_stubs(const struct ml_arch *a)
@@ -172,7 +173,7 @@ static inline void arch_check_no_stubs(const struct ml_arch *a)
 
 /* The hint for each of these types says what to do (contains 'needle'). */
 static inline void arch_check_hints(const struct ml_arch *a, const uint32_t *types, size_t n,
-			     const char *needle)
+				    const char *needle)
 {
 	for (size_t i = 0; i < n; i++) {
 		const char *h = a->overflow_hint(types[i]);
@@ -183,11 +184,10 @@ static inline void arch_check_hints(const struct ml_arch *a, const uint32_t *typ
 	}
 }
 
-
 /* The descriptor's facts, and that the registry finds it by machine and by name. */
 static inline void arch_check_descriptor(const struct ml_arch *a, const char *name,
-				  uint16_t machine, bool rela, bool le, bool be,
-				  unsigned ex_entry_size)
+					 uint16_t machine, bool rela, bool le, bool be,
+					 unsigned ex_entry_size)
 {
 	ck_assert_str_eq(a->name, name);
 	ck_assert_ptr_eq(ml_arch_find(machine, a->is64), a);
@@ -198,30 +198,27 @@ static inline void arch_check_descriptor(const struct ml_arch *a, const char *na
 	ck_assert_uint_eq(a->ex_entry_size, ex_entry_size);
 }
 
-
 /*
  * The table tests of a suite: test_rows_be and test_rows_le, loop tests over
  * rows[] (tcase_add_loop_test(tc, test_rows_be, 0, ML_ARRAY_SIZE(rows))), and
  * test_names: the arch's names and widths are types[], and each has a row.
  */
-#define ARCH_ROW_TESTS(arch, types, rows)                                               \
-	START_TEST(test_rows_be)                                                        \
-	{                                                                               \
-		arch_run_row(arch, types, ML_ARRAY_SIZE(types), &rows[_i], (size_t)_i,  \
-			     true);                                                     \
-	}                                                                               \
-	END_TEST                                                                        \
-	START_TEST(test_rows_le)                                                        \
-	{                                                                               \
-		arch_run_row(arch, types, ML_ARRAY_SIZE(types), &rows[_i], (size_t)_i,  \
-			     false);                                                    \
-	}                                                                               \
-	END_TEST                                                                        \
-	START_TEST(test_names)                                                          \
-	{                                                                               \
-		arch_check_names(arch, types, ML_ARRAY_SIZE(types));                    \
-		arch_check_covered(arch, rows, ML_ARRAY_SIZE(rows));                    \
-	}                                                                               \
+#define ARCH_ROW_TESTS(arch, types, rows)                                                      \
+	START_TEST(test_rows_be)                                                               \
+	{                                                                                      \
+		arch_run_row(arch, types, ML_ARRAY_SIZE(types), &rows[_i], (size_t)_i, true);  \
+	}                                                                                      \
+	END_TEST                                                                               \
+	START_TEST(test_rows_le)                                                               \
+	{                                                                                      \
+		arch_run_row(arch, types, ML_ARRAY_SIZE(types), &rows[_i], (size_t)_i, false); \
+	}                                                                                      \
+	END_TEST                                                                               \
+	START_TEST(test_names)                                                                 \
+	{                                                                                      \
+		arch_check_names(arch, types, ML_ARRAY_SIZE(types));                           \
+		arch_check_covered(arch, rows, ML_ARRAY_SIZE(rows));                           \
+	}                                                                                      \
 	END_TEST
 
 #endif

@@ -20,7 +20,7 @@
 #define M 0xc8800000u /* the module, in vmalloc space (136 MiB away) */
 #define P0 (M + 0x100)
 #define BL 0xebfffffeu /* bl <sym - 8>: the addend is the PC bias, -8 */
-#define LIM 0x2000000 /* 32 MiB */
+#define LIM 0x2000000  /* 32 MiB */
 
 /* Names and widths: the CPU's one table, as the arch code and --explain read it. */
 #define ML_RELOC ARCH_TINFO
@@ -93,11 +93,9 @@ static const struct arch_row arm_rows[] = {
 	/* PREL31: S + A - P in 31 bits, bit 31 kept; A sign-extended from 31 bits */
 	ROW_OK(42, P0 + 0x104, 0, P0, 0xfffffffc, 0x80000100),
 	ROW_OK(42, P0 + 0x3fffffff, 0, P0, 0, 0x3fffffff),
-	ROW_OVF(42, P0 + 0x40000000, 0, P0, 0, 0x40000000, -0x40000000, 0x40000000,
-		false),
+	ROW_OVF(42, P0 + 0x40000000, 0, P0, 0, 0x40000000, -0x40000000, 0x40000000, false),
 	ROW_OK(42, P0 - 0x40000000, 0, P0, 0x80000000, 0xc0000000),
-	ROW_OVF(42, P0 - 0x40000001, 0, P0, 0, N(-0x40000001), -0x40000000, 0x40000000,
-		false),
+	ROW_OVF(42, P0 - 0x40000001, 0, P0, 0, N(-0x40000001), -0x40000000, 0x40000000, false),
 
 	/* movw r3, #:lower16:S+A and movt r3, #:upper16:S+A; A = signed imm16 in place */
 	ROW_OK(43, 0x00401300, 0, P0, 0xe3003000, 0xe3013300),
@@ -128,7 +126,7 @@ static const struct arch_row arm_rows[] = {
 	ROW_UNH(102, 0xe7fe),
 	ROW_UNH(103, 0xd0fe),
 	/* dynamic and TLS types a module never has */
-	ROW_UNH(20, 0), /* COPY */
+	ROW_UNH(20, 0),  /* COPY */
 	ROW_UNH(104, 0), /* TLS_GD32 */
 	ROW_UNH(200, 0),
 };
@@ -138,8 +136,8 @@ struct stub_row {
 	uint32_t type;
 	uint32_t S, P, got, stub, place;
 	enum ml_reloc_status st;
-	uint32_t after; /* OK */
-	uint64_t value; /* OVERFLOW, DANGEROUS */
+	uint32_t after;      /* OK */
+	uint64_t value;      /* OVERFLOW, DANGEROUS */
 	const char *formula; /* OK: the formula --explain prints */
 };
 
@@ -152,19 +150,15 @@ static const struct stub_row arm_stub_rows[] = {
 	{ 27, K, P0, 0, VEN, BL, ML_RELOC_OK, 0xeb0000be, 0, "veneer + A - P" },
 	/* in range: direct, even with a veneer reserved; just out: the veneer */
 	{ 28, P0 + 8 + LIM - 4, P0, 0, VEN, BL, ML_RELOC_OK, 0xeb7fffff, 0, "S + A - P" },
-	{ 28, P0 + 8 + LIM, P0, 0, VEN, BL, ML_RELOC_OK, 0xeb0000be, 0,
-	  "veneer + A - P" },
+	{ 28, P0 + 8 + LIM, P0, 0, VEN, BL, ML_RELOC_OK, 0xeb0000be, 0, "veneer + A - P" },
 	{ 28, P0 + 8 - LIM, P0, 0, VEN, BL, ML_RELOC_OK, 0xeb800000, 0, "S + A - P" },
-	{ 28, P0 + 8 - LIM - 4, P0, 0, VEN, BL, ML_RELOC_OK, 0xeb0000be, 0,
-	  "veneer + A - P" },
+	{ 28, P0 + 8 - LIM - 4, P0, 0, VEN, BL, ML_RELOC_OK, 0xeb0000be, 0, "veneer + A - P" },
 	/* the veneer jumps to S itself: "bl sym+4" may not use it */
-	{ 28, K, P0, 0, VEN, 0xebffffff, ML_RELOC_OVERFLOW, 0, N((int32_t)(K - 4 - P0)),
-	  NULL },
+	{ 28, K, P0, 0, VEN, 0xebffffff, ML_RELOC_OVERFLOW, 0, N((int32_t)(K - 4 - P0)), NULL },
 	/* a veneer out of reach too (a module of more than 32 MiB) */
 	{ 28, K, P0, 0, P0 + 0x3000000, BL, ML_RELOC_OVERFLOW, 0, 0x2fffff8, NULL },
 	/* misaligned beats out of range */
-	{ 28, K + 2, P0, 0, VEN, BL, ML_RELOC_DANGEROUS, 0, (uint32_t)(K + 2 - 8 - P0),
-	  NULL },
+	{ 28, K + 2, P0, 0, VEN, BL, ML_RELOC_DANGEROUS, 0, (uint32_t)(K + 2 - 8 - P0), NULL },
 	/* hello.o at 0x10000000, printk at 0x401300: GNU ld writes the same word */
 	{ 28, 0x00401300, 0x1000009c, 0, 0x100001c0, BL, ML_RELOC_OK, 0xeb000047, 0,
 	  "veneer + A - P" },
@@ -173,13 +167,10 @@ static const struct stub_row arm_stub_rows[] = {
 	{ 26, K, P0, M + 0x2000, M + 0x2008, 0, ML_RELOC_OK, 0x8, 0, "G + A" },
 	{ 26, K, P0, M + 0x2000, M + 0x2008, 4, ML_RELOC_OK, 0xc, 0, "G + A" },
 	/* GOT_PREL: the slot's address relative to P */
-	{ 96, K, P0, M + 0x2000, M + 0x2008, 0, ML_RELOC_OK, 0x1f08, 0,
-	  "G + GOT + A - P" },
+	{ 96, K, P0, M + 0x2000, M + 0x2008, 0, ML_RELOC_OK, 0x1f08, 0, "G + GOT + A - P" },
 	/* GOTOFF32: S + A - GOT */
-	{ 24, M + 0x300, P0, M + 0x2000, 0, 0, ML_RELOC_OK, 0xffffe300, 0,
-	  "S + A - GOT" },
-	{ 24, M + 0x300, P0, M + 0x2000, 0, 8, ML_RELOC_OK, 0xffffe308, 0,
-	  "S + A - GOT" },
+	{ 24, M + 0x300, P0, M + 0x2000, 0, 0, ML_RELOC_OK, 0xffffe300, 0, "S + A - GOT" },
+	{ 24, M + 0x300, P0, M + 0x2000, 0, 8, ML_RELOC_OK, 0xffffe308, 0, "S + A - GOT" },
 	/* BASE_PREL against _GLOBAL_OFFSET_TABLE_ (S is not used): GOT + A - P */
 	{ 25, 0, M + 0x134, M + 0x2000, 0, 0xf0, ML_RELOC_OK, 0x1fbc, 0, "GOT + A - P" },
 };
@@ -207,15 +198,14 @@ static void run_stub_row(size_t i, bool big)
 	ck_assert_msg(st == r->st, "%s: status %d, expected %d", where, st, r->st);
 	if (st != ML_RELOC_OK) {
 		unit_assert_bytes(buf, before, sizeof(buf), where);
-		ck_assert_msg(c.value == r->value, "%s: value %#llx, expected %#llx",
-			      where, (unsigned long long)c.value,
-			      (unsigned long long)r->value);
+		ck_assert_msg(c.value == r->value, "%s: value %#llx, expected %#llx", where,
+			      (unsigned long long)c.value, (unsigned long long)r->value);
 		if (st == ML_RELOC_OVERFLOW)
 			ck_assert(c.lo == -LIM && c.hi == LIM);
 		return;
 	}
-	ck_assert_msg(unit_dec(buf + 4, 4, big) == r->after, "%s: place %s, expected %#x",
-		      where, unit_hex(buf + 4, 4), r->after);
+	ck_assert_msg(unit_dec(buf + 4, 4, big) == r->after, "%s: place %s, expected %#x", where,
+		      unit_hex(buf + 4, 4), r->after);
 	ck_assert_uint_eq(c.written, r->after);
 	ck_assert_str_eq(c.formula, r->formula);
 	unit_assert_bytes(buf, before, 4, where);
@@ -239,8 +229,7 @@ END_TEST
 /* The veneer: ldr pc, [pc, #-4] and the target (GNU ld's ARM long-branch stub too). */
 START_TEST(test_veneer_bytes)
 {
-	static const unsigned char exp[8] = { 0x04, 0xf0, 0x1f, 0xe5,
-					      0x00, 0x13, 0x40, 0x00 };
+	static const unsigned char exp[8] = { 0x04, 0xf0, 0x1f, 0xe5, 0x00, 0x13, 0x40, 0x00 };
 	struct ml_target le = { .big = false };
 	unsigned char buf[12];
 
@@ -285,8 +274,7 @@ START_TEST(test_descriptor)
 				    : got  ? ML_STUB_GOT
 					   : ML_STUB_NONE),
 			      "stub_kind(%u) = %d", ty, k);
-		ck_assert_msg(a->needs_got(ty) == (ty == 24 || ty == 25), "needs_got(%u)",
-			      ty);
+		ck_assert_msg(a->needs_got(ty) == (ty == 24 || ty == 25), "needs_got(%u)", ty);
 	}
 	ck_assert_uint_eq(a->stub_size(ML_STUB_PLT, NULL), 8);
 	ck_assert_uint_eq(a->stub_size(ML_STUB_GOT, NULL), 4);

@@ -26,13 +26,13 @@ static const struct arch_tinfo m68k_types[] = {
 /* printk in a kernel linked at 0 (Amiga, Atari), a module in vmalloc space. */
 #define K 0x0001a2b4u
 #define M 0xd0800000u
-#define Q (M + 0x100) /* the place of the 8/16-bit PC-relative rows */
+#define Q (M + 0x100)    /* the place of the 8/16-bit PC-relative rows */
 #define FILL 0xa5a5a5a5u /* RELA: the old place must not matter */
 
 static const struct arch_row m68k_rows[] = {
 	ROW_OK(R_68K_NONE, K, 0, M, 0x12345678, 0x12345678),
 	/* 32: S + A; the 32-bit sum wraps */
-	ROW_OK(R_68K_32, K, 0, M + 2, FILL, K),         /* jsr printk */
+	ROW_OK(R_68K_32, K, 0, M + 2, FILL, K), /* jsr printk */
 	ROW_OK(R_68K_32, K, 8, M + 2, 0, K + 8),
 	ROW_OK(R_68K_32, M + 0x100, N(-4), M, FILL, M + 0xfc),
 	ROW_OK(R_68K_32, 0xfffffff0, 0x20, M, FILL, 0x10),
@@ -106,27 +106,54 @@ START_TEST(test_literal_bytes)
 		unsigned char in[8], out[8];
 	} ins[] = {
 		/* jsr printk */
-		{ R_68K_32, 0x401000, 0, 0x40000076, 2, 6,
-		  { 0x4e, 0xb9, 0, 0, 0, 0 }, { 0x4e, 0xb9, 0x00, 0x40, 0x10, 0x00 } },
+		{ R_68K_32,
+		  0x401000,
+		  0,
+		  0x40000076,
+		  2,
+		  6,
+		  { 0x4e, 0xb9, 0, 0, 0, 0 },
+		  { 0x4e, 0xb9, 0x00, 0x40, 0x10, 0x00 } },
 		/* bsr.l printk */
-		{ R_68K_PC32, 0x401000, 0, 0x40000070, 2, 6,
-		  { 0x61, 0xff, 0, 0, 0, 0 }, { 0x61, 0xff, 0xc0, 0x40, 0x0f, 0x90 } },
+		{ R_68K_PC32,
+		  0x401000,
+		  0,
+		  0x40000070,
+		  2,
+		  6,
+		  { 0x61, 0xff, 0, 0, 0, 0 },
+		  { 0x61, 0xff, 0xc0, 0x40, 0x0f, 0x90 } },
 		/* bra.s near8 (.text.x at 0x40000096) */
-		{ R_68K_PC8, 0x40000096, N(-1), 0x40000063, 1, 2,
-		  { 0x60, 0x00 }, { 0x60, 0x32 } },
+		{ R_68K_PC8, 0x40000096, N(-1), 0x40000063, 1, 2, { 0x60, 0x00 }, { 0x60, 0x32 } },
 		/* bra.w near16 */
-		{ R_68K_PC16, 0x40000096, 2, 0x40000066, 2, 4,
-		  { 0x60, 0x00, 0, 0 }, { 0x60, 0x00, 0x00, 0x32 } },
+		{ R_68K_PC16,
+		  0x40000096,
+		  2,
+		  0x40000066,
+		  2,
+		  4,
+		  { 0x60, 0x00, 0, 0 },
+		  { 0x60, 0x00, 0x00, 0x32 } },
 		/* move.w #0xfff0,%d1 */
-		{ R_68K_16, 0xfff0, 0, 0x4000008a, 2, 4,
-		  { 0x32, 0x3c, 0, 0 }, { 0x32, 0x3c, 0xff, 0xf0 } },
+		{ R_68K_16,
+		  0xfff0,
+		  0,
+		  0x4000008a,
+		  2,
+		  4,
+		  { 0x32, 0x3c, 0, 0 },
+		  { 0x32, 0x3c, 0xff, 0xf0 } },
 	};
 	struct ml_target be = { .is64 = false, .big = true };
 
 	for (size_t i = 0; i < ML_ARRAY_SIZE(ins); i++) {
 		unsigned char buf[8];
-		struct ml_reloc_ctx c = { .t = &be, .type = ins[i].type, .S = ins[i].S,
-					  .A = ins[i].A, .P = ins[i].P, .rela = true };
+		struct ml_reloc_ctx c = { .t = &be,
+					  .type = ins[i].type,
+					  .S = ins[i].S,
+					  .A = ins[i].A,
+					  .P = ins[i].P,
+					  .rela = true };
 		char what[32];
 
 		memcpy(buf, ins[i].in, sizeof(buf));
@@ -141,8 +168,8 @@ END_TEST
 /* Hints name the likely cause; -fpic objects are told to rebuild. */
 START_TEST(test_hints)
 {
-	static const uint32_t pic[] = { R_68K_GOT32, R_68K_GOT16O, R_68K_GOT32O,
-					R_68K_PLT32, R_68K_PLT32O };
+	static const uint32_t pic[] = { R_68K_GOT32, R_68K_GOT16O, R_68K_GOT32O, R_68K_PLT32,
+					R_68K_PLT32O };
 	static const uint32_t pc16[] = { R_68K_PC16 };
 	static const uint32_t shorts[] = { R_68K_PC8, R_68K_16, R_68K_8 };
 

@@ -44,7 +44,7 @@ static const struct arch_tinfo mips_types[] = {
 #define BEQ 0x10000000u   /* beq zero, zero, 0 (b) */
 #define B0 (M + 0x100)    /* a branch ... */
 #define B4 (B0 + 4)       /* ... and its delay slot, where the displacement counts from */
-#define PC16 0x20000 /* the reach of a branch */
+#define PC16 0x20000      /* the reach of a branch */
 
 static const struct arch_row mips_rows[] = {
 	ROW_OK(R_MIPS_NONE, K, 0, M, FILL, FILL),
@@ -82,11 +82,9 @@ static const struct arch_row mips_rows[] = {
 	ROW_OK(R_MIPS_LO16, 0xfffffff0, 0, M, ADDIU | 0x20, ADDIU | 0x10),
 	/* PC16: (S + A - P) >> 2, A = field << 2 sign-extended (-4 for "b label") */
 	ROW_OK(R_MIPS_PC16, B4 + 0x1fffc, 0, B0, BEQ | 0xffff, BEQ | 0x7fff),
-	ROW_OVF(R_MIPS_PC16, B4 + 0x20000, 0, B0, BEQ | 0xffff, 0x20000, -PC16, PC16,
-		false),
+	ROW_OVF(R_MIPS_PC16, B4 + 0x20000, 0, B0, BEQ | 0xffff, 0x20000, -PC16, PC16, false),
 	ROW_OK(R_MIPS_PC16, B4 - 0x20000, 0, B0, BEQ | 0xffff, BEQ | 0x8000),
-	ROW_OVF(R_MIPS_PC16, B4 - 0x20004, 0, B0, BEQ | 0xffff, N(-0x20004), -PC16, PC16,
-		false),
+	ROW_OVF(R_MIPS_PC16, B4 - 0x20004, 0, B0, BEQ | 0xffff, N(-0x20004), -PC16, PC16, false),
 	ROW_OK(R_MIPS_PC16, B0, 0, B0, BEQ | 0xffff, BEQ | 0xffff),
 	ROW_OK(R_MIPS_PC16, B0, 0, B0, BEQ | 0x0002, BEQ | 0x0002),
 	ROW_DANGER(R_MIPS_PC16, M + 0x202, 0, B0, BEQ | 0xffff, 0xfe),
@@ -241,20 +239,25 @@ static void run_seq(const struct seq *q, bool big)
 		unit_enc(buf + 4 * i, 4, big, q->before[i]);
 	for (unsigned i = 0; i < MAXW && q->steps[i].sym; i++) {
 		const struct step *s = &q->steps[i];
-		struct ml_reloc_ctx c = { .t = &t, .type = s->type, .S = s->S,
-					  .P = M + 4 * s->word, .loc = buf + 4 * s->word,
-					  .state = state, .secname = s->sec,
-					  .symname = s->sym, .offset = 4 * s->word };
+		struct ml_reloc_ctx c = { .t = &t,
+					  .type = s->type,
+					  .S = s->S,
+					  .P = M + 4 * s->word,
+					  .loc = buf + 4 * s->word,
+					  .state = state,
+					  .secname = s->sec,
+					  .symname = s->sym,
+					  .offset = 4 * s->word };
 		enum ml_reloc_status st = a->apply(&c);
 
-		ck_assert_msg(st == s->st, "%s: step %u: status %d, expected %d", where,
-			      i, st, s->st);
+		ck_assert_msg(st == s->st, "%s: step %u: status %d, expected %d", where, i, st,
+			      s->st);
 	}
 	rc = a->finish(state, "t.o", &d);
 	ck_assert_msg(rc == (q->nerr ? -ENOEXEC : 0), "%s: finish() = %d\n%s", where, rc,
 		      unit_diags(&d));
-	ck_assert_msg(d.nerr == (unsigned)q->nerr, "%s: %u errors, expected %d\n%s",
-		      where, d.nerr, q->nerr, unit_diags(&d));
+	ck_assert_msg(d.nerr == (unsigned)q->nerr, "%s: %u errors, expected %d\n%s", where, d.nerr,
+		      q->nerr, unit_diags(&d));
 	for (int i = 0; i < q->nerr; i++) {
 		const struct ml_diag *g = &d.v[i];
 
@@ -263,14 +266,14 @@ static void run_seq(const struct seq *q, bool big)
 		ck_assert_int_eq(g->offset, q->err[i].off);
 		ck_assert_str_eq(g->symbol, q->err[i].sym);
 		ck_assert_str_eq(g->reloc, "R_MIPS_HI16");
-		ck_assert_msg(strstr(g->msg, "no R_MIPS_LO16") != NULL, "%s: message: %s",
-			      where, g->msg);
+		ck_assert_msg(strstr(g->msg, "no R_MIPS_LO16") != NULL, "%s: message: %s", where,
+			      g->msg);
 	}
 	for (unsigned i = 0; i < MAXW; i++) {
 		unsigned long long w = unit_dec(buf + 4 * i, 4, big);
 
-		ck_assert_msg(w == q->after[i], "%s: word %u is %#llx, expected %#x",
-			      where, i, w, q->after[i]);
+		ck_assert_msg(w == q->after[i], "%s: word %u is %#llx, expected %#x", where, i, w,
+			      q->after[i]);
 	}
 	a->state_free(state);
 	ml_diags_free(&d);
@@ -292,18 +295,21 @@ END_TEST
 START_TEST(test_literal_bytes)
 {
 	static const unsigned char be_in[8] = { 0x3c, 0x02, 0, 0, 0x24, 0x42, 0, 0x10 };
-	static const unsigned char be_out[8] = { 0x3c, 0x02, 0xc0, 0x11,
-						 0x24, 0x42, 0x80, 0x08 };
+	static const unsigned char be_out[8] = { 0x3c, 0x02, 0xc0, 0x11, 0x24, 0x42, 0x80, 0x08 };
 	static const unsigned char le_in[8] = { 0, 0, 0x02, 0x3c, 0x10, 0, 0x42, 0x24 };
-	static const unsigned char le_out[8] = { 0x11, 0xc0, 0x02, 0x3c,
-						 0x08, 0x80, 0x42, 0x24 };
+	static const unsigned char le_out[8] = { 0x11, 0xc0, 0x02, 0x3c, 0x08, 0x80, 0x42, 0x24 };
 
 	for (int big = 0; big < 2; big++) {
 		struct ml_target t = { .is64 = false, .big = big };
 		unsigned char b[8];
 		void *state = ml_arch_mips.state_new();
-		struct ml_reloc_ctx hi = { .t = &t, .type = R_MIPS_HI16, .S = V, .P = M,
-					   .loc = b, .state = state, .secname = ".text",
+		struct ml_reloc_ctx hi = { .t = &t,
+					   .type = R_MIPS_HI16,
+					   .S = V,
+					   .P = M,
+					   .loc = b,
+					   .state = state,
+					   .secname = ".text",
 					   .symname = "x" };
 		struct ml_reloc_ctx lo = hi;
 		struct ml_diags d = { 0 };
@@ -330,9 +336,13 @@ START_TEST(test_state_free_pending)
 	void *state = ml_arch_mips.state_new();
 
 	for (unsigned i = 0; i < 40; i++) {
-		struct ml_reloc_ctx c = { .t = &t, .type = R_MIPS_HI16, .S = V,
-					  .P = M + 4 * i, .loc = b + 4 * i,
-					  .state = state, .symname = "v",
+		struct ml_reloc_ctx c = { .t = &t,
+					  .type = R_MIPS_HI16,
+					  .S = V,
+					  .P = M + 4 * i,
+					  .loc = b + 4 * i,
+					  .state = state,
+					  .symname = "v",
 					  .secname = i < 20 ? ".text" : ".data" };
 
 		unit_enc(b + 4 * i, 4, true, LUI);
@@ -348,8 +358,8 @@ END_TEST
 START_TEST(test_hints)
 {
 	static const uint32_t pic[] = {
-		R_MIPS_GOT16,	 R_MIPS_CALL16,	  R_MIPS_GOT_DISP, R_MIPS_GOT_PAGE,
-		R_MIPS_GOT_OFST, R_MIPS_CALL_HI16, R_MIPS_HI16,	   R_MIPS_LO16,
+		R_MIPS_GOT16,    R_MIPS_CALL16,    R_MIPS_GOT_DISP, R_MIPS_GOT_PAGE,
+		R_MIPS_GOT_OFST, R_MIPS_CALL_HI16, R_MIPS_HI16,     R_MIPS_LO16,
 	};
 	static const uint32_t gp[] = { R_MIPS_GPREL16, R_MIPS_GPREL32, R_MIPS_LITERAL };
 	static const uint32_t jal[] = { R_MIPS_26 };

@@ -103,8 +103,7 @@ static const struct arch_row ppc_rows[] = {
 	ROW_OK(R_PPC_REL14_BRTAKEN, Q - 0x100, 0, Q, BEQ | Y, 0x4182ff00),
 	ROW_OK(R_PPC_REL14_BRNTAKEN, Q + 0x100, 0, Q, BEQ | Y, 0x41820100),
 	ROW_OK(R_PPC_REL14_BRNTAKEN, Q - 0x100, 0, Q, BEQ, 0x41a2ff00),
-	ROW_OVF(R_PPC_REL14_BRNTAKEN, Q - 0x8004, 0, Q, BEQ, N(-0x8004), -R16, R16,
-		false),
+	ROW_OVF(R_PPC_REL14_BRNTAKEN, Q - 0x8004, 0, Q, BEQ, N(-0x8004), -R16, R16, false),
 	/* REL24 (bl, b) with no trampoline: +-32 MiB, both edges */
 	ROW_OK(R_PPC_REL24, Q + 0x1fffffc, 0, Q, BL, 0x49fffffd),
 	ROW_OVF(R_PPC_REL24, Q + 0x2000000, 0, Q, BL, 0x2000000, -R26, R26, false),
@@ -154,8 +153,8 @@ ARCH_ROW_TESTS(&ml_arch_ppc, ppc_types, ppc_rows)
 
 static const struct ml_target be = { .is64 = false, .big = true };
 
-static enum ml_reloc_status rel24(uint64_t S, uint64_t A, uint64_t P, uint64_t stub,
-				  uint32_t insn, uint32_t *out, struct ml_reloc_ctx *c)
+static enum ml_reloc_status rel24(uint64_t S, uint64_t A, uint64_t P, uint64_t stub, uint32_t insn,
+				  uint32_t *out, struct ml_reloc_ctx *c)
 {
 	unsigned char b[4];
 	enum ml_reloc_status st;
@@ -224,13 +223,16 @@ START_TEST(test_trampoline_bytes)
 		uint32_t target;
 		unsigned char bytes[16];
 	} tr[] = {
-		{ 0xc0123450, { 0x3d, 0x60, 0xc0, 0x12, 0x39, 0x6b, 0x34, 0x50,
-				0x7d, 0x69, 0x03, 0xa6, 0x4e, 0x80, 0x04, 0x20 } },
+		{ 0xc0123450,
+		  { 0x3d, 0x60, 0xc0, 0x12, 0x39, 0x6b, 0x34, 0x50, 0x7d, 0x69, 0x03, 0xa6, 0x4e,
+		    0x80, 0x04, 0x20 } },
 		/* #lo reads negative in addi: #ha carries */
-		{ 0xc0128000, { 0x3d, 0x60, 0xc0, 0x13, 0x39, 0x6b, 0x80, 0x00,
-				0x7d, 0x69, 0x03, 0xa6, 0x4e, 0x80, 0x04, 0x20 } },
-		{ 0xfffffffc, { 0x3d, 0x60, 0x00, 0x00, 0x39, 0x6b, 0xff, 0xfc,
-				0x7d, 0x69, 0x03, 0xa6, 0x4e, 0x80, 0x04, 0x20 } },
+		{ 0xc0128000,
+		  { 0x3d, 0x60, 0xc0, 0x13, 0x39, 0x6b, 0x80, 0x00, 0x7d, 0x69, 0x03, 0xa6, 0x4e,
+		    0x80, 0x04, 0x20 } },
+		{ 0xfffffffc,
+		  { 0x3d, 0x60, 0x00, 0x00, 0x39, 0x6b, 0xff, 0xfc, 0x7d, 0x69, 0x03, 0xa6, 0x4e,
+		    0x80, 0x04, 0x20 } },
 	};
 	unsigned char b[24];
 
@@ -271,7 +273,7 @@ END_TEST
 
 START_TEST(test_hints)
 {
-	static const uint32_t pic[] = { R_PPC_GOT16, R_PPC_GOT16_HA, R_PPC_PLTREL24,
+	static const uint32_t pic[] = { R_PPC_GOT16,     R_PPC_GOT16_HA, R_PPC_PLTREL24,
 					R_PPC_LOCAL24PC, R_PPC_REL16_HA, R_PPC_PLT32 };
 	static const uint32_t sda[] = { R_PPC_SDAREL16, R_PPC_EMB_SDA21 };
 

@@ -31,8 +31,8 @@ static const struct arch_row sh_rows[] = {
 
 	/* DIR32: S + A, A = the place + r_addend */
 	ROW_OK(1, K, 0, P0, 0, K),
-	ROW_OK(1, K, 0, P0, 0x10, K + 0x10), /* ".long printk+16" as gas writes it */
-	ROW_OK(1, K, 0x10, P0, 0, K + 0x10), /* the addend in r_addend only */
+	ROW_OK(1, K, 0, P0, 0x10, K + 0x10),      /* ".long printk+16" as gas writes it */
+	ROW_OK(1, K, 0x10, P0, 0, K + 0x10),      /* the addend in r_addend only */
 	ROW_OK(1, K, 0x100, P0, 0x10, K + 0x110), /* both */
 	ROW_OK(1, K, N(-4), P0, 0, K - 4),
 	ROW_OK(1, 0xfffffff0, 0, P0, 0x20, 0x10), /* 32 bits wrap */
@@ -116,12 +116,9 @@ static const struct ctx_row sh_ctx_rows[] = {
 	{ 160, K, 0, P0, M + 0x2000, M + 0x2008, 0, 4, ML_RELOC_OK, 0xc, "G + A" },
 	{ 160, K, 4, P0, M + 0x2000, M + 0x2008, 0, 0, ML_RELOC_OK, 0xc, "G + A" },
 	/* GOTOFF: S + A - GOT */
-	{ 166, M + 0x300, 0, P0, M + 0x2000, 0, 0, 0, ML_RELOC_OK, 0xffffe300,
-	  "S + A - GOT" },
-	{ 166, M + 0x300, 0x14, P0, M + 0x2000, 0, 0, 0, ML_RELOC_OK, 0xffffe314,
-	  "S + A - GOT" },
-	{ 166, M + 0x300, 0, P0, M + 0x2000, 0, 0, 0x14, ML_RELOC_OK, 0xffffe314,
-	  "S + A - GOT" },
+	{ 166, M + 0x300, 0, P0, M + 0x2000, 0, 0, 0, ML_RELOC_OK, 0xffffe300, "S + A - GOT" },
+	{ 166, M + 0x300, 0x14, P0, M + 0x2000, 0, 0, 0, ML_RELOC_OK, 0xffffe314, "S + A - GOT" },
+	{ 166, M + 0x300, 0, P0, M + 0x2000, 0, 0, 0x14, ML_RELOC_OK, 0xffffe314, "S + A - GOT" },
 	/* GOTPC (against _GLOBAL_OFFSET_TABLE_): GOT + A - P; hello.o -fpic */
 	{ 167, 0, 0, 0x800078, 0x800384, 0, 0, 0, ML_RELOC_OK, 0x30c, "GOT + A - P" },
 	{ 167, 0, 0, P0, M + 0x2000, 0, 0, 0x10, ML_RELOC_OK, 0x1f10, "GOT + A - P" },
@@ -161,8 +158,8 @@ static void run_ctx_row(size_t i, bool big)
 		unit_assert_bytes(buf, before, sizeof(buf), where);
 		return;
 	}
-	ck_assert_msg(unit_dec(buf + 4, w, big) == r->after, "%s: place %s, expected %#x",
-		      where, unit_hex(buf + 4, w), r->after);
+	ck_assert_msg(unit_dec(buf + 4, w, big) == r->after, "%s: place %s, expected %#x", where,
+		      unit_hex(buf + 4, w), r->after);
 	ck_assert_uint_eq(c.written, r->after);
 	ck_assert_str_eq(c.formula, r->formula);
 	unit_assert_bytes(buf, before, 4, where);
@@ -196,34 +193,10 @@ START_TEST(test_literal_bytes)
 		unsigned char in[4], out[4];
 	} ins[] = {
 		/* bra 6c in hello.o -mrelax, .text at 0x800060: R_SH_IND12W .text+0x68 */
-		{ false,
-		  4,
-		  0x800060,
-		  0x68,
-		  0x8000fe,
-		  0x9e,
-		  2,
-		  { 0xe5, 0xaf },
-		  { 0xe5, 0xaf } },
-		{ true,
-		  4,
-		  0x800060,
-		  0x68,
-		  0x8000fe,
-		  0x9e,
-		  2,
-		  { 0xaf, 0xe5 },
-		  { 0xaf, 0xe5 } },
+		{ false, 4, 0x800060, 0x68, 0x8000fe, 0x9e, 2, { 0xe5, 0xaf }, { 0xe5, 0xaf } },
+		{ true, 4, 0x800060, 0x68, 0x8000fe, 0x9e, 2, { 0xaf, 0xe5 }, { 0xaf, 0xe5 } },
 		/* the same branch with the field cleared: computed from r_addend alone */
-		{ false,
-		  4,
-		  0x800060,
-		  0x68,
-		  0x8000fe,
-		  0x9e,
-		  2,
-		  { 0x00, 0xa0 },
-		  { 0xe5, 0xaf } },
+		{ false, 4, 0x800060, 0x68, 0x8000fe, 0x9e, 2, { 0x00, 0xa0 }, { 0xe5, 0xaf } },
 		/* a literal ".long .rodata+0x54" for mov.l, .rodata at 0x800400 */
 		{ false,
 		  1,
@@ -286,11 +259,9 @@ START_TEST(test_descriptor)
 	ck_assert_ptr_null(a->archdata_section);
 	/* a 4-byte GOT slot per GOT32 symbol; no PLT: nothing is out of reach */
 	for (uint32_t ty = 0; ty < 256; ty++) {
-		ck_assert_msg(a->stub_kind(ty) ==
-				      (ty == 160 ? ML_STUB_GOT : ML_STUB_NONE),
+		ck_assert_msg(a->stub_kind(ty) == (ty == 160 ? ML_STUB_GOT : ML_STUB_NONE),
 			      "stub_kind(%u)", ty);
-		ck_assert_msg(a->needs_got(ty) == (ty == 166 || ty == 167),
-			      "needs_got(%u)", ty);
+		ck_assert_msg(a->needs_got(ty) == (ty == 166 || ty == 167), "needs_got(%u)", ty);
 	}
 	ck_assert_uint_eq(a->stub_size(ML_STUB_GOT, NULL), 4);
 	ck_assert_ptr_null(a->write_plt);

@@ -32,15 +32,15 @@ static const struct arch_tinfo sparc_types[] = {
 #define FILL 0xa5a5a5a5u
 
 /* Instructions with an empty field, as gas leaves them in a RELA object. */
-#define CALL 0x40000000u     /* call */
-#define BA 0x10800000u       /* b */
-#define BPNE 0x12480000u     /* bne %icc (v9 bpcc, predict taken) */
-#define BRZ 0x02ca0000u      /* brz %o0 (v9 bpr): p and rs1 sit between the halves */
-#define SETHI 0x03000000u    /* sethi 0, %g1 */
-#define ORLO 0x82106000u     /* or %g1, 0, %g1 */
-#define MOV13 0x88102000u    /* or %g0, 0, %g4 */
-#define SLL 0x8b296000u      /* sll %g5, 0, %g5 */
-#define TA 0x91d02000u       /* ta 0 */
+#define CALL 0x40000000u  /* call */
+#define BA 0x10800000u    /* b */
+#define BPNE 0x12480000u  /* bne %icc (v9 bpcc, predict taken) */
+#define BRZ 0x02ca0000u   /* brz %o0 (v9 bpr): p and rs1 sit between the halves */
+#define SETHI 0x03000000u /* sethi 0, %g1 */
+#define ORLO 0x82106000u  /* or %g1, 0, %g1 */
+#define MOV13 0x88102000u /* or %g0, 0, %g4 */
+#define SLL 0x8b296000u   /* sll %g5, 0, %g5 */
+#define TA 0x91d02000u    /* ta 0 */
 
 static const struct arch_row sparc_rows[] = {
 	ROW_OK(R_SPARC_NONE, K, 0, M, 0x12345678, 0x12345678),
@@ -57,11 +57,9 @@ static const struct arch_row sparc_rows[] = {
 	ROW_OK(R_SPARC_16, 0xffff, 0, M, 0xa5a5, 0xffff),
 	ROW_OVF(R_SPARC_16, 0xfff0, 0x10, M, 0xa5a5, 0x10000, -0x8000, 0x10000, false),
 	ROW_OK(R_SPARC_16, 0xffff8000, 0, M, 0xa5a5, 0x8000),
-	ROW_OVF(R_SPARC_16, 0xffff7fff, 0, M, 0xa5a5, N(-0x8001), -0x8000, 0x10000,
-		false),
+	ROW_OVF(R_SPARC_16, 0xffff7fff, 0, M, 0xa5a5, N(-0x8001), -0x8000, 0x10000, false),
 	ROW_OK(R_SPARC_UA16, 0xfff0, 0, M + 3, 0xa5a5, 0xfff0),
-	ROW_OVF(R_SPARC_UA16, K, 0, M + 3, 0xa5a5, N(-0xffedcc0), -0x8000, 0x10000,
-		false),
+	ROW_OVF(R_SPARC_UA16, K, 0, M + 3, 0xa5a5, N(-0xffedcc0), -0x8000, 0x10000, false),
 	/* DISP8/16/32: S + A - P, signed */
 	ROW_OK(R_SPARC_DISP8, R + 0x7f, 0, R, 0xa5, 0x7f),
 	SOVF(R_SPARC_DISP8, R + 0x80, 0, R, 0xa5, 0x80, 0x80),
@@ -212,8 +210,12 @@ START_TEST(test_literal_words)
 
 	for (size_t i = 0; i < ML_ARRAY_SIZE(ins); i++) {
 		unsigned char buf[4], exp[4];
-		struct ml_reloc_ctx c = { .t = &be, .type = ins[i].type, .S = ins[i].S,
-					  .A = ins[i].A, .P = ins[i].P, .loc = buf,
+		struct ml_reloc_ctx c = { .t = &be,
+					  .type = ins[i].type,
+					  .S = ins[i].S,
+					  .A = ins[i].A,
+					  .P = ins[i].P,
+					  .loc = buf,
 					  .rela = true };
 		char what[32];
 
@@ -229,14 +231,13 @@ END_TEST
 /* UA32/UA16 at odd addresses: byte by byte, most significant first. */
 START_TEST(test_unaligned)
 {
-	static const unsigned char exp32[8] = { 0xa5, 0xf0, 0x01, 0x23,
-						0x42, 0xa5, 0xa5, 0xa5 };
-	static const unsigned char exp16[8] = { 0xa5, 0xa5, 0xa5, 0xff,
-						0xf0, 0xa5, 0xa5, 0xa5 };
+	static const unsigned char exp32[8] = { 0xa5, 0xf0, 0x01, 0x23, 0x42, 0xa5, 0xa5, 0xa5 };
+	static const unsigned char exp16[8] = { 0xa5, 0xa5, 0xa5, 0xff, 0xf0, 0xa5, 0xa5, 0xa5 };
 	struct ml_target be = { .is64 = false, .big = true };
 	unsigned char buf[8];
-	struct ml_reloc_ctx c = { .t = &be, .type = R_SPARC_UA32, .S = K, .A = 2,
-				  .P = M + 1, .rela = true };
+	struct ml_reloc_ctx c = {
+		.t = &be, .type = R_SPARC_UA32, .S = K, .A = 2, .P = M + 1, .rela = true
+	};
 
 	memset(buf, 0xa5, sizeof(buf));
 	c.loc = buf + 1;
@@ -254,14 +255,18 @@ END_TEST
 /* %hi and %lo, each computed alone, give back S + A: no carry, no pairing. */
 START_TEST(test_hi_lo_split)
 {
-	static const uint32_t addrs[] = { 0, 0x3ff, 0x400, 0x12345678, 0xf00123ff,
-					   0xfe300400, 0xfffffc00, 0xffffffff };
+	static const uint32_t addrs[] = { 0,          0x3ff,      0x400,      0x12345678,
+					  0xf00123ff, 0xfe300400, 0xfffffc00, 0xffffffff };
 	struct ml_target be = { .is64 = false, .big = true };
 
 	for (size_t i = 0; i < ML_ARRAY_SIZE(addrs); i++) {
 		unsigned char hi[4], lo[4];
-		struct ml_reloc_ctx c = { .t = &be, .type = R_SPARC_HI22, .S = addrs[i],
-					  .P = M, .loc = hi, .rela = true };
+		struct ml_reloc_ctx c = { .t = &be,
+					  .type = R_SPARC_HI22,
+					  .S = addrs[i],
+					  .P = M,
+					  .loc = hi,
+					  .rela = true };
 		uint32_t got;
 
 		unit_enc(hi, 4, true, SETHI);
@@ -271,18 +276,16 @@ START_TEST(test_hi_lo_split)
 		ck_assert_int_eq(ml_arch_sparc.apply(&c), ML_RELOC_OK);
 		got = (uint32_t)(unit_dec(hi, 4, true) & 0x3fffff) << 10 |
 		      (uint32_t)(unit_dec(lo, 4, true) & 0x3ff);
-		ck_assert_msg(got == addrs[i], "%%hi/%%lo of %#x give %#x", addrs[i],
-			      got);
+		ck_assert_msg(got == addrs[i], "%%hi/%%lo of %#x give %#x", addrs[i], got);
 	}
 }
 END_TEST
 
 START_TEST(test_hints)
 {
-	static const uint32_t pic[] = { R_SPARC_GOT10, R_SPARC_GOT13, R_SPARC_GOT22,
-					R_SPARC_WPLT30, R_SPARC_GOTDATA_OP_HIX22 };
-	static const uint32_t branches[] = { R_SPARC_WDISP22, R_SPARC_WDISP19,
-					     R_SPARC_WDISP16 };
+	static const uint32_t pic[] = { R_SPARC_GOT10, R_SPARC_GOT13, R_SPARC_GOT22, R_SPARC_WPLT30,
+					R_SPARC_GOTDATA_OP_HIX22 };
+	static const uint32_t branches[] = { R_SPARC_WDISP22, R_SPARC_WDISP19, R_SPARC_WDISP16 };
 	static const uint32_t simm[] = { R_SPARC_13, R_SPARC_10, R_SPARC_11 };
 
 	arch_check_hints(&ml_arch_sparc, pic, ML_ARRAY_SIZE(pic), "-fno-pic");

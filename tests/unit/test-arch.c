@@ -47,36 +47,47 @@ static const struct tinfo x86_64_types[] = {
 struct row {
 	uint32_t type;
 	uint64_t S, A, P, got, stub;
-	uint64_t place;          /* the field before (i386: holds the addend) */
+	uint64_t place; /* the field before (i386: holds the addend) */
 	enum ml_reloc_status st;
-	uint64_t field;          /* the field after, when OK */
-	int64_t lo, hi;          /* the range reported, when OVERFLOW */
-	bool uns;                /* x86_64: range reported as unsigned */
-	bool any_value;          /* RELATIVE: value not asserted (see below) */
+	uint64_t field; /* the field after, when OK */
+	int64_t lo, hi; /* the range reported, when OVERFLOW */
+	bool uns;       /* x86_64: range reported as unsigned */
+	bool any_value; /* RELATIVE: value not asserted (see below) */
 };
 
-#define OK(ty, s, a, p, pl, f) \
-	{ .type = ty, .S = s, .A = a, .P = p, .place = pl, .st = ML_RELOC_OK, .field = f }
-#define OVF(ty, s, a, p, pl, l, h, u)                                               \
-	{ .type = ty, .S = s, .A = a, .P = p, .place = pl, .st = ML_RELOC_OVERFLOW, \
-	  .lo = l, .hi = h, .uns = u }
-#define GOTOK(ty, s, a, p, g, slot, pl, f)                                    \
-	{ .type = ty, .S = s, .A = a, .P = p, .got = g, .stub = slot, .place = pl, \
-	  .st = ML_RELOC_OK, .field = f }
-#define GOTOVF(ty, s, a, p, g, slot, pl, l, h)                                \
-	{ .type = ty, .S = s, .A = a, .P = p, .got = g, .stub = slot, .place = pl, \
-	  .st = ML_RELOC_OVERFLOW, .lo = l, .hi = h }
-#define UNH(ty, pl) \
-	{ .type = ty, .S = 0x1000, .P = 0x2000, .place = pl, .st = ML_RELOC_UNHANDLED }
+#define OK(ty, s, a, p, pl, f)                                                                 \
+	{                                                                                      \
+		.type = ty, .S = s, .A = a, .P = p, .place = pl, .st = ML_RELOC_OK, .field = f \
+	}
+#define OVF(ty, s, a, p, pl, l, h, u)                                                              \
+	{                                                                                          \
+		.type = ty, .S = s, .A = a, .P = p, .place = pl, .st = ML_RELOC_OVERFLOW, .lo = l, \
+		.hi = h, .uns = u                                                                  \
+	}
+#define GOTOK(ty, s, a, p, g, slot, pl, f)                                               \
+	{                                                                                \
+		.type = ty, .S = s, .A = a, .P = p, .got = g, .stub = slot, .place = pl, \
+		.st = ML_RELOC_OK, .field = f                                            \
+	}
+#define GOTOVF(ty, s, a, p, g, slot, pl, l, h)                                           \
+	{                                                                                \
+		.type = ty, .S = s, .A = a, .P = p, .got = g, .stub = slot, .place = pl, \
+		.st = ML_RELOC_OVERFLOW, .lo = l, .hi = h                                \
+	}
+#define UNH(ty, pl)                                                                         \
+	{                                                                                   \
+		.type = ty, .S = 0x1000, .P = 0x2000, .place = pl, .st = ML_RELOC_UNHANDLED \
+	}
 
 /*
  * R_*_RELATIVE is B + A.  The hook has no load base among its inputs and
  * documents B = 0; modutils added the module's base (facts §3).  The value
  * is left unasserted here; the report to the lead explains why.
  */
-#define REL_ANY(ty, a, pl)                                                          \
-	{ .type = ty, .A = a, .P = 0x2000, .place = pl, .st = ML_RELOC_OK,          \
-	  .any_value = true }
+#define REL_ANY(ty, a, pl)                                                                         \
+	{                                                                                          \
+		.type = ty, .A = a, .P = 0x2000, .place = pl, .st = ML_RELOC_OK, .any_value = true \
+	}
 
 /* i386: printk in the kernel, a module at 0xd0800000. */
 #define K32 0xc0114560u
@@ -110,7 +121,7 @@ static const struct row i386_rows[] = {
 	OVF(R_386_16, 0x10000, 0, M32, 0, -0x8000, 0x10000, false),
 	OK(R_386_16, 0xffff8000, 0, M32, 0, 0x8000),
 	OVF(R_386_16, 0xffff7fff, 0, M32, 0, -0x8000, 0x10000, false),
-	OK(R_386_16, 0x10, 0, M32, 0xfffe, 0xe), /* addend -2 from the place */
+	OK(R_386_16, 0x10, 0, M32, 0xfffe, 0xe),                      /* addend -2 from the place */
 	OVF(R_386_16, 0xfff0, 0, M32, 0x10, -0x8000, 0x10000, false), /* 0xfff0 + 16 */
 	OK(R_386_8, 0xff, 0, M32, 0, 0xff),
 	OVF(R_386_8, 0x100, 0, M32, 0, -0x80, 0x100, false),
@@ -138,10 +149,10 @@ static const struct row i386_rows[] = {
 #define K64 0xffffffff80123456ull
 #define M64 0xffffffffa0000000ull
 #define FILL 0x5a5a5a5a5a5a5a5aull /* RELA: the old field must not matter */
-#define CALL (M64 + 0x20)  /* a call's 4-byte field; with A = -4 ... */
-#define NEXT (M64 + 0x24)  /* ... S = NEXT + d gives the value d */
-#define Q64 (M64 + 0x100)  /* the place of the 8/16-bit PC-relative rows */
-#define INSN (M64 + 0x40)  /* the place of the GOT rows */
+#define CALL (M64 + 0x20)          /* a call's 4-byte field; with A = -4 ... */
+#define NEXT (M64 + 0x24)          /* ... S = NEXT + d gives the value d */
+#define Q64 (M64 + 0x100)          /* the place of the 8/16-bit PC-relative rows */
+#define INSN (M64 + 0x40)          /* the place of the GOT rows */
 #define GOT (M64 + 0x3000)
 #define SLOT (M64 + 0x3018)
 
@@ -272,29 +283,30 @@ static void run_row(const struct ml_arch *a, const struct tinfo *ti, size_t nti,
 		memcpy(fb, before, sizeof(fb));
 		took = a->apply_fast(r->type, r->S + (a->rela ? r->A : 0), r->P, fb + 4);
 		if (took) {
-			ck_assert_msg(st == ML_RELOC_OK, "%s: fast path took an entry apply() refuses", where);
+			ck_assert_msg(st == ML_RELOC_OK,
+				      "%s: fast path took an entry apply() refuses", where);
 			unit_assert_bytes(fb, buf, sizeof(fb), "fast path and apply() differ");
 			nfast++;
 		} else {
-			unit_assert_bytes(fb, before, sizeof(fb), "fast path declined, yet changed bytes");
+			unit_assert_bytes(fb, before, sizeof(fb),
+					  "fast path declined, yet changed bytes");
 		}
 	}
 	for (int i = 0; i < 4; i++)
 		ck_assert_msg(buf[i] == 0xa5, "%s: wrote before the place", where);
 	for (int i = 4 + w; i < (int)sizeof(buf); i++)
-		ck_assert_msg(buf[i] == 0xa5, "%s: wrote byte %d past a %d-byte field",
-			      where, i - 4, w);
+		ck_assert_msg(buf[i] == 0xa5, "%s: wrote byte %d past a %d-byte field", where,
+			      i - 4, w);
 	if (st != ML_RELOC_OK) {
 		unit_assert_bytes(buf, before, sizeof(buf), "failed, yet changed bytes");
 		if (st != ML_RELOC_OVERFLOW)
 			return;
 		ck_assert_msg(c.lo == r->lo && c.hi == r->hi,
 			      "%s: range [%lld, %lld), expected [%lld, %lld)", where,
-			      (long long)c.lo, (long long)c.hi, (long long)r->lo,
-			      (long long)r->hi);
+			      (long long)c.lo, (long long)c.hi, (long long)r->lo, (long long)r->hi);
 		if (a->rela) /* only x86_64 says how to print the range */
-			ck_assert_msg(c.range_unsigned == r->uns, "%s: range_unsigned %d",
-				      where, c.range_unsigned);
+			ck_assert_msg(c.range_unsigned == r->uns, "%s: range_unsigned %d", where,
+				      c.range_unsigned);
 		return;
 	}
 	if (r->any_value)
@@ -308,17 +320,14 @@ static void run_row(const struct ml_arch *a, const struct tinfo *ti, size_t nti,
 		if (ti[i].type == r->type)
 			ck_assert_str_eq(c.formula, ti[i].formula);
 	if (r->type != R_386_NONE) /* == R_X86_64_NONE == 0 */
-		ck_assert_msg(c.written == r->field, "%s: written %#llx, field %#llx",
-			      where, (unsigned long long)c.written,
-			      (unsigned long long)r->field);
+		ck_assert_msg(c.written == r->field, "%s: written %#llx, field %#llx", where,
+			      (unsigned long long)c.written, (unsigned long long)r->field);
 }
 
-#define I386(i, big)                                                                \
-	run_row(&ml_arch_i386, i386_types, ML_ARRAY_SIZE(i386_types), &i386_rows[i], \
-		i, big)
-#define X86_64(i, big)                                                              \
-	run_row(&ml_arch_x86_64, x86_64_types, ML_ARRAY_SIZE(x86_64_types), \
-		&x86_64_rows[i], i, big)
+#define I386(i, big) \
+	run_row(&ml_arch_i386, i386_types, ML_ARRAY_SIZE(i386_types), &i386_rows[i], i, big)
+#define X86_64(i, big) \
+	run_row(&ml_arch_x86_64, x86_64_types, ML_ARRAY_SIZE(x86_64_types), &x86_64_rows[i], i, big)
 
 START_TEST(test_i386_le)
 {
@@ -341,8 +350,8 @@ END_TEST
 /* The fast path takes the everyday types: every OK row of them, nothing else. */
 START_TEST(test_x86_64_fast)
 {
-	static const uint32_t fast_types[] = { R_X86_64_64, R_X86_64_PC64, R_X86_64_32, R_X86_64_32S,
-					       R_X86_64_PC32, R_X86_64_PLT32 };
+	static const uint32_t fast_types[] = { R_X86_64_64,  R_X86_64_PC64, R_X86_64_32,
+					       R_X86_64_32S, R_X86_64_PC32, R_X86_64_PLT32 };
 	unsigned want = 0;
 
 	nfast = 0;
@@ -377,8 +386,7 @@ START_TEST(test_literal_bytes)
 	static const unsigned char abs32_exp[4] = { 0x20, 0x01, 0x80, 0xd0 };
 	/* x86_64: a pointer in .data, R_X86_64_64 */
 	unsigned char ptr[8] = { 0 };
-	static const unsigned char ptr_exp[8] = { 0x56, 0x34, 0x12, 0x80,
-						  0xff, 0xff, 0xff, 0xff };
+	static const unsigned char ptr_exp[8] = { 0x56, 0x34, 0x12, 0x80, 0xff, 0xff, 0xff, 0xff };
 	/* x86_64: movq $sym, %rax with R_X86_64_32S */
 	unsigned char imm[4] = { 0 };
 	static const unsigned char imm_exp[4] = { 0x5a, 0x34, 0x12, 0x80 };
@@ -421,14 +429,10 @@ START_TEST(test_i386_rel_addend)
 		uint64_t place;
 		int64_t A;
 	} rows[] = {
-		{ R_386_32, 4, 0xfffffffc, -4 },
-		{ R_386_32, 4, 0x7fffffff, 0x7fffffff },
-		{ R_386_16, 2, 0xfffe, -2 },
-		{ R_386_16, 2, 0x7ffe, 0x7ffe },
-		{ R_386_8, 1, 0xff, -1 },
-		{ R_386_PC8, 1, 0x80, -128 },
-		{ R_386_PC16, 2, 0x8000, -32768 },
-		{ R_386_GOTOFF, 4, 0x80000000, -0x80000000ll },
+		{ R_386_32, 4, 0xfffffffc, -4 },   { R_386_32, 4, 0x7fffffff, 0x7fffffff },
+		{ R_386_16, 2, 0xfffe, -2 },       { R_386_16, 2, 0x7ffe, 0x7ffe },
+		{ R_386_8, 1, 0xff, -1 },          { R_386_PC8, 1, 0x80, -128 },
+		{ R_386_PC16, 2, 0x8000, -32768 }, { R_386_GOTOFF, 4, 0x80000000, -0x80000000ll },
 	};
 	struct ml_target le32 = { false, false };
 
@@ -440,9 +444,8 @@ START_TEST(test_i386_rel_addend)
 		memset(&c, 0, sizeof(c));
 		c.t = &le32, c.type = rows[i].type, c.loc = buf;
 		ml_arch_i386.apply(&c);
-		ck_assert_msg((int64_t)c.A == rows[i].A,
-			      "row %zu: A = %lld, expected %lld", i, (long long)c.A,
-			      (long long)rows[i].A);
+		ck_assert_msg((int64_t)c.A == rows[i].A, "row %zu: A = %lld, expected %lld", i,
+			      (long long)c.A, (long long)rows[i].A);
 	}
 }
 END_TEST
@@ -457,16 +460,14 @@ static void check_names(const struct ml_arch *a, const struct tinfo *ti, size_t 
 
 		ck_assert_msg(rt != NULL, "%s: type %u missing", a->name, ti[i].type);
 		ck_assert_str_eq(ml_arch_reloc_name(a, ti[i].type, buf), ti[i].name);
-		ck_assert_msg(rt->width == (unsigned)ti[i].width,
-			      "%s: %s width %u, expected %d", a->name, ti[i].name,
-			      rt->width, ti[i].width);
+		ck_assert_msg(rt->width == (unsigned)ti[i].width, "%s: %s width %u, expected %d",
+			      a->name, ti[i].name, rt->width, ti[i].width);
 	}
 	/* No type in the arch table without a row here. */
 	ck_assert_uint_eq(a->nrelocs, n);
 	ck_assert_ptr_null(ml_arch_reloc(a, 200));
 	ck_assert_str_eq(ml_arch_reloc_name(a, 200, buf), "relocation type 200");
-	ck_assert_str_eq(ml_arch_reloc_name(a, 4294967295u, buf),
-			 "relocation type 4294967295");
+	ck_assert_str_eq(ml_arch_reloc_name(a, 4294967295u, buf), "relocation type 4294967295");
 }
 
 START_TEST(test_names)
@@ -484,8 +485,7 @@ static void check_covered(const struct ml_arch *a, const struct row *rows, size_
 
 		for (size_t j = 0; j < n && !seen; j++)
 			seen = rows[j].type == a->relocs[i].type;
-		ck_assert_msg(seen, "%s: no apply() row for %s", a->name,
-			      a->relocs[i].name);
+		ck_assert_msg(seen, "%s: no apply() row for %s", a->name, a->relocs[i].name);
 	}
 }
 
@@ -509,10 +509,10 @@ static void check_stubs(const struct ml_arch *a, const struct tinfo *ti, size_t 
 				want = ML_STUB_GOT;
 		for (const uint32_t *p = gots; *p; p++)
 			got = got || *p == ti[i].type;
-		ck_assert_msg(a->stub_kind(ti[i].type) == want, "%s: stub_kind(%s)",
-			      a->name, ti[i].name);
-		ck_assert_msg(a->needs_got(ti[i].type) == got, "%s: needs_got(%s)",
-			      a->name, ti[i].name);
+		ck_assert_msg(a->stub_kind(ti[i].type) == want, "%s: stub_kind(%s)", a->name,
+			      ti[i].name);
+		ck_assert_msg(a->needs_got(ti[i].type) == got, "%s: needs_got(%s)", a->name,
+			      ti[i].name);
 	}
 }
 
@@ -521,15 +521,13 @@ START_TEST(test_stubs)
 	static const uint32_t i386_slots[] = { R_386_GOT32, R_386_GOT32X, 0 };
 	static const uint32_t i386_gots[] = { R_386_GOTOFF, R_386_GOTPC, 0 };
 	static const uint32_t x86_64_slots[] = { R_X86_64_GOT32, R_X86_64_GOTPCREL,
-						 R_X86_64_GOTPCRELX,
-						 R_X86_64_REX_GOTPCRELX, 0 };
+						 R_X86_64_GOTPCRELX, R_X86_64_REX_GOTPCRELX, 0 };
 	static const uint32_t x86_64_gots[] = { R_X86_64_GOTOFF64, R_X86_64_GOTPC32, 0 };
 	struct ml_target t32 = { false, false }, t64 = { true, false };
 
-	check_stubs(&ml_arch_i386, i386_types, ML_ARRAY_SIZE(i386_types), i386_slots,
-		    i386_gots);
-	check_stubs(&ml_arch_x86_64, x86_64_types, ML_ARRAY_SIZE(x86_64_types),
-		    x86_64_slots, x86_64_gots);
+	check_stubs(&ml_arch_i386, i386_types, ML_ARRAY_SIZE(i386_types), i386_slots, i386_gots);
+	check_stubs(&ml_arch_x86_64, x86_64_types, ML_ARRAY_SIZE(x86_64_types), x86_64_slots,
+		    x86_64_gots);
 	/* One target word per slot. */
 	ck_assert_uint_eq(ml_arch_i386.stub_size(ML_STUB_GOT, &t32), 4);
 	ck_assert_uint_eq(ml_arch_x86_64.stub_size(ML_STUB_GOT, &t64), 8);

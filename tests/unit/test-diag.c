@@ -19,8 +19,7 @@ static const struct frow frows[] = {
 	{ NULL, ".text", 0x1a4, NULL, NULL, ".text+0x1a4: unresolved symbol printk" },
 	{ NULL, ".text", 0, NULL, NULL, ".text+0x0: unresolved symbol printk" },
 	{ "drv.o", ".text", -1, NULL, NULL, "drv.o: .text: unresolved symbol printk" },
-	{ "drv.o", ".text", 0x1a4, NULL, NULL,
-	  "drv.o: .text+0x1a4: unresolved symbol printk" },
+	{ "drv.o", ".text", 0x1a4, NULL, NULL, "drv.o: .text+0x1a4: unresolved symbol printk" },
 	{ "drv.o", ".text", 0xffffffffll, NULL, NULL,
 	  "drv.o: .text+0xffffffff: unresolved symbol printk" },
 	/* an offset means nothing without a section */
@@ -34,8 +33,11 @@ static const struct frow frows[] = {
 START_TEST(test_format)
 {
 	const struct frow *r = &frows[_i];
-	struct ml_loc loc = { .file = r->file, .section = r->section, .offset = r->offset,
-			      .symbol = r->symbol, .reloc = r->reloc };
+	struct ml_loc loc = { .file = r->file,
+			      .section = r->section,
+			      .offset = r->offset,
+			      .symbol = r->symbol,
+			      .reloc = r->reloc };
 	struct ml_diags d = { 0 };
 	char *s;
 

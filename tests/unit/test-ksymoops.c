@@ -39,8 +39,7 @@ static const struct orow orows[] = {
 	  "__insmod_st_O/lib/modules/2.4.30/kernel/drivers/scsi/st.o_M00ABCDEF_V132126" },
 	/* stat failed: mtime 0; version unknown: -1 */
 	{ &t32, "fat", "/x/fat.o", 0, -1, "__insmod_fat_O/x/fat.o_M00000000_V-1" },
-	{ &t64, "fat", "/x/fat.o", 0, -1,
-	  "__insmod_fat_O/x/fat.o_M0000000000000000_V-1" },
+	{ &t64, "fat", "/x/fat.o", 0, -1, "__insmod_fat_O/x/fat.o_M0000000000000000_V-1" },
 	{ &t64, "fat", "/x/fat.o", 0x1234567890ABCDEF, 132133,
 	  "__insmod_fat_O/x/fat.o_M1234567890ABCDEF_V132133" },
 	{ &t32, "x", "/x.o", 0xffffffff, 0, "__insmod_x_O/x.o_MFFFFFFFF_V0" },

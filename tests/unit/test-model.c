@@ -41,11 +41,31 @@
 
 /* struct module on i386 (golden: sizeof 96, offsetof(persist_start) 60). */
 enum {
-	O_SOS = 0, O_NEXT = 4, O_NAME = 8, O_SIZE = 12, O_UC = 16, O_FLAGS = 20,
-	O_NSYMS = 24, O_NDEPS = 28, O_SYMS = 32, O_DEPS = 36, O_REFS = 40, O_INIT = 44,
-	O_CLEANUP = 48, O_EXS = 52, O_EXE = 56, O_PERSIST = 60, O_PERSIST_END = 64,
-	O_CAN_UNLOAD = 68, O_RUNSIZE = 72, O_KSS = 76, O_KSE = 80, O_ADS = 84, O_ADE = 88,
-	O_KDATA = 92, SIZEOF_MODULE = 96,
+	O_SOS = 0,
+	O_NEXT = 4,
+	O_NAME = 8,
+	O_SIZE = 12,
+	O_UC = 16,
+	O_FLAGS = 20,
+	O_NSYMS = 24,
+	O_NDEPS = 28,
+	O_SYMS = 32,
+	O_DEPS = 36,
+	O_REFS = 40,
+	O_INIT = 44,
+	O_CLEANUP = 48,
+	O_EXS = 52,
+	O_EXE = 56,
+	O_PERSIST = 60,
+	O_PERSIST_END = 64,
+	O_CAN_UNLOAD = 68,
+	O_RUNSIZE = 72,
+	O_KSS = 76,
+	O_KSE = 80,
+	O_ADS = 84,
+	O_ADE = 88,
+	O_KDATA = 92,
+	SIZEOF_MODULE = 96,
 };
 enum { F_RUNNING = 1, F_DELETED = 2, F_AUTOCLEAN = 4, F_VISITED = 8, F_USED_ONCE = 16 };
 enum { QM_MODULES = 1, QM_DEPS, QM_REFS, QM_SYMBOLS, QM_INFO };
@@ -78,8 +98,7 @@ static struct useg *u_find(uint64_t a, size_t n)
 	for (int i = 0; i < NSEG; i++) {
 		struct useg *s = &useg[i];
 
-		if (s->p && a >= s->addr && a - s->addr <= s->n &&
-		    n <= s->n - (a - s->addr))
+		if (s->p && a >= s->addr && a - s->addr <= s->n && n <= s->n - (a - s->addr))
 			return s;
 	}
 	return NULL;
@@ -215,8 +234,9 @@ static void model_up_v(const char *exec, bool versioned)
 {
 	struct ml_diags d = { 0 };
 	char ks[PATH_MAX + 8];
-	struct ml_model_config c = { .cpu = "i386", .release = "2.4.37", .ksyms = ks,
-				     .versioned = versioned };
+	struct ml_model_config c = {
+		.cpu = "i386", .release = "2.4.37", .ksyms = ks, .versioned = versioned
+	};
 
 	u_reset();
 	nloaded = 0;
@@ -227,8 +247,7 @@ static void model_up_v(const char *exec, bool versioned)
 	snprintf(ks, sizeof(ks), "%s/ksyms", tdir);
 	write_ksyms(ks);
 	c.exec = !exec ? "" : *exec ? exec : self_exe;
-	ck_assert_msg(ml_model_create(kdir, &c, &d) == 0, "model create:\n%s",
-		      unit_diags(&d));
+	ck_assert_msg(ml_model_create(kdir, &c, &d) == 0, "model create:\n%s", unit_diags(&d));
 	M = ml_model_open(kdir, &d);
 	ck_assert_msg(M != NULL, "model open:\n%s", unit_diags(&d));
 	ml_diags_free(&d);
@@ -290,13 +309,12 @@ static char *kmsg_new(void)
 	return out;
 }
 
-#define assert_kmsg(exp, ctx)                                                    \
-	do {                                                                     \
-		char *k_ = kmsg_new();                                           \
-		ck_assert_msg(!strcmp(k_, (exp)),                                \
-			      "%s: console\n  got: \"%s\"\n  exp: \"%s\"", (ctx), \
-			      k_, (exp));                                        \
-		free(k_);                                                        \
+#define assert_kmsg(exp, ctx)                                                                  \
+	do {                                                                                   \
+		char *k_ = kmsg_new();                                                         \
+		ck_assert_msg(!strcmp(k_, (exp)), "%s: console\n  got: \"%s\"\n  exp: \"%s\"", \
+			      (ctx), k_, (exp));                                               \
+		free(k_);                                                                      \
 	} while (0)
 
 static char *proc(const char *name)
@@ -308,13 +326,12 @@ static char *proc(const char *name)
 	return t;
 }
 
-#define assert_proc_modules(exp, ctx)                                            \
-	do {                                                                     \
-		char *t_ = proc("modules");                                      \
-		ck_assert_msg(!strcmp(t_, (exp)),                                \
-			      "%s: /proc/modules\n--- got:\n%s--- exp:\n%s", (ctx), \
-			      t_, (exp));                                        \
-		free(t_);                                                        \
+#define assert_proc_modules(exp, ctx)                                                            \
+	do {                                                                                     \
+		char *t_ = proc("modules");                                                      \
+		ck_assert_msg(!strcmp(t_, (exp)), "%s: /proc/modules\n--- got:\n%s--- exp:\n%s", \
+			      (ctx), t_, (exp));                                                 \
+		free(t_);                                                                        \
 	} while (0)
 
 static long create(const char *name, uint64_t size, uint32_t *addr)
@@ -334,8 +351,8 @@ static uint32_t create_ok(const char *name, uint64_t size, uint32_t exp_addr)
 
 	ck_assert_msg(r == 0, "create_module(%s, %" PRIu64 ") = %ld", name, size, r);
 	if (exp_addr)
-		ck_assert_msg(a == exp_addr, "create_module(%s) -> %#x, golden %#x", name,
-			      a, exp_addr);
+		ck_assert_msg(a == exp_addr, "create_module(%s) -> %#x, golden %#x", name, a,
+			      exp_addr);
 	return a;
 }
 
@@ -349,12 +366,11 @@ static long del(const char *name)
 	return ml_model_delete_module(M, &ua, name ? ustr(name) : 0);
 }
 
-#define assert_call(call, exp, ctx)                                              \
-	do {                                                                     \
-		long r_ = (call);                                                \
-		ck_assert_msg(r_ == (exp), "%s: %s = %ld (%s), golden %ld (%s)", \
-			      (ctx), #call, r_, strerror((int)-r_), (long)(exp), \
-			      strerror((int)-(exp)));                            \
+#define assert_call(call, exp, ctx)                                                                \
+	do {                                                                                       \
+		long r_ = (call);                                                                  \
+		ck_assert_msg(r_ == (exp), "%s: %s = %ld (%s), golden %ld (%s)", (ctx), #call, r_, \
+			      strerror((int)-r_), (long)(exp), strerror((int)-(exp)));             \
 	} while (0)
 
 #define RET_UNCHANGED 0xa5a5a5a5u
@@ -367,15 +383,13 @@ static long qm(const char *name, long which, uint64_t bufsize, uint32_t *ret)
 	memset(qbuf, 0xee, sizeof(qbuf));
 	useg[SEG_BUF].n = bufsize > BUF_MAX ? BUF_MAX : (size_t)bufsize;
 	put32(retbuf, RET_UNCHANGED);
-	r = ml_model_query_module(M, &ua, name ? ustr(name) : 0, which, UA_BUF, bufsize,
-				  UA_RET);
+	r = ml_model_query_module(M, &ua, name ? ustr(name) : 0, which, UA_BUF, bufsize, UA_RET);
 	*ret = get32(retbuf);
 	useg[SEG_BUF].n = BUF_MAX;
 	return r;
 }
 
-static void assert_qm(const char *name, long which, uint64_t bufsize, long exp,
-		      uint32_t exp_ret)
+static void assert_qm(const char *name, long which, uint64_t bufsize, long exp, uint32_t exp_ret)
 {
 	uint32_t ret;
 	long r = qm(name, which, bufsize, &ret);
@@ -394,8 +408,7 @@ static void assert_qbuf(const char *hex, const char *ctx)
 	unit_assert_bytes(qbuf, exp, n, ctx);
 }
 
-static void assert_info(const char *name, uint32_t addr, uint32_t size, uint32_t flags,
-			int32_t uc)
+static void assert_info(const char *name, uint32_t addr, uint32_t size, uint32_t flags, int32_t uc)
 {
 	uint32_t ret, a, sz, fl;
 	int32_t c;
@@ -406,9 +419,10 @@ static void assert_info(const char *name, uint32_t addr, uint32_t size, uint32_t
 	sz = get32(qbuf + 4);
 	fl = get32(qbuf + 8);
 	c = (int32_t)get32(qbuf + 12);
-	ck_assert_msg(a == addr && sz == size && fl == flags && c == uc,
-		      "QM_INFO(%s): addr=%#x size=%u flags=%#x usecount=%d, golden addr=%#x size=%u flags=%#x usecount=%d",
-		      name, a, sz, fl, c, addr, size, flags, uc);
+	ck_assert_msg(
+		a == addr && sz == size && fl == flags && c == uc,
+		"QM_INFO(%s): addr=%#x size=%u flags=%#x usecount=%d, golden addr=%#x size=%u flags=%#x usecount=%d",
+		name, a, sz, fl, c, addr, size, flags, uc);
 }
 
 static void assert_info_enoent(const char *name)
@@ -484,7 +498,7 @@ static void img_code(unsigned off, int32_t v)
 #define NOCODE INT32_MIN
 
 struct msym {
-	uint32_t off; /* value = base + off */
+	uint32_t off;     /* value = base + off */
 	const char *name; /* "@O" = __insmod_<mod>_O/<mod>.o_M<o_mtime>_V132133 */
 };
 
@@ -533,8 +547,8 @@ static void img_build(const struct mspec *s, uint32_t base)
 		size_t len;
 
 		if (!strcmp(n, "@O")) {
-			snprintf(oname, sizeof(oname), "__insmod_%s_O/%s.o_M%s_V132133",
-				 s->name, s->name, o_mtime);
+			snprintf(oname, sizeof(oname), "__insmod_%s_O/%s.o_M%s_V132133", s->name,
+				 s->name, o_mtime);
 			n = oname;
 		}
 		len = strlen(n) + 1;
@@ -582,13 +596,17 @@ static uint32_t load(const struct mspec *s, uint32_t exp_addr)
 
 /* ---- the golden modules (sizes and exports as in the transcripts) ---- */
 
-#define SPEC(n, sz, fl, d0, d1, sy)                                            \
-	{ .name = (n), .size = (sz), .flags = (fl), .deps = { (d0), (d1) },    \
-	  .syms = (sy), .nsyms = (int)ML_ARRAY_SIZE(sy), .init = NOCODE,         \
-	  .cleanup = NOCODE, .can_unload = NOCODE }
-#define SPEC0(n, sz, fl, d0, d1)                                               \
-	{ .name = (n), .size = (sz), .flags = (fl), .deps = { (d0), (d1) },    \
-	  .init = NOCODE, .cleanup = NOCODE, .can_unload = NOCODE }
+#define SPEC(n, sz, fl, d0, d1, sy)                                                             \
+	{                                                                                       \
+		.name = (n), .size = (sz), .flags = (fl), .deps = { (d0), (d1) }, .syms = (sy), \
+		.nsyms = (int)ML_ARRAY_SIZE(sy), .init = NOCODE, .cleanup = NOCODE,             \
+		.can_unload = NOCODE                                                            \
+	}
+#define SPEC0(n, sz, fl, d0, d1)                                                                  \
+	{                                                                                         \
+		.name = (n), .size = (sz), .flags = (fl), .deps = { (d0), (d1) }, .init = NOCODE, \
+		.cleanup = NOCODE, .can_unload = NOCODE                                           \
+	}
 
 static const struct msym tiny_syms[] = {
 	{ 0x194, "tiny_counter" },
@@ -604,29 +622,46 @@ static const struct msym tinyuser_syms[] = {
 	{ 0x084, "__insmod_tinyuser_S.rodata_L34" },
 };
 static const struct msym msdos_syms[] = {
-	{ 0x0930, "msdos_create" },     { 0x0750, "msdos_lookup" },
-	{ 0x0be0, "msdos_mkdir" },      { 0x1370, "msdos_rename" },
-	{ 0x0ae0, "msdos_rmdir" },      { 0x0e40, "msdos_unlink" },
-	{ 0x14c0, "msdos_read_super" }, { 0x0060, "msdos_put_super" },
+	{ 0x0930, "msdos_create" },
+	{ 0x0750, "msdos_lookup" },
+	{ 0x0be0, "msdos_mkdir" },
+	{ 0x1370, "msdos_rename" },
+	{ 0x0ae0, "msdos_rmdir" },
+	{ 0x0e40, "msdos_unlink" },
+	{ 0x14c0, "msdos_read_super" },
+	{ 0x0060, "msdos_put_super" },
 	{ 0x0000, "@O" },
 	{ 0x0060, "__insmod_msdos_S.text_L5345" },
 	{ 0x1544, "__insmod_msdos_S.rodata_L218" },
 	{ 0x17a0, "__insmod_msdos_S.data_L204" },
 };
 static const struct msym fat_syms[] = {
-	{ 0x2c70, "fat_new_dir" },          { 0x2df0, "fat_get_block" },
-	{ 0x3340, "fat_clear_inode" },      { 0x62c0, "fat_date_unix2dos" },
-	{ 0x32e0, "fat_delete_inode" },     { 0x6420, "fat__get_entry" },
-	{ 0x00d0, "fat_mark_buffer_dirty" }, { 0x5950, "fat_notify_change" },
-	{ 0x3390, "fat_put_super" },        { 0x3090, "fat_attach" },
-	{ 0x3100, "fat_detach" },           { 0x31d0, "fat_build_inode" },
-	{ 0x4850, "fat_read_super" },       { 0x0e60, "fat_search_long" },
-	{ 0x2540, "fat_readdir" },          { 0x6b40, "fat_scan" },
-	{ 0x5220, "fat_statfs" },           { 0x5790, "fat_write_inode" },
-	{ 0x6c70, "register_cvf_format" },  { 0x6d40, "unregister_cvf_format" },
-	{ 0x0930, "fat_get_cluster" },      { 0x2820, "fat_dir_ioctl" },
-	{ 0x2ad0, "fat_add_entries" },      { 0x2980, "fat_dir_empty" },
-	{ 0x2fb0, "fat_truncate" },         { 0x00a0, "fat_brelse" },
+	{ 0x2c70, "fat_new_dir" },
+	{ 0x2df0, "fat_get_block" },
+	{ 0x3340, "fat_clear_inode" },
+	{ 0x62c0, "fat_date_unix2dos" },
+	{ 0x32e0, "fat_delete_inode" },
+	{ 0x6420, "fat__get_entry" },
+	{ 0x00d0, "fat_mark_buffer_dirty" },
+	{ 0x5950, "fat_notify_change" },
+	{ 0x3390, "fat_put_super" },
+	{ 0x3090, "fat_attach" },
+	{ 0x3100, "fat_detach" },
+	{ 0x31d0, "fat_build_inode" },
+	{ 0x4850, "fat_read_super" },
+	{ 0x0e60, "fat_search_long" },
+	{ 0x2540, "fat_readdir" },
+	{ 0x6b40, "fat_scan" },
+	{ 0x5220, "fat_statfs" },
+	{ 0x5790, "fat_write_inode" },
+	{ 0x6c70, "register_cvf_format" },
+	{ 0x6d40, "unregister_cvf_format" },
+	{ 0x0930, "fat_get_cluster" },
+	{ 0x2820, "fat_dir_ioctl" },
+	{ 0x2ad0, "fat_add_entries" },
+	{ 0x2980, "fat_dir_empty" },
+	{ 0x2fb0, "fat_truncate" },
+	{ 0x00a0, "fat_brelse" },
 	{ 0x0000, "@O" },
 	{ 0x0060, "__insmod_fat_S.text_L28376" },
 	{ 0x6fb0, "__insmod_fat_S.rodata_L2219" },
@@ -649,14 +684,11 @@ static const struct msym slow_syms[] = {
 static const struct mspec m_fat = SPEC("fat", 34776, 0, NULL, NULL, fat_syms);
 static const struct mspec m_fat_k = SPEC("fat", 34776, F_AUTOCLEAN, NULL, NULL, fat_syms);
 static const struct mspec m_msdos = SPEC("msdos", 6264, 0, "fat", NULL, msdos_syms);
-static const struct mspec m_msdos_k =
-	SPEC("msdos", 6264, F_AUTOCLEAN, "fat", NULL, msdos_syms);
+static const struct mspec m_msdos_k = SPEC("msdos", 6264, F_AUTOCLEAN, "fat", NULL, msdos_syms);
 static const struct mspec m_vfat = SPEC0("vfat", 11544, 0, "fat", NULL);
-static const struct mspec m_nls_k =
-	SPEC("nls_cp437", 4352, F_AUTOCLEAN, NULL, NULL, nls_syms);
+static const struct mspec m_nls_k = SPEC("nls_cp437", 4352, F_AUTOCLEAN, NULL, NULL, nls_syms);
 static const struct mspec m_tiny = SPEC("tiny", 408, 0, NULL, NULL, tiny_syms);
-static const struct mspec m_tinyuser =
-	SPEC("tinyuser", 328, 0, "tiny", NULL, tinyuser_syms);
+static const struct mspec m_tinyuser = SPEC("tinyuser", 328, 0, "tiny", NULL, tinyuser_syms);
 
 static void reap(void)
 {
@@ -665,7 +697,7 @@ static void reap(void)
 
 /* ==== init-module-errors.txt ==== */
 
-#define C_HDR                                      \
+#define C_HDR                                        \
 	"init_module: Invalid module header size.\n" \
 	"A new version of the modutils is likely needed.\n"
 #define C_NAME "init_module: mod->name out of bounds.\n"
@@ -681,8 +713,14 @@ struct poke {
 	uint32_t v;
 	bool rel; /* v is an offset from the module's base */
 };
-#define P(o, val) { true, (o), (val), false }
-#define R(o, val) { true, (o), (val), true }
+#define P(o, val)                       \
+	{                               \
+		true, (o), (val), false \
+	}
+#define R(o, val)                      \
+	{                              \
+		true, (o), (val), true \
+	}
 
 struct initcase {
 	int no;
@@ -697,89 +735,164 @@ struct initcase {
 static const struct initcase initbad[] = {
 	{ 1, "size_of_struct = 40", { P(O_SOS, 40) }, NULL, EINVAL, C_HDR },
 	{ 2, "size_of_struct = 59", { P(O_SOS, 59) }, NULL, EINVAL, C_HDR },
-	{ 3, "size_of_struct = 60 + flags=0x40",
-	  { P(O_SOS, 60), P(O_FLAGS, 0x40) }, NULL, EINVAL, C_FLAGS },
-	{ 4, "size_of_struct = 160 + flags=0x40",
-	  { P(O_SOS, 160), P(O_FLAGS, 0x40) }, NULL, EINVAL, C_NAME },
+	{ 3,
+	  "size_of_struct = 60 + flags=0x40",
+	  { P(O_SOS, 60), P(O_FLAGS, 0x40) },
+	  NULL,
+	  EINVAL,
+	  C_FLAGS },
+	{ 4,
+	  "size_of_struct = 160 + flags=0x40",
+	  { P(O_SOS, 160), P(O_FLAGS, 0x40) },
+	  NULL,
+	  EINVAL,
+	  C_NAME },
 	{ 5, "size_of_struct = 161", { P(O_SOS, 161) }, NULL, EINVAL, C_HDR },
-	{ 6, "size_of_struct = 0xffffffff",
-	  { P(O_SOS, 0xffffffff) }, NULL, EINVAL, C_HDR },
+	{ 6, "size_of_struct = 0xffffffff", { P(O_SOS, 0xffffffff) }, NULL, EINVAL, C_HDR },
 	{ 7, "size_of_struct = -96", { P(O_SOS, 0xffffffa0) }, NULL, EINVAL, C_HDR },
 	{ 8, "size_of_struct = 0", { P(O_SOS, 0) }, NULL, EINVAL, C_HDR },
-	{ 9, "mod->size = created size + 1",
-	  { P(O_SIZE, 513) }, NULL, EINVAL,
+	{ 9,
+	  "mod->size = created size + 1",
+	  { P(O_SIZE, 513) },
+	  NULL,
+	  EINVAL,
 	  "init_module: Size of initialized module exceeds size of created module.\n" },
-	{ 10, "mod->size = 100 + kernel_data=1",
-	  { P(O_SIZE, 100), P(O_KDATA, 1) }, NULL, EINVAL, C_KDATA },
+	{ 10,
+	  "mod->size = 100 + kernel_data=1",
+	  { P(O_SIZE, 100), P(O_KDATA, 1) },
+	  NULL,
+	  EINVAL,
+	  C_KDATA },
 	{ 11, "name = base+4", { R(O_NAME, 4) }, NULL, EINVAL, C_NAME },
 	{ 12, "name = base+size", { R(O_NAME, 512) }, NULL, EINVAL, C_NAME },
 	{ 13, "name = base+size-2", { R(O_NAME, 510) }, NULL, EINVAL, C_NAME },
 	{ 14, "name = NULL", { P(O_NAME, 0) }, NULL, EINVAL, C_NAME },
-	{ 15, "nsyms=1, syms = base+size-4",
-	  { P(O_NSYMS, 1), R(O_SYMS, 508) }, NULL, EINVAL, C_SYMS },
-	{ 16, "nsyms=1, syms = base",
-	  { P(O_NSYMS, 1), R(O_SYMS, 0) }, NULL, EINVAL, C_SYMS },
-	{ 17, "nsyms=0, syms = 0x12345678 + kernel_data=1",
-	  { P(O_SYMS, 0x12345678), P(O_KDATA, 1) }, NULL, EINVAL, C_KDATA },
-	{ 18, "ndeps=1, deps = base+size-8",
-	  { P(O_NDEPS, 1), R(O_DEPS, 504) }, NULL, EINVAL,
+	{ 15,
+	  "nsyms=1, syms = base+size-4",
+	  { P(O_NSYMS, 1), R(O_SYMS, 508) },
+	  NULL,
+	  EINVAL,
+	  C_SYMS },
+	{ 16, "nsyms=1, syms = base", { P(O_NSYMS, 1), R(O_SYMS, 0) }, NULL, EINVAL, C_SYMS },
+	{ 17,
+	  "nsyms=0, syms = 0x12345678 + kernel_data=1",
+	  { P(O_SYMS, 0x12345678), P(O_KDATA, 1) },
+	  NULL,
+	  EINVAL,
+	  C_KDATA },
+	{ 18,
+	  "ndeps=1, deps = base+size-8",
+	  { P(O_NDEPS, 1), R(O_DEPS, 504) },
+	  NULL,
+	  EINVAL,
 	  "init_module: mod->deps out of bounds.\n" },
 	{ 19, "init = kernel text", { P(O_INIT, KTEXT) }, NULL, EINVAL, C_INIT },
 	{ 20, "init = base", { R(O_INIT, 0) }, NULL, EINVAL, C_INIT },
-	{ 21, "init = base+size + kernel_data=1",
-	  { R(O_INIT, 512), P(O_KDATA, 1) }, NULL, EINVAL, C_KDATA },
-	{ 22, "cleanup = kernel text",
-	  { P(O_CLEANUP, KTEXT) }, NULL, EINVAL,
+	{ 21,
+	  "init = base+size + kernel_data=1",
+	  { R(O_INIT, 512), P(O_KDATA, 1) },
+	  NULL,
+	  EINVAL,
+	  C_KDATA },
+	{ 22,
+	  "cleanup = kernel text",
+	  { P(O_CLEANUP, KTEXT) },
+	  NULL,
+	  EINVAL,
 	  "init_module: mod->cleanup out of bounds.\n" },
-	{ 23, "ex_table_start = base+208 > ex_table_end = base+200",
-	  { R(O_EXS, 208), R(O_EXE, 200) }, NULL, EINVAL, C_EX },
-	{ 24, "ex_table = base+200..base+205",
-	  { R(O_EXS, 200), R(O_EXE, 205) }, NULL, EINVAL, C_EX },
-	{ 25, "ex_table = base+8..base+16",
-	  { R(O_EXS, 8), R(O_EXE, 16) }, NULL, EINVAL, C_EX },
+	{ 23,
+	  "ex_table_start = base+208 > ex_table_end = base+200",
+	  { R(O_EXS, 208), R(O_EXE, 200) },
+	  NULL,
+	  EINVAL,
+	  C_EX },
+	{ 24,
+	  "ex_table = base+200..base+205",
+	  { R(O_EXS, 200), R(O_EXE, 205) },
+	  NULL,
+	  EINVAL,
+	  C_EX },
+	{ 25, "ex_table = base+8..base+16", { R(O_EXS, 8), R(O_EXE, 16) }, NULL, EINVAL, C_EX },
 	/* the transcript gives the end only; start = base+size-8: just the end is bad */
-	{ 26, "ex_table_end = base+size",
-	  { R(O_EXS, 504), R(O_EXE, 512) }, NULL, EINVAL, C_EX },
-	{ 27, "ex_table = base+size-16..base+size-8 + kernel_data=1",
-	  { R(O_EXS, 496), R(O_EXE, 504), P(O_KDATA, 1) }, NULL, EINVAL, C_KDATA },
-	{ 28, "ex_table_start = 0, ex_table_end = base+200",
-	  { R(O_EXE, 200) }, NULL, 0, "" },
+	{ 26, "ex_table_end = base+size", { R(O_EXS, 504), R(O_EXE, 512) }, NULL, EINVAL, C_EX },
+	{ 27,
+	  "ex_table = base+size-16..base+size-8 + kernel_data=1",
+	  { R(O_EXS, 496), R(O_EXE, 504), P(O_KDATA, 1) },
+	  NULL,
+	  EINVAL,
+	  C_KDATA },
+	{ 28, "ex_table_start = 0, ex_table_end = base+200", { R(O_EXE, 200) }, NULL, 0, "" },
 	{ 29, "flags = 0x40", { P(O_FLAGS, 0x40) }, NULL, EINVAL, C_FLAGS },
 	{ 30, "flags = 0x1", { P(O_FLAGS, 0x1) }, NULL, EINVAL, C_FLAGS },
 	{ 31, "flags = 0x2", { P(O_FLAGS, 0x2) }, NULL, EINVAL, C_FLAGS },
 	{ 32, "flags = 0x8", { P(O_FLAGS, 0x8) }, NULL, EINVAL, C_FLAGS },
 	{ 33, "flags = 0x10", { P(O_FLAGS, 0x10) }, NULL, EINVAL, C_FLAGS },
-	{ 34, "flags = 0x4 + kernel_data=1",
-	  { P(O_FLAGS, 0x4), P(O_KDATA, 1) }, NULL, EINVAL, C_KDATA },
-	{ 35, "can_unload = kernel text",
-	  { P(O_CAN_UNLOAD, KTEXT) }, NULL, EINVAL,
+	{ 34,
+	  "flags = 0x4 + kernel_data=1",
+	  { P(O_FLAGS, 0x4), P(O_KDATA, 1) },
+	  NULL,
+	  EINVAL,
+	  C_KDATA },
+	{ 35,
+	  "can_unload = kernel text",
+	  { P(O_CAN_UNLOAD, KTEXT) },
+	  NULL,
+	  EINVAL,
 	  "init_module: mod->can_unload out of bounds.\n" },
-	{ 36, "kallsyms = base+200..kernel text",
-	  { R(O_KSS, 200), P(O_KSE, KTEXT) }, NULL, EINVAL,
+	{ 36,
+	  "kallsyms = base+200..kernel text",
+	  { R(O_KSS, 200), P(O_KSE, KTEXT) },
+	  NULL,
+	  EINVAL,
 	  "init_module: mod->kallsyms out of bounds.\n" },
-	{ 37, "kallsyms_start = base+208 > end = base+200",
-	  { R(O_KSS, 208), R(O_KSE, 200) }, NULL, EINVAL,
+	{ 37,
+	  "kallsyms_start = base+208 > end = base+200",
+	  { R(O_KSS, 208), R(O_KSE, 200) },
+	  NULL,
+	  EINVAL,
 	  "init_module: mod->kallsyms invalid.\n" },
-	{ 38, "archdata = base+200..kernel text",
-	  { R(O_ADS, 200), P(O_ADE, KTEXT) }, NULL, EINVAL,
+	{ 38,
+	  "archdata = base+200..kernel text",
+	  { R(O_ADS, 200), P(O_ADE, KTEXT) },
+	  NULL,
+	  EINVAL,
 	  "init_module: mod->archdata out of bounds.\n" },
-	{ 39, "archdata_start = base+208 > end = base+200",
-	  { R(O_ADS, 208), R(O_ADE, 200) }, NULL, EINVAL,
+	{ 39,
+	  "archdata_start = base+208 > end = base+200",
+	  { R(O_ADS, 208), R(O_ADE, 200) },
+	  NULL,
+	  EINVAL,
 	  "init_module: mod->archdata invalid.\n" },
 	{ 40, "kernel_data = base+100", { R(O_KDATA, 100) }, NULL, EINVAL, C_KDATA },
-	{ 41, "size_of_struct = 60 with kernel_data=1",
-	  { P(O_SOS, 60), P(O_KDATA, 1) }, NULL, 0, "" },
-	{ 42, "name changed to baX",
-	  { { 0 } }, "baX", EINVAL,
+	{ 41,
+	  "size_of_struct = 60 with kernel_data=1",
+	  { P(O_SOS, 60), P(O_KDATA, 1) },
+	  NULL,
+	  0,
+	  "" },
+	{ 42,
+	  "name changed to baX",
+	  { { 0 } },
+	  "baX",
+	  EINVAL,
 	  "init_module: changed module name to `baX' from `bad'\n" },
-	{ 43, "name changed to badder",
-	  { { 0 } }, "badder", EINVAL,
+	{ 43,
+	  "name changed to badder",
+	  { { 0 } },
+	  "badder",
+	  EINVAL,
 	  "init_module: changed module name to `badder' from `bad'\n" },
-	{ 44, "ndeps=1, deps[0].dep = kernel text",
-	  { P(O_NDEPS, 1), R(O_DEPS, 200), P(200, KTEXT) }, NULL, EINVAL,
+	{ 44,
+	  "ndeps=1, deps[0].dep = kernel text",
+	  { P(O_NDEPS, 1), R(O_DEPS, 200), P(200, KTEXT) },
+	  NULL,
+	  EINVAL,
 	  "init_module: found dependency that is (no longer?) a module.\n" },
-	{ 45, "ndeps=1, deps[0].dep = base",
-	  { P(O_NDEPS, 1), R(O_DEPS, 200), R(200, 0) }, NULL, EINVAL,
+	{ 45,
+	  "ndeps=1, deps[0].dep = base",
+	  { P(O_NDEPS, 1), R(O_DEPS, 200), R(200, 0) },
+	  NULL,
+	  EINVAL,
 	  "init_module: self-referential dependency in mod->deps.\n" },
 };
 
@@ -882,8 +995,8 @@ static void initbad_sequence(bool with_exec)
 	/* case 51: again, with flags = MOD_AUTOCLEAN */
 	put32(img + O_FLAGS, F_AUTOCLEAN);
 	assert_call(init_mod("bad", UA_IMG), 0, "init case 51");
-	assert_proc_modules("bad                      512   0 (autoclean) (unused)\n"
-			    OTHER_UNINIT, "init case 51");
+	assert_proc_modules("bad                      512   0 (autoclean) (unused)\n" OTHER_UNINIT,
+			    "init case 51");
 	assert_info("bad", base, 512, F_RUNNING | F_AUTOCLEAN, 0);
 	assert_kmsg("", "init cases 49-51");
 	assert_call(del("bad"), 0, "delete bad");
@@ -934,7 +1047,8 @@ START_TEST(golden_init_retval_real_exec)
 	snprintf(exe, sizeof(exe), "%s%s", run, path);
 	snprintf(cmd, sizeof(cmd), "%s info >/dev/null 2>&1", exe);
 	if (access(path, X_OK) || system(cmd) != 0) {
-		fprintf(stderr, "test-model: %s has no 'info'/'call' protocol yet: init cases 47/48 checked with the built-in stand-in only\n",
+		fprintf(stderr,
+			"test-model: %s has no 'info'/'call' protocol yet: init cases 47/48 checked with the built-in stand-in only\n",
 			exe);
 		return;
 	}
@@ -1013,7 +1127,7 @@ END_TEST
  * 0xc48020c8).  The model must not crash: it says why in the kernel log.
  */
 /* The model's log line (the real kernel's oops was a NULL dereference at 00000008). */
-#define STALE_LOG(where)                                                                 \
+#define STALE_LOG(where) \
 	"modlink: " where ": other's refs list holds a stale module_ref at 0xc48020c8"
 
 START_TEST(golden_stale_ref)
@@ -1074,8 +1188,7 @@ START_TEST(stale_ref_running_dep)
 	put32(img + O_INIT, base + 300);
 	img_code(300, -ENODEV);
 	assert_call(init_mod("bad", UA_IMG), -ENODEV, "bad: init fails, its dep linked");
-	assert_proc_modules(BAD_UNINIT "other                    256   0 [bad]\n",
-			    "bad failed");
+	assert_proc_modules(BAD_UNINIT "other                    256   0 [bad]\n", "bad failed");
 	assert_qm("other", QM_REFS, 256, 0, 1);
 	assert_qbuf("62 61 64 00", "QM_REFS(other)");
 	img_reset(base, 512, "bad");
@@ -1147,10 +1260,10 @@ START_TEST(golden_proc_modules)
 			    "fat                    34776   0 [vfat msdos]\n",
 			    "step 3");
 	nls = load(&m_nls_k, 0xc4811000);
-#define STEP4                                            \
+#define STEP4                                                     \
 	"nls_cp437               4352   0 (autoclean) (unused)\n" \
-	"vfat                   11544   0 (unused)\n"         \
-	"msdos                   6264   0 (unused)\n"         \
+	"vfat                   11544   0 (unused)\n"             \
+	"msdos                   6264   0 (unused)\n"             \
 	"fat                    34776   0 [vfat msdos]\n"
 	assert_proc_modules(STEP4, "step 4");
 	assert_info("fat", fat, 34776, F_RUNNING | F_USED_ONCE, 0);
@@ -1192,8 +1305,7 @@ START_TEST(golden_proc_modules)
 	assert_proc_modules(L_NLS_AC, "step 8 fat");
 	/* step 9 */
 	a = create_ok("unin", 4096, 0xc4800000);
-	assert_proc_modules("unin                    4096 (uninitialized)\n" L_NLS_AC,
-			    "step 9");
+	assert_proc_modules("unin                    4096 (uninitialized)\n" L_NLS_AC, "step 9");
 	assert_info("unin", a, 4096, 0, 0);
 	/* step 10: failinit's init returns -ENODEV and nobody deletes it */
 	s = (struct mspec)SPEC0("failinit", 240, 0, NULL, NULL);
@@ -1254,8 +1366,7 @@ START_TEST(golden_proc_modules)
 			    "step 16");
 	assert_call(del("tiny"), -EBUSY, "step 16: delete tiny");
 	assert_call(del("tinyuser"), 0, "step 16: delete tinyuser");
-	assert_proc_modules("tiny                     408   0\n" L_NLS_AC,
-			    "step 16 tinyuser gone");
+	assert_proc_modules("tiny                     408   0\n" L_NLS_AC, "step 16 tinyuser gone");
 	assert_call(del("tiny"), 0, "step 16: delete tiny");
 	assert_proc_modules(L_NLS_AC, "step 16 end");
 	assert_kmsg("", "proc-modules");
@@ -1350,7 +1461,7 @@ START_TEST(golden_autoclean)
 	msdos = load(&m_msdos_k, 0xc480a000);
 	mod_inc(msdos);
 	mod_dec(msdos);
-#define C0                                          \
+#define C0                                               \
 	"msdos                   6264   0 (autoclean)\n" \
 	"fat                    34776   0 (autoclean) [msdos]\n"
 	assert_proc_modules(C0, "C");
@@ -1371,71 +1482,65 @@ START_TEST(golden_autoclean)
 	nloaded = 0;
 	load(&m_nls_k, 0xc4800000);
 	reap();
-	assert_proc_modules("nls_cp437               4352   0 (autoclean) (unused)\n",
-			    "D");
+	assert_proc_modules("nls_cp437               4352   0 (autoclean) (unused)\n", "D");
 	assert_kmsg("", "autoclean");
 }
 END_TEST
 
 /* ==== query-module.txt ==== */
 
-static const char hex_syms_tiny[] =
-	"94 01 80 c4 30 00 00 00 60 00 80 c4 3d 00 00 00 "
-	"00 00 80 c4 46 00 00 00 60 00 80 c4 77 00 00 00 "
-	"70 01 80 c4 90 00 00 00 94 01 80 c4 ab 00 00 00 "
-	"74 69 6e 79 5f 63 6f 75 6e 74 65 72 00 74 69 6e "
-	"79 5f 67 65 74 00 5f 5f 69 6e 73 6d 6f 64 5f 74 "
-	"69 6e 79 5f 4f 2f 74 69 6e 79 2e 6f 5f 4d 30 30 "
-	"30 30 30 30 30 30 36 42 30 32 34 43 44 31 5f 56 "
-	"31 33 32 31 33 33 00 5f 5f 69 6e 73 6d 6f 64 5f "
-	"74 69 6e 79 5f 53 2e 74 65 78 74 5f 4c 36 35 00 "
-	"5f 5f 69 6e 73 6d 6f 64 5f 74 69 6e 79 5f 53 2e "
-	"72 6f 64 61 74 61 5f 4c 33 33 00 5f 5f 69 6e 73 "
-	"6d 6f 64 5f 74 69 6e 79 5f 53 2e 64 61 74 61 5f "
-	"4c 34 00 ";
-static const char hex_syms_tiny_70[] =
-	"94 01 80 c4 30 00 00 00 60 00 80 c4 3d 00 00 00 "
-	"ee ee ee ee ee ee ee ee ee ee ee ee ee ee ee ee "
-	"ee ee ee ee ee ee ee ee ee ee ee ee ee ee ee ee "
-	"74 69 6e 79 5f 63 6f 75 6e 74 65 72 00 74 69 6e "
-	"79 5f 67 65 74 00 ";
-static const char hex_syms_tinyuser[] =
-	"60 20 80 c4 18 00 00 00 00 20 80 c4 35 00 00 00 "
-	"84 20 80 c4 6e 00 00 00 5f 5f 69 6e 73 6d 6f 64 "
-	"5f 74 69 6e 79 75 73 65 72 5f 53 2e 74 65 78 74 "
-	"5f 4c 33 33 00 5f 5f 69 6e 73 6d 6f 64 5f 74 69 "
-	"6e 79 75 73 65 72 5f 4f 2f 74 69 6e 79 75 73 65 "
-	"72 2e 6f 5f 4d 30 30 30 30 30 30 30 30 36 42 30 "
-	"32 34 43 44 31 5f 56 31 33 32 31 33 33 00 5f 5f "
-	"69 6e 73 6d 6f 64 5f 74 69 6e 79 75 73 65 72 5f "
-	"53 2e 72 6f 64 61 74 61 5f 4c 33 34 00 ";
-static const char hex_syms_msdos[] =
-	"30 e9 80 c4 60 00 00 00 50 e7 80 c4 6d 00 00 00 "
-	"e0 eb 80 c4 7a 00 00 00 70 f3 80 c4 86 00 00 00 "
-	"e0 ea 80 c4 93 00 00 00 40 ee 80 c4 9f 00 00 00 "
-	"c0 f4 80 c4 ac 00 00 00 60 e0 80 c4 bd 00 00 00 "
-	"00 e0 80 c4 cd 00 00 00 60 e0 80 c4 00 01 00 00 "
-	"44 f5 80 c4 1c 01 00 00 a0 f7 80 c4 39 01 00 00 "
-	"6d 73 64 6f 73 5f 63 72 65 61 74 65 00 6d 73 64 "
-	"6f 73 5f 6c 6f 6f 6b 75 70 00 6d 73 64 6f 73 5f "
-	"6d 6b 64 69 72 00 6d 73 64 6f 73 5f 72 65 6e 61 "
-	"6d 65 00 6d 73 64 6f 73 5f 72 6d 64 69 72 00 6d "
-	"73 64 6f 73 5f 75 6e 6c 69 6e 6b 00 6d 73 64 6f "
-	"73 5f 72 65 61 64 5f 73 75 70 65 72 00 6d 73 64 "
-	"6f 73 5f 70 75 74 5f 73 75 70 65 72 00 5f 5f 69 "
-	"6e 73 6d 6f 64 5f 6d 73 64 6f 73 5f 4f 2f 6d 73 "
-	"64 6f 73 2e 6f 5f 4d 30 30 30 30 30 30 30 30 36 "
-	"42 30 32 34 43 44 31 5f 56 31 33 32 31 33 33 00 "
-	"5f 5f 69 6e 73 6d 6f 64 5f 6d 73 64 6f 73 5f 53 "
-	"2e 74 65 78 74 5f 4c 35 33 34 35 00 5f 5f 69 6e "
-	"73 6d 6f 64 5f 6d 73 64 6f 73 5f 53 2e 72 6f 64 "
-	"61 74 61 5f 4c 32 31 38 00 5f 5f 69 6e 73 6d 6f "
-	"64 5f 6d 73 64 6f 73 5f 53 2e 64 61 74 61 5f 4c "
-	"32 30 34 00 ";
-static const char hex_modules_39[] =
-	"75 6e 69 6e 00 6e 6c 73 5f 63 70 34 33 37 00 6d "
-	"73 64 6f 73 00 66 61 74 00 74 69 6e 79 75 73 65 "
-	"72 00 74 69 6e 79 00 ";
+static const char hex_syms_tiny[] = "94 01 80 c4 30 00 00 00 60 00 80 c4 3d 00 00 00 "
+				    "00 00 80 c4 46 00 00 00 60 00 80 c4 77 00 00 00 "
+				    "70 01 80 c4 90 00 00 00 94 01 80 c4 ab 00 00 00 "
+				    "74 69 6e 79 5f 63 6f 75 6e 74 65 72 00 74 69 6e "
+				    "79 5f 67 65 74 00 5f 5f 69 6e 73 6d 6f 64 5f 74 "
+				    "69 6e 79 5f 4f 2f 74 69 6e 79 2e 6f 5f 4d 30 30 "
+				    "30 30 30 30 30 30 36 42 30 32 34 43 44 31 5f 56 "
+				    "31 33 32 31 33 33 00 5f 5f 69 6e 73 6d 6f 64 5f "
+				    "74 69 6e 79 5f 53 2e 74 65 78 74 5f 4c 36 35 00 "
+				    "5f 5f 69 6e 73 6d 6f 64 5f 74 69 6e 79 5f 53 2e "
+				    "72 6f 64 61 74 61 5f 4c 33 33 00 5f 5f 69 6e 73 "
+				    "6d 6f 64 5f 74 69 6e 79 5f 53 2e 64 61 74 61 5f "
+				    "4c 34 00 ";
+static const char hex_syms_tiny_70[] = "94 01 80 c4 30 00 00 00 60 00 80 c4 3d 00 00 00 "
+				       "ee ee ee ee ee ee ee ee ee ee ee ee ee ee ee ee "
+				       "ee ee ee ee ee ee ee ee ee ee ee ee ee ee ee ee "
+				       "74 69 6e 79 5f 63 6f 75 6e 74 65 72 00 74 69 6e "
+				       "79 5f 67 65 74 00 ";
+static const char hex_syms_tinyuser[] = "60 20 80 c4 18 00 00 00 00 20 80 c4 35 00 00 00 "
+					"84 20 80 c4 6e 00 00 00 5f 5f 69 6e 73 6d 6f 64 "
+					"5f 74 69 6e 79 75 73 65 72 5f 53 2e 74 65 78 74 "
+					"5f 4c 33 33 00 5f 5f 69 6e 73 6d 6f 64 5f 74 69 "
+					"6e 79 75 73 65 72 5f 4f 2f 74 69 6e 79 75 73 65 "
+					"72 2e 6f 5f 4d 30 30 30 30 30 30 30 30 36 42 30 "
+					"32 34 43 44 31 5f 56 31 33 32 31 33 33 00 5f 5f "
+					"69 6e 73 6d 6f 64 5f 74 69 6e 79 75 73 65 72 5f "
+					"53 2e 72 6f 64 61 74 61 5f 4c 33 34 00 ";
+static const char hex_syms_msdos[] = "30 e9 80 c4 60 00 00 00 50 e7 80 c4 6d 00 00 00 "
+				     "e0 eb 80 c4 7a 00 00 00 70 f3 80 c4 86 00 00 00 "
+				     "e0 ea 80 c4 93 00 00 00 40 ee 80 c4 9f 00 00 00 "
+				     "c0 f4 80 c4 ac 00 00 00 60 e0 80 c4 bd 00 00 00 "
+				     "00 e0 80 c4 cd 00 00 00 60 e0 80 c4 00 01 00 00 "
+				     "44 f5 80 c4 1c 01 00 00 a0 f7 80 c4 39 01 00 00 "
+				     "6d 73 64 6f 73 5f 63 72 65 61 74 65 00 6d 73 64 "
+				     "6f 73 5f 6c 6f 6f 6b 75 70 00 6d 73 64 6f 73 5f "
+				     "6d 6b 64 69 72 00 6d 73 64 6f 73 5f 72 65 6e 61 "
+				     "6d 65 00 6d 73 64 6f 73 5f 72 6d 64 69 72 00 6d "
+				     "73 64 6f 73 5f 75 6e 6c 69 6e 6b 00 6d 73 64 6f "
+				     "73 5f 72 65 61 64 5f 73 75 70 65 72 00 6d 73 64 "
+				     "6f 73 5f 70 75 74 5f 73 75 70 65 72 00 5f 5f 69 "
+				     "6e 73 6d 6f 64 5f 6d 73 64 6f 73 5f 4f 2f 6d 73 "
+				     "64 6f 73 2e 6f 5f 4d 30 30 30 30 30 30 30 30 36 "
+				     "42 30 32 34 43 44 31 5f 56 31 33 32 31 33 33 00 "
+				     "5f 5f 69 6e 73 6d 6f 64 5f 6d 73 64 6f 73 5f 53 "
+				     "2e 74 65 78 74 5f 4c 35 33 34 35 00 5f 5f 69 6e "
+				     "73 6d 6f 64 5f 6d 73 64 6f 73 5f 53 2e 72 6f 64 "
+				     "61 74 61 5f 4c 32 31 38 00 5f 5f 69 6e 73 6d 6f "
+				     "64 5f 6d 73 64 6f 73 5f 53 2e 64 61 74 61 5f 4c "
+				     "32 30 34 00 ";
+static const char hex_modules_39[] = "75 6e 69 6e 00 6e 6c 73 5f 63 70 34 33 37 00 6d "
+				     "73 64 6f 73 00 66 61 74 00 74 69 6e 79 75 73 65 "
+				     "72 00 74 69 6e 79 00 ";
 
 /* The transcript's setup: tiny, tinyuser, fat, msdos, -k nls_cp437, unin. */
 static void qm_setup(void)
@@ -1602,8 +1707,7 @@ START_TEST(golden_get_kernel_syms)
 	} rows[] = {
 		{ 0, 0xc4811000, "#nls_cp437" },
 		{ 1, 0xc4811060, "__insmod_nls_cp437_S.text_L161" },
-		{ 2, 0xc4811000,
-		  "__insmod_nls_cp437_O/nls_cp437.o_M000000006B024CD1_V132133" },
+		{ 2, 0xc4811000, "__insmod_nls_cp437_O/nls_cp437.o_M000000006B024CD1_V132133" },
 		{ 3, 0xc4811101, "__insmod_nls_cp437_S.rodata_L6" },
 		{ 4, 0xc4811120, "__insmod_nls_cp437_S.data_L3868" },
 		{ 5, 0xc480e000, "#msdos" },
@@ -1626,8 +1730,7 @@ START_TEST(golden_get_kernel_syms)
 	for (size_t i = 0; i < ML_ARRAY_SIZE(rows); i++) {
 		const unsigned char *e = table + 64 * rows[i].i;
 
-		ck_assert_msg(get32(e) == rows[i].v &&
-				      !strcmp((const char *)e + 4, rows[i].name),
+		ck_assert_msg(get32(e) == rows[i].v && !strcmp((const char *)e + 4, rows[i].name),
 			      "entry [%d] = %#x %s, golden %#x %s", rows[i].i, get32(e),
 			      (const char *)e + 4, rows[i].v, rows[i].name);
 	}
@@ -1730,8 +1833,8 @@ START_TEST(golden_proc_ksyms)
 			    "proc-ksyms setup");
 	t = proc("ksyms");
 	ck_assert_int_eq(count_lines(t), 43 + 621);
-	ck_assert_msg(!strncmp(t, ksyms_modules, ml), "module part of /proc/ksyms:\n%.*s",
-		      (int)ml, t);
+	ck_assert_msg(!strncmp(t, ksyms_modules, ml), "module part of /proc/ksyms:\n%.*s", (int)ml,
+		      t);
 	kpart = t + ml;
 	ck_assert_msg(!strncmp(kpart, kfirst6, strlen(kfirst6)),
 		      "kernel part of /proc/ksyms:\n%.200s", kpart);
@@ -1754,19 +1857,16 @@ START_TEST(golden_proc_ksyms_versioned)
 	model_up_v(NULL, true);
 	load(&s, 0xc4800000);
 	t = proc("ksyms");
-	ck_assert_msg(!strncmp(t, "c4800930 msdos_create_Rff01d2d9\t[msdos]\n", 40),
-		      "%.80s", t);
-	for (line = strtok_r(t + 40, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
+	ck_assert_msg(!strncmp(t, "c4800930 msdos_create_Rff01d2d9\t[msdos]\n", 40), "%.80s", t);
+	for (line = strtok_r(t + 40, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *r = strstr(line, "_R");
 
 		kernel_lines++;
-		ck_assert_msg(strlen(line) > 9 && line[8] == ' ' && !strchr(line, '\t'),
-			      "%s", line);
+		ck_assert_msg(strlen(line) > 9 && line[8] == ' ' && !strchr(line, '\t'), "%s",
+			      line);
 		if (!strcmp(line + 9, "Using_Versions"))
 			continue;
-		ck_assert_msg(r && strlen(r) == 10 &&
-				      strspn(r + 2, "0123456789abcdef") == 8,
+		ck_assert_msg(r && strlen(r) == 10 && strspn(r + 2, "0123456789abcdef") == 8,
 			      "kernel line without _R<crc>: %s", line);
 	}
 	ck_assert_int_ge(kernel_lines, 622);
@@ -1884,8 +1984,8 @@ static int fake_call(const char *dir, const char *addrs)
 	unsigned char code[6];
 	const char *snap = getenv("MLT_SNAP");
 
-	if (!fake_read(dir, strtoull(addrs, NULL, 0), code, sizeof(code)) ||
-	    code[0] != 0xb8 || code[5] != 0xc3)
+	if (!fake_read(dir, strtoull(addrs, NULL, 0), code, sizeof(code)) || code[0] != 0xb8 ||
+	    code[5] != 0xc3)
 		return 3;
 	if (snap)
 		fake_snapshot(dir, snap, getenv("MLT_SNAP_MOD"));

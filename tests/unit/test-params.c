@@ -91,7 +91,7 @@ static const struct nrow nrows[] = {
 	{ "b", "0x1ff", 1, { 0xff } }, /* truncated to the type */
 	{ "h", "0x1234", 1, { 0x1234 } },
 	{ "h", "-2", 1, { 0xfffe } },
-	{ "h", "070", 1, { 070 } },    /* octal */
+	{ "h", "070", 1, { 070 } }, /* octal */
 	{ "i", "0x12345678", 1, { 0x12345678 } },
 	{ "i", "305419896", 1, { 0x12345678 } },
 	{ "i", "-5", 1, { 0xfffffffb } },
@@ -104,11 +104,11 @@ static const struct nrow nrows[] = {
 	{ "l", "0x80000000", 1, { 0x80000000 } },
 	{ "2-4i", "1,2", 2, { 1, 2 } },
 	{ "2-4i", "1,2,3,4", 4, { 1, 2, 3, 4 } },
-	{ "3h", "1, 2 ,3", 3, { 1, 2, 3 } },  /* blanks around values */
+	{ "3h", "1, 2 ,3", 3, { 1, 2, 3 } }, /* blanks around values */
 	{ "3h", "1\t,2\n,3 ", 3, { 1, 2, 3 } },
 	{ "1-3b", "0x10,-1,077", 3, { 0x10, 0xff, 077 } },
 	{ "2l", "-2,0x7fffffff", 2, { 0xfffffffffffffffe, 0x7fffffff } },
-	{ "ip", "42", 1, { 42 } },          /* persistent: same as i */
+	{ "ip", "42", 1, { 42 } }, /* persistent: same as i */
 	{ "0-2i", "7", 1, { 7 } },
 };
 
@@ -139,12 +139,11 @@ START_TEST(test_numbers)
 
 	snprintf(parm, sizeof(parm), "parm_x=%s", r->type);
 	snprintf(arg, sizeof(arg), "x=%s", r->value);
-	mkobj(t, (const char *const[]){ "kernel_version=2.4.37", parm, "parm_desc_x=x",
-					NULL });
+	mkobj(t, (const char *const[]){ "kernel_version=2.4.37", parm, "parm_desc_x=x", NULL });
 	sym("x", OFF);
 	ret = ml_param_apply(o, arg, true, &d);
-	ck_assert_msg(ret == 0 && d.n == 0, "%s (%s, %s): %d\n%s", arg, parm,
-		      unit_tname(t), ret, unit_diags(&d));
+	ck_assert_msg(ret == 0 && d.n == 0, "%s (%s, %s): %d\n%s", arg, parm, unit_tname(t), ret,
+		      unit_diags(&d));
 	memset(exp, 0xee, sizeof(exp));
 	for (unsigned i = 0; i < r->n; i++)
 		unit_enc(exp + OFF + i * sz, sz, t->big, r->v[i]);
@@ -182,11 +181,11 @@ struct qrow {
 
 static const struct qrow qrows[] = {
 	{ "hello", "hello" },
-	{ "a b", "a b" },                /* unquoted: everything up to a comma */
+	{ "a b", "a b" }, /* unquoted: everything up to a comma */
 	{ "a\"b", "a\"b" },
 	{ "\"hello\"", "hello" },
 	{ "\"\"", "" },
-	{ "\"a,b\"", "a,b" },           /* quoted: commas are text */
+	{ "\"a,b\"", "a,b" }, /* quoted: commas are text */
 	{ "\"x\\ay\"", "x\ay" },
 	{ "\"x\\by\"", "x\by" },
 	{ "\"x\\ey\"", "x\033y" },
@@ -194,15 +193,15 @@ static const struct qrow qrows[] = {
 	{ "\"x\\ny\"", "x\ny" },
 	{ "\"x\\ry\"", "x\ry" },
 	{ "\"x\\ty\"", "x\ty" },
-	{ "\"\\101\"", "A" },           /* \ooo: 1 to 3 octal digits */
+	{ "\"\\101\"", "A" }, /* \ooo: 1 to 3 octal digits */
 	{ "\"\\1012\"", "A2" },
 	{ "\"\\7\"", "\a" },
 	{ "\"\\60x\"", "0x" },
 	{ "\"\\18\"", "\0018" },
-	{ "\"\\\"\"", "\"" },           /* any other \c is c */
+	{ "\"\\\"\"", "\"" }, /* any other \c is c */
 	{ "\"\\\\\"", "\\" },
 	{ "\"\\q\\,\"", "q," },
-	{ "\"a\" ", "a" },              /* blanks after the closing quote */
+	{ "\"a\" ", "a" }, /* blanks after the closing quote */
 };
 
 START_TEST(test_string_quoting)
@@ -247,9 +246,8 @@ END_TEST
 START_TEST(test_char_arrays)
 {
 	static const unsigned char full[64 - OFF] = "1234567";
-	static const unsigned char two[16] = { 'a',  'b',  0,    0,    'c',  ',',
-					       'd',  0,    0xee, 0xee, 0xee, 0xee,
-					       0xee, 0xee, 0xee, 0xee };
+	static const unsigned char two[16] = { 'a',  'b',  0,    0,    'c',  ',',  'd',  0,
+					       0xee, 0xee, 0xee, 0xee, 0xee, 0xee, 0xee, 0xee };
 	static const unsigned char tab[8] = { '\t', 'x', 0, 0, 0, 0, 0, 0 };
 	int ret;
 
@@ -282,8 +280,7 @@ static const struct erow erows[] = {
 	{ "parm_x=s", "x=\"abc", "improperly terminated string argument for x" },
 	{ "parm_x=s", "x=\"abc\\", "improperly terminated string argument for x" },
 	{ "parm_x=c8", "x=\"abc\\\"", "improperly terminated string argument for x" },
-	{ "parm_x=c", "x=abc",
-	  "parameter type 'c' for x must be followed by the maximum size" },
+	{ "parm_x=c", "x=abc", "parameter type 'c' for x must be followed by the maximum size" },
 	{ "parm_x=c8", "x=12345678", "string too long for x (max 7)" },
 	{ "parm_x=2c8", "x=ok,123456789", "string too long for x (max 7)" },
 	{ "parm_x=c1", "x=a", "string too long for x (max 0)" },
@@ -326,8 +323,7 @@ START_TEST(test_error_no_type_letter)
 	ck_assert_msg(d.nerr == 1 && d.n == 1, "%s", unit_diags(&d));
 	ck_assert_msg(!strncmp(d.v[0].msg, "unknown parameter type '", 24) &&
 			      strstr(d.v[0].msg, "' for x") != NULL,
-		      "%s: message \"%s\" does not name the parameter", types[_i],
-		      d.v[0].msg);
+		      "%s: message \"%s\" does not name the parameter", types[_i], d.v[0].msg);
 }
 END_TEST
 
@@ -336,8 +332,7 @@ START_TEST(test_symbol_not_own)
 {
 	long s;
 
-	mkobj(&unit_targets[0],
-	      (const char *const[]){ "parm_jiffies=i", "parm_undef=i", NULL });
+	mkobj(&unit_targets[0], (const char *const[]){ "parm_jiffies=i", "parm_undef=i", NULL });
 	s = ml_obj_add_symbol(o, "jiffies", ML_SEC_EXTERN, 0, STB_GLOBAL, STT_NOTYPE, 0);
 	ck_assert_int_ge(s, 0);
 	ml_obj_add_symbol(o, "undef", ML_SEC_UNDEF, 0, STB_GLOBAL, STT_NOTYPE, 0);
@@ -383,8 +378,7 @@ START_TEST(test_optional_mode)
 	unit_assert_bytes(data() + OFF, five, 4, "optional mode applies known names");
 	/* the same unknown name in required mode */
 	ml_diags_free(&d);
-	assert_one_error(ml_param_apply(o, "nosuch=1", true, &d),
-			 "invalid parameter parm_nosuch");
+	assert_one_error(ml_param_apply(o, "nosuch=1", true, &d), "invalid parameter parm_nosuch");
 }
 END_TEST
 
@@ -454,8 +448,7 @@ static const struct crow crows[] = {
 	{ "parm_desc_x=Some text", -1, NULL },
 	{ "parm_desc_ghost=i", -1, NULL },
 	{ "license=GPL", -1, NULL },
-	{ "parm_ghost=i", ML_WARN,
-	  "Warning: drv.o symbol for parameter ghost not found" },
+	{ "parm_ghost=i", ML_WARN, "Warning: drv.o symbol for parameter ghost not found" },
 	{ "parm_x=3-1i", ML_WARN, "Warning: drv.o parameter x has max < min!" },
 	{ "parm_x=c", ML_WARN, "drv.o parameter x has no size after 'c'!" },
 	{ "parm_x=cp", ML_WARN, "drv.o parameter x has no size after 'c'!" },
@@ -472,17 +465,14 @@ START_TEST(test_check)
 	const struct crow *r = &crows[_i];
 	int ret;
 
-	mkobj(&unit_targets[0],
-	      (const char *const[]){ "kernel_version=2.4.37", r->entry, NULL });
+	mkobj(&unit_targets[0], (const char *const[]){ "kernel_version=2.4.37", r->entry, NULL });
 	sym("x", OFF);
 	ret = ml_params_check(o, &d);
 	if (r->sev < 0) {
-		ck_assert_msg(ret == 0 && d.n == 0, "%s: %d\n%s", r->entry, ret,
-			      unit_diags(&d));
+		ck_assert_msg(ret == 0 && d.n == 0, "%s: %d\n%s", r->entry, ret, unit_diags(&d));
 		return;
 	}
-	ck_assert_msg(d.n == 1, "%s: expected one diagnostic, got:\n%s", r->entry,
-		      unit_diags(&d));
+	ck_assert_msg(d.n == 1, "%s: expected one diagnostic, got:\n%s", r->entry, unit_diags(&d));
 	ck_assert_int_eq(d.v[0].sev, r->sev);
 	ck_assert_str_eq(d.v[0].msg, r->msg);
 	if (r->sev == ML_ERR) {
@@ -497,8 +487,7 @@ END_TEST
 /* Every bad entry is reported, not only the first. */
 START_TEST(test_check_all)
 {
-	static const char *const mi[] = { "parm_a=q", "parm_x=i", "parm_b=sp", "parm_c=c",
-					  NULL };
+	static const char *const mi[] = { "parm_a=q", "parm_x=i", "parm_b=sp", "parm_c=c", NULL };
 
 	mkobj(&unit_targets[0], mi);
 	sym("a", 0);
@@ -507,8 +496,7 @@ START_TEST(test_check_all)
 	sym("x", 12);
 	ck_assert_int_lt(ml_params_check(o, &d), 0);
 	ck_assert_msg(d.n == 3, "%s", unit_diags(&d));
-	ck_assert_str_eq(d.v[0].msg,
-			 "drv.o parameter a has unknown format character 'q'");
+	ck_assert_str_eq(d.v[0].msg, "drv.o parameter a has unknown format character 'q'");
 	ck_assert_str_eq(d.v[1].msg, "parameter b is invalid persistent string");
 	ck_assert_str_eq(d.v[2].msg, "drv.o parameter c has no size after 'c'!");
 }
@@ -529,8 +517,7 @@ int main(void)
 	TCase *tc = tcase_create("apply");
 
 	tcase_add_checked_fixture(tc, NULL, teardown);
-	tcase_add_loop_test(tc, test_numbers, 0,
-			    (int)ML_ARRAY_SIZE(nrows) * UNIT_NTARGETS);
+	tcase_add_loop_test(tc, test_numbers, 0, (int)ML_ARRAY_SIZE(nrows) * UNIT_NTARGETS);
 	tcase_add_loop_test(tc, test_string_quoting, 0, (int)ML_ARRAY_SIZE(qrows));
 	tcase_add_loop_test(tc, test_string_array, 0, UNIT_NTARGETS);
 	tcase_add_test(tc, test_char_arrays);

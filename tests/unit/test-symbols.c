@@ -90,22 +90,21 @@ END_TEST
 
 START_TEST(test_kallsyms)
 {
-	static const char text[] =
-		"c0100000 T _stext\n"
-		"c0100010 t local_fn\n"         /* local: cannot be linked against */
-		"c0200000 D jiffies\n"
-		"c0200010 d local_data\n"
-		"c0300000 B bss_var\n"
-		"c0300010 b local_bss\n"
-		"c0400000 R ro_var\n"
-		"c0400010 r local_ro\n"
-		"c0500000 W weak_fn\n"
-		"c0500010 w local_weak\n"
-		"00000001 A abs_sym\n"
-		"c0600000 U undefined_here\n"  /* undefined: not an export */
-		"d0800000 T mod_fn\t[fat]\n"
-		"d0800100 t mod_static\t[fat]\n"
-		"d0800200 D mod_var\t[vfat]\n";
+	static const char text[] = "c0100000 T _stext\n"
+				   "c0100010 t local_fn\n" /* local: cannot be linked against */
+				   "c0200000 D jiffies\n"
+				   "c0200010 d local_data\n"
+				   "c0300000 B bss_var\n"
+				   "c0300010 b local_bss\n"
+				   "c0400000 R ro_var\n"
+				   "c0400010 r local_ro\n"
+				   "c0500000 W weak_fn\n"
+				   "c0500010 w local_weak\n"
+				   "00000001 A abs_sym\n"
+				   "c0600000 U undefined_here\n" /* undefined: not an export */
+				   "d0800000 T mod_fn\t[fat]\n"
+				   "d0800100 t mod_static\t[fat]\n"
+				   "d0800200 D mod_var\t[vfat]\n";
 
 	ck_assert_int_eq(parse(ML_SRC_KALLSYMS, "/proc/kallsyms", text), 0);
 	ck_assert_msg(d.n == 0, "%s", unit_diags(&d));
@@ -131,15 +130,14 @@ END_TEST
 
 START_TEST(test_sysmap)
 {
-	static const char text[] =
-		"c0100000 T _text\r\n"          /* CRLF line ends */
-		"c0100000 T startup_32\r\n"
-		"c0114560 T printk\r\n"
-		"c0114600 t static_fn\r\n"
-		"c0300000 A _end\n"
-		"\n"
-		"   \n"
-		"c0400000 T last_without_newline";
+	static const char text[] = "c0100000 T _text\r\n" /* CRLF line ends */
+				   "c0100000 T startup_32\r\n"
+				   "c0114560 T printk\r\n"
+				   "c0114600 t static_fn\r\n"
+				   "c0300000 A _end\n"
+				   "\n"
+				   "   \n"
+				   "c0400000 T last_without_newline";
 
 	ck_assert_int_eq(parse(ML_SRC_SYSMAP, "System.map", text), 0);
 	ck_assert_msg(d.n == 0, "%s", unit_diags(&d));
@@ -204,11 +202,12 @@ START_TEST(test_malformed)
 	/* good, bad (line 2), good, bad (line 4), good */
 	snprintf(text, sizeof(text), "%s%s\n%s%s\n%s", good, r->bad, good2, r->bad, good);
 	ck_assert_int_eq(parse(r->src, "/tmp/syms.txt", text), 0);
-	ck_assert_msg(d.nerr == 0 && d.nwarn == 2 && d.n == 2, "'%s': expected 2 warnings, got:\n%s",
-		      r->bad, unit_diags(&d));
+	ck_assert_msg(d.nerr == 0 && d.nwarn == 2 && d.n == 2,
+		      "'%s': expected 2 warnings, got:\n%s", r->bad, unit_diags(&d));
 	for (int i = 0; i < 2; i++) {
-		snprintf(want, sizeof(want), "/tmp/syms.txt:%d: malformed %s line skipped: %s: '%s'",
-			 2 + 2 * i, src_word[r->src], r->why, r->bad);
+		snprintf(want, sizeof(want),
+			 "/tmp/syms.txt:%d: malformed %s line skipped: %s: '%s'", 2 + 2 * i,
+			 src_word[r->src], r->why, r->bad);
 		ck_assert_str_eq(d.v[i].msg, want);
 		ck_assert_int_eq(d.v[i].sev, ML_WARN);
 	}
@@ -242,15 +241,16 @@ START_TEST(test_nul_byte)
 	const struct nulrow *r = &nulrows[_i];
 	bool ks = r->src == ML_SRC_KSYMS;
 	char text[128];
-	int n = snprintf(text, sizeof(text), "%s\n%s\n%s\n", ks ? "c0000001 one" : "c0000001 T one", r->line,
-			 ks ? "c0000002 two" : "c0000002 T two");
+	int n = snprintf(text, sizeof(text), "%s\n%s\n%s\n", ks ? "c0000001 one" : "c0000001 T one",
+			 r->line, ks ? "c0000002 two" : "c0000002 T two");
 
 	for (int i = 0; i < n; i++)
 		if (text[i] == '@')
 			text[i] = 0;
 	ck_assert_int_eq(ml_ksyms_parse(&kt, r->src, "nul.txt", text, (size_t)n, &d), 0);
 	ck_assert_msg(d.n == 1 && d.nwarn == 1 && strstr(d.v[0].msg, "nul.txt:2: malformed") &&
-		      strstr(d.v[0].msg, "NUL byte in line"), "row %d: %s", _i, unit_diags(&d));
+			      strstr(d.v[0].msg, "NUL byte in line"),
+		      "row %d: %s", _i, unit_diags(&d));
 	assert_sym("one", 0xc0000001, NULL, false);
 	assert_sym("two", 0xc0000002, NULL, false);
 	ck_assert_uint_eq(kt.n, 2);
@@ -260,14 +260,15 @@ END_TEST
 /* Line numbers count CRLF lines and blank lines; the quoted text shows no control bytes. */
 START_TEST(test_malformed_lineno)
 {
-	static const char text[] =
-		"c0000001 one\r\n\r\nbad\r\nc0000002 two\nc0000003 th\0ree\n";
+	static const char text[] = "c0000001 one\r\n\r\nbad\r\nc0000002 two\nc0000003 th\0ree\n";
 	size_t len = sizeof(text) - 1;
 
 	ck_assert_int_eq(ml_ksyms_parse(&kt, ML_SRC_KSYMS, "k", text, len, &d), 0);
 	ck_assert_msg(d.n == 2, "%s", unit_diags(&d));
-	ck_assert_str_eq(d.v[0].msg, "k:3: malformed ksyms line skipped: missing symbol name: 'bad'");
-	ck_assert_str_eq(d.v[1].msg, "k:5: malformed ksyms line skipped: NUL byte in line: 'c0000003 th.ree'");
+	ck_assert_str_eq(d.v[0].msg,
+			 "k:3: malformed ksyms line skipped: missing symbol name: 'bad'");
+	ck_assert_str_eq(d.v[1].msg,
+			 "k:5: malformed ksyms line skipped: NUL byte in line: 'c0000003 th.ree'");
 	assert_sym("two", 0xc0000002, NULL, false);
 	ck_assert_ptr_null(find("th"));
 }
@@ -284,8 +285,12 @@ START_TEST(test_malformed_many)
 	ck_assert_int_eq(ml_ksyms_parse(&kt, ML_SRC_KSYMS, "bad.map", b.p, b.len, &d), 0);
 	ml_buf_free(&b);
 	ck_assert_msg(d.n == 11 && d.nwarn == 11 && d.nerr == 0, "%s", unit_diags(&d));
-	ck_assert_str_eq(d.v[0].msg, "bad.map:1: malformed ksyms line skipped: address is not hexadecimal: 'garbage line 0'");
-	ck_assert_str_eq(d.v[9].msg, "bad.map:10: malformed ksyms line skipped: address is not hexadecimal: 'garbage line 9'");
+	ck_assert_str_eq(
+		d.v[0].msg,
+		"bad.map:1: malformed ksyms line skipped: address is not hexadecimal: 'garbage line 0'");
+	ck_assert_str_eq(
+		d.v[9].msg,
+		"bad.map:10: malformed ksyms line skipped: address is not hexadecimal: 'garbage line 9'");
 	ck_assert_str_eq(d.v[10].msg, "bad.map: 15 more malformed lines skipped");
 	assert_sym("one", 0xc0000001, NULL, false);
 }
@@ -298,37 +303,38 @@ END_TEST
  */
 START_TEST(test_sysmap_all_types)
 {
-	static const char text[] =
-		"c0100000 T _text\n"
-		"c0100100 ? vendor_unknown\n"
-		"00000000 U undef_sym\n"
-		"         U undef_no_addr_is_bad\n"
-		"00000000 w weak_undef\n"
-		"00000000 v weak_obj_undef\n"
-		"c0100200 W weak_def\n"
-		"c0100300 V weak_obj_def\n"
-		"00000010 N debug_sym\n"
-		"c0100400 n other_section\n"
-		"c0100500 u unique_global\n"
-		"c0100600 i ifunc_local\n"
-		"c0100700 I indirect\n"
-		"c0100800 p unwind\n"
-		"c0100900 - stab\n"
-		"c0100a00 G small_data\n"
-		"c0100b00 g small_local\n"
-		"c0100c00 S small_bss\n"
-		"c0100d00 s small_local_bss\n"
-		"c0100e00 C common_sym\n"
-		"00000020 A abs_sym\n"
-		"00000030 a abs_local\n"
-		"c0100f00 R ro\n"
-		"c0101000 D data\n"
-		"c0101100 B bss\n";
+	static const char text[] = "c0100000 T _text\n"
+				   "c0100100 ? vendor_unknown\n"
+				   "00000000 U undef_sym\n"
+				   "         U undef_no_addr_is_bad\n"
+				   "00000000 w weak_undef\n"
+				   "00000000 v weak_obj_undef\n"
+				   "c0100200 W weak_def\n"
+				   "c0100300 V weak_obj_def\n"
+				   "00000010 N debug_sym\n"
+				   "c0100400 n other_section\n"
+				   "c0100500 u unique_global\n"
+				   "c0100600 i ifunc_local\n"
+				   "c0100700 I indirect\n"
+				   "c0100800 p unwind\n"
+				   "c0100900 - stab\n"
+				   "c0100a00 G small_data\n"
+				   "c0100b00 g small_local\n"
+				   "c0100c00 S small_bss\n"
+				   "c0100d00 s small_local_bss\n"
+				   "c0100e00 C common_sym\n"
+				   "00000020 A abs_sym\n"
+				   "00000030 a abs_local\n"
+				   "c0100f00 R ro\n"
+				   "c0101000 D data\n"
+				   "c0101100 B bss\n";
 
 	ck_assert_int_eq(parse(ML_SRC_SYSMAP, "System.map", text), 0);
 	/* the line without an address is the one warning */
 	ck_assert_msg(d.n == 1 && d.nwarn == 1, "%s", unit_diags(&d));
-	ck_assert_str_eq(d.v[0].msg, "System.map:4: malformed System.map line skipped: address is not hexadecimal: '         U undef_no_addr_is_bad'");
+	ck_assert_str_eq(
+		d.v[0].msg,
+		"System.map:4: malformed System.map line skipped: address is not hexadecimal: '         U undef_no_addr_is_bad'");
 	assert_sym("_text", 0xc0100000, NULL, false);
 	assert_sym("vendor_unknown", 0xc0100100, NULL, false);
 	assert_sym("weak_def", 0xc0100200, NULL, false);
@@ -343,9 +349,9 @@ START_TEST(test_sysmap_all_types)
 	assert_sym("bss", 0xc0101100, NULL, false);
 	ck_assert_uint_eq(kt.n, 12);
 	static const char *const absent[] = {
-		"undef_sym", "weak_undef", "weak_obj_undef", "debug_sym", "other_section",
-		"ifunc_local", "indirect", "unwind", "stab", "small_local", "small_local_bss",
-		"abs_local",
+		"undef_sym",     "weak_undef",  "weak_obj_undef",  "debug_sym",
+		"other_section", "ifunc_local", "indirect",        "unwind",
+		"stab",          "small_local", "small_local_bss", "abs_local",
 	};
 	for (size_t i = 0; i < ML_ARRAY_SIZE(absent); i++)
 		ck_assert_msg(find(absent[i]) == NULL, "%s entered", absent[i]);
@@ -359,18 +365,17 @@ END_TEST
  */
 START_TEST(test_sysmap_exports)
 {
-	static const char text[] =
-		"c0100000 T printk\r\n"
-		"c0200000 r __kstrtab_printk\n"
-		"c0200010 R __kstrtab_GPLONLY_gpl_fn\n"
-		"c0200020 ? __kstrtab___dot_udiv\n"
-		"c0200030 d __kstrtab___sparc_dot_rem\n"
-		"c0200040 r __export_priv_thing\n"
-		"00000000 U __kstrtab_undef\n"
-		"00000000 w __kstrtab_weak\n"
-		"ffffffffc0200050 r __kstrtab_wide\n"
-		"d0800000 r __kstrtab_mod_fn\t[fat]\n"
-		"c0300000 r __ksymtab_printk\n";
+	static const char text[] = "c0100000 T printk\r\n"
+				   "c0200000 r __kstrtab_printk\n"
+				   "c0200010 R __kstrtab_GPLONLY_gpl_fn\n"
+				   "c0200020 ? __kstrtab___dot_udiv\n"
+				   "c0200030 d __kstrtab___sparc_dot_rem\n"
+				   "c0200040 r __export_priv_thing\n"
+				   "00000000 U __kstrtab_undef\n"
+				   "00000000 w __kstrtab_weak\n"
+				   "ffffffffc0200050 r __kstrtab_wide\n"
+				   "d0800000 r __kstrtab_mod_fn\t[fat]\n"
+				   "c0300000 r __ksymtab_printk\n";
 
 	ck_assert_int_eq(parse(ML_SRC_SYSMAP_EXPORTS, "System.map", text), 0);
 	ck_assert_msg(d.n == 0, "%s", unit_diags(&d));
@@ -388,18 +393,19 @@ END_TEST
 /* CRLF, blank lines, nm -l's file:line column and other trailing text, a garbage line. */
 START_TEST(test_sysmap_quirks)
 {
-	static const char text[] =
-		"c0100000 T _text\r\n"
-		"\r\n"
-		"c0114560 T printk\t/usr/src/linux/kernel/printk.c:412\r\n"
-		"   \t  \r\n"
-		"c0200000 D jiffies   (trailing words)\r\n"
-		"### this is not a symbol ###\r\n"
-		"c0300000 B last";
+	static const char text[] = "c0100000 T _text\r\n"
+				   "\r\n"
+				   "c0114560 T printk\t/usr/src/linux/kernel/printk.c:412\r\n"
+				   "   \t  \r\n"
+				   "c0200000 D jiffies   (trailing words)\r\n"
+				   "### this is not a symbol ###\r\n"
+				   "c0300000 B last";
 
 	ck_assert_int_eq(parse(ML_SRC_SYSMAP, "/boot/System.map-2.4.37", text), 0);
 	ck_assert_msg(d.n == 1, "%s", unit_diags(&d));
-	ck_assert_str_eq(d.v[0].msg, "/boot/System.map-2.4.37:6: malformed System.map line skipped: address is not hexadecimal: '### this is not a symbol ###'");
+	ck_assert_str_eq(
+		d.v[0].msg,
+		"/boot/System.map-2.4.37:6: malformed System.map line skipped: address is not hexadecimal: '### this is not a symbol ###'");
 	assert_sym("_text", 0xc0100000, NULL, false);
 	assert_sym("printk", 0xc0114560, NULL, false);
 	assert_sym("jiffies", 0xc0200000, NULL, false);
@@ -411,13 +417,12 @@ END_TEST
 /* kallsyms copies: lines with and without the [module] column, in one file. */
 START_TEST(test_kallsyms_modules)
 {
-	static const char text[] =
-		"c0100000 T printk\n"
-		"d0800000 T fat_fn\t[fat]\n"
-		"d0800100 t fat_static\t[fat]\n"
-		"d0900000 D vfat_var\t[vfat]\tjunk after the module\n"
-		"c0200000 D jiffies\n"
-		"d0a00000 U ext_undef\t[ext2]\n";
+	static const char text[] = "c0100000 T printk\n"
+				   "d0800000 T fat_fn\t[fat]\n"
+				   "d0800100 t fat_static\t[fat]\n"
+				   "d0900000 D vfat_var\t[vfat]\tjunk after the module\n"
+				   "c0200000 D jiffies\n"
+				   "d0a00000 U ext_undef\t[ext2]\n";
 
 	ck_assert_int_eq(parse(ML_SRC_KALLSYMS, "kallsyms.copy", text), 0);
 	ck_assert_msg(d.n == 0, "%s", unit_diags(&d));
@@ -465,17 +470,18 @@ END_TEST
 /* An address that is no sign extension cannot be a 32-bit kernel's: one error naming its line. */
 START_TEST(test_wide_for_32bit)
 {
-	static const char text[] =
-		"ffffffff80001234 T printk\n"
-		"0000000100000000 T high\n"
-		"ffffffff00000000 T low_half_clear\n"
-		"ffffffff81000000 T also_fine\n";
+	static const char text[] = "ffffffff80001234 T printk\n"
+				   "0000000100000000 T high\n"
+				   "ffffffff00000000 T low_half_clear\n"
+				   "ffffffff81000000 T also_fine\n";
 
 	ck_assert_int_eq(parse(ML_SRC_SYSMAP, "x86_64.map", text), 0);
 	ck_assert_uint_eq(kt.nwide_bad, 2);
 	ck_assert_int_lt(ml_ksymtab_fit32(&kt, &d), 0);
 	ck_assert_msg(d.n == 1 && d.nerr == 1, "%s", unit_diags(&d));
-	ck_assert_str_eq(d.v[0].msg, "x86_64.map:2: address 0x100000000 does not fit a 32-bit target, nor do 1 more (symbols of a 64-bit kernel?)");
+	ck_assert_str_eq(
+		d.v[0].msg,
+		"x86_64.map:2: address 0x100000000 does not fit a 32-bit target, nor do 1 more (symbols of a 64-bit kernel?)");
 }
 END_TEST
 
@@ -486,7 +492,9 @@ START_TEST(test_all_garbage)
 
 	ck_assert_int_eq(parse(ML_SRC_SYSMAP, "junk.map", text), -EINVAL);
 	ck_assert_msg(d.n == 1 && d.nerr == 1, "%s", unit_diags(&d));
-	ck_assert_str_eq(d.v[0].msg, "junk.map: not a System.map file: none of its lines can be read (line 1: address is not hexadecimal: 'this is')");
+	ck_assert_str_eq(
+		d.v[0].msg,
+		"junk.map: not a System.map file: none of its lines can be read (line 1: address is not hexadecimal: 'this is')");
 	ck_assert_uint_eq(kt.n, 0);
 }
 END_TEST
@@ -498,18 +506,28 @@ START_TEST(test_binary)
 	unsigned char bin[4096];
 	uint32_t x = 12345;
 
-	ck_assert_int_eq(ml_ksyms_parse(&kt, ML_SRC_SYSMAP, "vmlinux", elf, sizeof(elf) - 1, &d), -EINVAL);
+	ck_assert_int_eq(ml_ksyms_parse(&kt, ML_SRC_SYSMAP, "vmlinux", elf, sizeof(elf) - 1, &d),
+			 -EINVAL);
 	ck_assert_msg(d.n == 1 && d.nerr == 1, "%s", unit_diags(&d));
-	ck_assert_str_eq(d.v[0].msg, "vmlinux: not a System.map file but an ELF object (a vmlinux? give its System.map, or nm's output)");
+	ck_assert_str_eq(
+		d.v[0].msg,
+		"vmlinux: not a System.map file but an ELF object (a vmlinux? give its System.map, or nm's output)");
 	ml_diags_free(&d);
 	memset(&d, 0, sizeof(d));
 	for (size_t i = 0; i < sizeof(bin); i++) { /* xorshift: the same bytes every run */
 		x ^= x << 13, x ^= x >> 17, x ^= x << 5;
 		bin[i] = (unsigned char)x;
 	}
-	ck_assert_int_eq(ml_ksyms_parse(&kt, ML_SRC_KALLSYMS, "blob", (const char *)bin, sizeof(bin), &d), -EINVAL);
-	ck_assert_msg(d.n == 1 && d.nerr == 1 && !strncmp(d.v[0].msg, "blob: not a kallsyms file: none of its lines can be read (line 1: ", 66),
-		      "%s", unit_diags(&d));
+	ck_assert_int_eq(
+		ml_ksyms_parse(&kt, ML_SRC_KALLSYMS, "blob", (const char *)bin, sizeof(bin), &d),
+		-EINVAL);
+	ck_assert_msg(
+		d.n == 1 && d.nerr == 1 &&
+			!strncmp(
+				d.v[0].msg,
+				"blob: not a kallsyms file: none of its lines can be read (line 1: ",
+				66),
+		"%s", unit_diags(&d));
 	ck_assert_uint_eq(kt.n, 0);
 }
 END_TEST
@@ -534,13 +552,13 @@ static const struct brow brows[] = {
 	{ "printk_R1b7d4074", "", 6 },
 	{ "printk_R1b7d4074", NULL, 6 },
 	{ "printk_Rsmp_1b7d4074", "smp_", 6 },
-	{ "printk_Rsmp_1b7d4074", "", 20 },   /* prefix must be the kernel's */
+	{ "printk_Rsmp_1b7d4074", "", 20 }, /* prefix must be the kernel's */
 	{ "printk_R1b7d4074", "smp_", 16 },
-	{ "printk_R1b7d407", "", 15 },        /* 7 characters: no CRC */
+	{ "printk_R1b7d407", "", 15 }, /* 7 characters: no CRC */
 	{ "printk_X1b7d4074", "", 16 },
 	{ "a_R12345678", "", 1 },
-	{ "_R12345678", "", 10 },             /* nothing before the suffix */
-	{ "get_RTC_time_now", "", 16 },      /* _R inside a name is not a suffix */
+	{ "_R12345678", "", 10 },       /* nothing before the suffix */
+	{ "get_RTC_time_now", "", 16 }, /* _R inside a name is not a suffix */
 };
 
 START_TEST(test_base_len)
@@ -549,8 +567,8 @@ START_TEST(test_base_len)
 
 	size_t got = ml_ksym_base_len(r->name, r->prefix);
 
-	ck_assert_msg(got == r->len, "base_len(\"%s\", \"%s\") = %zu, expected %zu",
-		      r->name, r->prefix ? r->prefix : "(null)", got, r->len);
+	ck_assert_msg(got == r->len, "base_len(\"%s\", \"%s\") = %zu, expected %zu", r->name,
+		      r->prefix ? r->prefix : "(null)", got, r->len);
 }
 END_TEST
 
@@ -564,7 +582,7 @@ static const struct nrow ncvrows[] = {
 	{ "printk_R1b7d4074", "printk", "", true },
 	{ "printk", "printk_Rsmp_1b7d4074", "smp_", true },
 	{ "printk_Rsmp_1b7d4074", "printk", "smp_", true },
-	{ "printk", "printk_Rsmp_1b7d4074", "", false },     /* wrong prefix */
+	{ "printk", "printk_Rsmp_1b7d4074", "", false }, /* wrong prefix */
 	{ "printk", "printk_R1b7d4074", "smp_", false },
 	{ "printk_R1b7d4074", "printk_R00000000", "", false }, /* both versioned: exact */
 	{ "printk_R1b7d4074", "printk_R1b7d4074", "", true },
@@ -572,7 +590,8 @@ static const struct nrow ncvrows[] = {
 	{ "printk", "printf_R1b7d4074", "", false },
 	{ "printk", "printkk_R1b7d407", "", false },
 	{ "printk", "printk_X1b7d4074", "", false },
-	{ "printk", "printk_Rzzzzzzzz", "", false },         /* a CRC is 8 hex digits (modutils did not check) */
+	{ "printk", "printk_Rzzzzzzzz", "",
+	  false }, /* a CRC is 8 hex digits (modutils did not check) */
 	{ "print", "printk_R1b7d4074", "", false },
 };
 
@@ -587,8 +606,8 @@ END_TEST
 
 /* ---- lookups ---- */
 
-static const struct ml_ksym *lookup(const char *name, bool ncv, const char *prefix,
-				    bool gpl, bool *refused)
+static const struct ml_ksym *lookup(const char *name, bool ncv, const char *prefix, bool gpl,
+				    bool *refused)
 {
 	struct ml_lookup l = { .ncv = ncv, .prefix = prefix, .gpl = gpl };
 	const struct ml_ksym *k = ml_ksymtab_lookup(&kt, name, &l);
@@ -765,7 +784,7 @@ END_TEST
 /* ---- the genksyms prefix ---- */
 
 struct prow {
-	const char *syms; /* ksyms text */
+	const char *syms;   /* ksyms text */
 	const char *prefix; /* NULL = none derived */
 };
 
@@ -774,8 +793,8 @@ static const struct prow prows[] = {
 	{ "c0100000 get_module_symbol_R1b7d4074\n", "" },
 	{ "c0100000 inter_module_get_Rsmp_a1b2c3d4\n", "smp_" },
 	{ "c0100000 inter_module_get_Rsmp2G_a1b2c3d4\n", "smp2G_" },
-	{ "c0100000 printk_Rsmp_1b7d4074\n", NULL },         /* not a well-known symbol */
-	{ "c0100000 get_module_symbol\n", NULL },             /* unversioned kernel */
+	{ "c0100000 printk_Rsmp_1b7d4074\n", NULL }, /* not a well-known symbol */
+	{ "c0100000 get_module_symbol\n", NULL },    /* unversioned kernel */
 	/* must end in 8 hex digits */
 	{ "c0100000 get_module_symbol_Rsmp_zzzzzzzz\n", NULL },
 	/* a module's, not the kernel's */

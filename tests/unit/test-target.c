@@ -81,10 +81,8 @@ START_TEST(test_word)
 {
 	static const unsigned char le32[] = { 0x88, 0x77, 0x66, 0x55 };
 	static const unsigned char be32[] = { 0x55, 0x66, 0x77, 0x88 };
-	static const unsigned char le64[] = { 0x88, 0x77, 0x66, 0x55,
-					      0x44, 0x33, 0x22, 0x11 };
-	static const unsigned char be64[] = { 0x11, 0x22, 0x33, 0x44,
-					      0x55, 0x66, 0x77, 0x88 };
+	static const unsigned char le64[] = { 0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11 };
+	static const unsigned char be64[] = { 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88 };
 	static const unsigned char *const exp[] = { le32, be32, le64, be64 };
 	const struct ml_target *t = &unit_targets[_i];
 	unsigned ws = t->is64 ? 8 : 4;
@@ -96,10 +94,8 @@ START_TEST(test_word)
 	ml_putword(t, buf, 0x1122334455667788);
 	unit_assert_bytes(buf, exp[_i], ws, unit_tname(t));
 	for (unsigned i = ws; i < sizeof(buf); i++)
-		ck_assert_msg(buf[i] == 0xee, "%s: ml_putword wrote byte %u",
-			      unit_tname(t), i);
-	ck_assert_uint_eq(ml_getword(t, exp[_i]),
-			  t->is64 ? 0x1122334455667788 : 0x55667788);
+		ck_assert_msg(buf[i] == 0xee, "%s: ml_putword wrote byte %u", unit_tname(t), i);
+	ck_assert_uint_eq(ml_getword(t, exp[_i]), t->is64 ? 0x1122334455667788 : 0x55667788);
 }
 END_TEST
 
@@ -113,7 +109,7 @@ static const struct srow srows[] = {
 	{ 0x7f, 8, 127 },
 	{ 0x80, 8, -128 },
 	{ 0xff, 8, -1 },
-	{ 0x1ff, 8, -1 },      /* bits above the field are ignored */
+	{ 0x1ff, 8, -1 }, /* bits above the field are ignored */
 	{ 0x17f, 8, 127 },
 	{ 0x7fff, 16, 32767 },
 	{ 0x8000, 16, -32768 },
@@ -122,7 +118,7 @@ static const struct srow srows[] = {
 	{ 0x80000000, 32, -2147483647 - 1 },
 	{ 0xfffffffc, 32, -4 },
 	{ 0xabcdfffffffc, 32, -4 },
-	{ 0x3fffffe, 26, -2 },  /* a MIPS/ARM-style branch field */
+	{ 0x3fffffe, 26, -2 }, /* a MIPS/ARM-style branch field */
 	{ 0x1ffffff, 26, 0x1ffffff },
 	{ 0xffffffff80000000, 64, INT64_MIN / 0x100000000 },
 	{ 0x8000000000000000, 64, INT64_MIN },
@@ -138,8 +134,7 @@ START_TEST(test_sext)
 	int64_t got = ml_sext(r->v, r->bits);
 
 	ck_assert_msg(got == r->exp, "ml_sext(%#llx, %u) = %lld, expected %lld",
-		      (unsigned long long)r->v, r->bits, (long long)got,
-		      (long long)r->exp);
+		      (unsigned long long)r->v, r->bits, (long long)got, (long long)r->exp);
 }
 END_TEST
 

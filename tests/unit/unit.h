@@ -64,16 +64,15 @@ static inline const char *unit_hex(const void *p, size_t n)
 }
 
 /* Compare byte arrays, printing both in hex and the first differing offset. */
-#define unit_assert_bytes(got, exp, n, what)                                      \
-	do {                                                                      \
-		const unsigned char *g_ = (const unsigned char *)(got);           \
-		const unsigned char *e_ = (const unsigned char *)(exp);           \
-		size_t n_ = (n), i_;                                              \
-		for (i_ = 0; i_ < n_ && g_[i_] == e_[i_]; i_++)                   \
-			;                                                         \
-		ck_assert_msg(i_ == n_,                                           \
-			      "%s: bytes differ at offset %zu\n  got %s\n  exp %s", \
-			      (what), i_, unit_hex(g_, n_), unit_hex(e_, n_));    \
+#define unit_assert_bytes(got, exp, n, what)                                                  \
+	do {                                                                                  \
+		const unsigned char *g_ = (const unsigned char *)(got);                       \
+		const unsigned char *e_ = (const unsigned char *)(exp);                       \
+		size_t n_ = (n), i_;                                                          \
+		for (i_ = 0; i_ < n_ && g_[i_] == e_[i_]; i_++)                               \
+			;                                                                     \
+		ck_assert_msg(i_ == n_, "%s: bytes differ at offset %zu\n  got %s\n  exp %s", \
+			      (what), i_, unit_hex(g_, n_), unit_hex(e_, n_));                \
 	} while (0)
 
 /* The text of every diagnostic, one per line, for failure messages. */

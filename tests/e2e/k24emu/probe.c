@@ -62,10 +62,11 @@ static const char *ename(int e)
 		int e;
 		const char *n;
 	} v[] = {
-		{ EPERM, "EPERM" },   { ENOENT, "ENOENT" }, { ENOMEM, "ENOMEM" },
-		{ EFAULT, "EFAULT" }, { EBUSY, "EBUSY" },   { EEXIST, "EEXIST" },
-		{ EINVAL, "EINVAL" }, { ENOSPC, "ENOSPC" }, { ENOSYS, "ENOSYS" },
-		{ ENAMETOOLONG, "ENAMETOOLONG" },
+		{ EPERM, "EPERM" },   { ENOENT, "ENOENT" },
+		{ ENOMEM, "ENOMEM" }, { EFAULT, "EFAULT" },
+		{ EBUSY, "EBUSY" },   { EEXIST, "EEXIST" },
+		{ EINVAL, "EINVAL" }, { ENOSPC, "ENOSPC" },
+		{ ENOSYS, "ENOSYS" }, { ENAMETOOLONG, "ENAMETOOLONG" },
 	};
 
 	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
@@ -169,7 +170,7 @@ static int do_delete(char **argv)
 	return 0;
 }
 
-static const char *const qm_names[] = { "0",	    "QM_MODULES", "QM_DEPS",
+static const char *const qm_names[] = { "0",       "QM_MODULES", "QM_DEPS",
 					"QM_REFS", "QM_SYMBOLS", "QM_INFO" };
 
 static void print_names(const char *buf, size_t n)
@@ -198,9 +199,8 @@ static size_t print_symbols(const unsigned char *buf, size_t n)
 
 static size_t print_info(const unsigned char *buf)
 {
-	static const char *const flag[] = { "RUNNING",	 "DELETED",    "AUTOCLEAN",
-					    "VISITED",	 "USED_ONCE",  "JUST_FREED",
-					    "INITIALIZING" };
+	static const char *const flag[] = { "RUNNING",   "DELETED",    "AUTOCLEAN",   "VISITED",
+					    "USED_ONCE", "JUST_FREED", "INITIALIZING" };
 	const unsigned long *v = (const unsigned long *)buf;
 
 	printf("  addr=0x%lx size=%lu flags=0x%lx =", v[0], v[1], v[2]);
@@ -233,8 +233,7 @@ static int do_qm(int argc, char **argv)
 			return 2;
 	}
 	/* the buffer's end touches a PROT_NONE page: a write past bufsize faults */
-	area = mmap(NULL, pages * 4096, PROT_READ | PROT_WRITE,
-		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	area = mmap(NULL, pages * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (area == MAP_FAILED || mprotect(area + (pages - 1) * 4096, 4096, PROT_NONE))
 		return 2;
 	buf = area + (pages - 1) * 4096 - have;
@@ -242,8 +241,7 @@ static int do_qm(int argc, char **argv)
 	for (int i = 3; i < argc; i++)
 		if (!strcmp(argv[i], "buf=bad"))
 			buf = (unsigned char *)bad;
-	r = call(NR_QUERY, (long)name_arg(argv[0]), which, (long)buf, (long)bufsize,
-		 (long)retp);
+	r = call(NR_QUERY, (long)name_arg(argv[0]), which, (long)buf, (long)bufsize, (long)retp);
 	err = r == -1 ? errno : 0;
 	printf("query_module(%s, %s, buf, %zu, &ret)", shown(argv[0]),
 	       which >= 0 && which <= 5 ? qm_names[which] : "?", bufsize);
@@ -262,7 +260,9 @@ static int do_qm(int argc, char **argv)
 	if (err || ret == SENTINEL)
 		return 0;
 	switch (which) {
-	case 1: case 2: case 3:
+	case 1:
+	case 2:
+	case 3:
 		print_names((const char *)buf, ret);
 		for (size_t i = 0; i < ret; i++)
 			used += strlen((const char *)buf + used) + 1;
@@ -333,10 +333,7 @@ static long raw_open(const char *path)
 	register long flags __asm__("rsi") = O_RDONLY;
 
 	r = SYS_open;
-	__asm__ volatile("syscall"
-			 : "+a"(r), "+D"(reg), "+r"(flags)
-			 :
-			 : "rcx", "r11", "memory");
+	__asm__ volatile("syscall" : "+a"(r), "+D"(reg), "+r"(flags) : : "rcx", "r11", "memory");
 #else
 	r = SYS_open;
 	__asm__ volatile("int $0x80" : "+a"(r), "+b"(reg) : "c"(O_RDONLY) : "memory");
@@ -354,8 +351,7 @@ static int do_open(char **argv, int at)
 {
 	char b[4096];
 	ssize_t n;
-	long fd = at ? syscall(SYS_openat, AT_FDCWD, argv[0], O_RDONLY)
-		     : raw_open(argv[0]);
+	long fd = at ? syscall(SYS_openat, AT_FDCWD, argv[0], O_RDONLY) : raw_open(argv[0]);
 
 	if (fd < 0) {
 		printf("%s(\"%s\") = -1 errno=%d %s\n", at ? "openat" : "open", argv[0], errno,
