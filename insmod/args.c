@@ -96,7 +96,8 @@ static void add_src(struct ml_insmod_args *a, enum ml_ksym_source kind, const ch
 	a->srcs[a->nsrcs++].path = path;
 }
 
-/* What one option means (c: its letter or LONG_*); an ML_INSMOD_ARGS_* status. */
+/* What one option means (c: its letter or LONG_*); an ML_INSMOD_ARGS_* status.
+ * Over 80 lines because it is one case per insmod option, each a line or two. */
 static int set_option(struct ml_insmod_args *a, int c, const char *arg)
 {
 	struct ml_insmod_opts *o = &a->o;

@@ -115,6 +115,7 @@ enum { LINE_BAD = -1, LINE_BLANK, LINE_SKIP, LINE_SYM };
  * ADDR [TYPE] NAME [[MODULE]] [anything], fields separated by blanks.  A NUL
  * byte before end makes the line bad (binary data is not guessed at).
  * LINE_SYM: entered, its address in *addr.
+ * Just over 80 lines: one pass over the line's columns, each quirk handled where it is met.
  */
 static int parse_line(struct ml_ksymtab *t, enum ml_ksym_source src, char *p, char *end,
 		      uint64_t *addr, const char **why)

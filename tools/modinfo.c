@@ -70,6 +70,36 @@ static char *locate(const char *name, const char *conf, const char *base, const 
 	return path;
 }
 
+/* One module, by file or by name (found as modprobe would); 1 on an error. */
+static int show_one(const char *file, const char *fmt, const char *conf, const char *base,
+		    const char *rel)
+{
+	struct ml_diags md = { 0 };
+	struct ml_buf out = { 0 };
+	struct ml_obj *o = NULL;
+	char *path = NULL;
+	int ret = 0;
+
+	if (!strchr(file, '/') && !strchr(file, '.')) {
+		path = locate(file, conf, base, rel, &md);
+		file = path;
+	}
+	if (file && ml_obj_load(file, &o, &md) == 0) {
+		ml_modinfo_format(o, file, fmt ? fmt : ml_modinfo_default_format(o), &out, &md);
+		if (out.p)
+			fwrite(out.p, 1, out.len, stdout);
+		fflush(stdout);
+	}
+	if (md.nerr)
+		ret = 1;
+	ml_print_diags("modinfo", &md, false);
+	ml_obj_free(o);
+	ml_buf_free(&out);
+	ml_diags_free(&md);
+	free(path);
+	return ret;
+}
+
 int ml_tool_modinfo(int argc, char **argv)
 {
 	const char *fmt = NULL, *conf = NULL, *base = NULL, *rel = NULL;
@@ -127,32 +157,9 @@ int ml_tool_modinfo(int argc, char **argv)
 		ml_diags_free(&d);
 		return 1;
 	}
-	for (int i = optind; i < argc; i++) {
-		struct ml_diags md = { 0 };
-		struct ml_buf out = { 0 };
-		struct ml_obj *o = NULL;
-		char *path = NULL;
-		const char *file = argv[i];
-
-		if (!strchr(file, '/') && !strchr(file, '.')) {
-			path = locate(file, conf, base, rel, &md);
-			file = path;
-		}
-		if (file && ml_obj_load(file, &o, &md) == 0) {
-			ml_modinfo_format(o, file, fmt ? fmt : ml_modinfo_default_format(o), &out,
-					  &md);
-			if (out.p)
-				fwrite(out.p, 1, out.len, stdout);
-			fflush(stdout);
-		}
-		if (md.nerr)
+	for (int i = optind; i < argc; i++)
+		if (show_one(argv[i], fmt, conf, base, rel))
 			ret = 1;
-		ml_print_diags("modinfo", &md, false);
-		ml_obj_free(o);
-		ml_buf_free(&out);
-		ml_diags_free(&md);
-		free(path);
-	}
 	ml_diags_free(&d);
 	return ret;
 }

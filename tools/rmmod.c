@@ -121,38 +121,39 @@ static void save_all(struct ml_kernel *k, struct ml_diags *d)
 	free(mods);
 }
 
-int ml_tool_rmmod(int argc, char **argv)
+struct rmmod_args {
+	const char *kspec;
+	bool all, stacks, verbose, save_only;
+};
+
+/* The options; -1 to go on, else the exit status (-h, a bad option). */
+static int parse_args(int argc, char **argv, struct rmmod_args *a)
 {
-	struct ml_diags d = { 0 };
-	struct ml_kernel *k = NULL;
-	const char *kspec = NULL;
-	bool all = false, stacks = false, verbose = false, save_only = false;
-	char *before = NULL;
-	int c, ret;
+	int c;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "aehrsvV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
-			all = true;
+			a->all = true;
 			break;
 		case 'e':
-			save_only = true;
+			a->save_only = true;
 			break;
 		case 'r':
-			stacks = true;
+			a->stacks = true;
 			break;
 		case 's':
 			ml_use_syslog("rmmod");
 			break;
 		case 'v':
-			verbose = true;
+			a->verbose = true;
 			break;
 		case 'V':
 			fprintf(stderr, "rmmod version %s (modlink)\n", PACKAGE_VERSION);
 			break;
 		case 'K':
-			kspec = optarg;
+			a->kspec = optarg;
 			break;
 		case 'h':
 			usage();
@@ -162,48 +163,72 @@ int ml_tool_rmmod(int argc, char **argv)
 			return 1;
 		}
 	}
-	if (save_only) {
-		/* -e: save persistent data without unloading; no names = every module */
-		if (ml_kernel_open(kspec, &k, &d))
-			goto out;
-		if (optind < argc) {
-			for (int i = optind; i < argc; i++) {
-				char *name = ml_module_name_from_path(argv[i]);
+	return -1;
+}
 
-				ml_persist_save(k, name, &d);
-				free(name);
-			}
-		} else {
-			save_all(k, &d);
-		}
-		goto out;
+/* -e: save persistent data without unloading; no names = every module. */
+static void save_only(struct ml_kernel *k, int argc, char **argv, struct ml_diags *d)
+{
+	if (optind >= argc) {
+		save_all(k, d);
+		return;
 	}
-	if (!all && optind >= argc) {
-		usage();
-		return 1;
+	for (int i = optind; i < argc; i++) {
+		char *name = ml_module_name_from_path(argv[i]);
+
+		ml_persist_save(k, name, d);
+		free(name);
 	}
-	if (ml_kernel_open(kspec, &k, &d))
-		goto out;
-	before = ml_snapshot_modules(k);
-	if (all) {
+}
+
+/* -a, then each name (with -r its stack). */
+static void remove_named(struct ml_kernel *k, const struct rmmod_args *a, int argc, char **argv,
+			 struct ml_diags *d)
+{
+	if (a->all) {
 		long err;
 
-		save_all(k, &d);
+		save_all(k, d);
 		err = k->ops->delete_module(k, NULL);
 
 		if (err)
-			ml_err(&d, NULL, "rmmod: %s", strerror((int)-err));
+			ml_err(d, NULL, "rmmod: %s", strerror((int)-err));
 	}
 	for (int i = optind; i < argc; i++) {
 		/* "fat.o" and "/lib/modules/.../fat.o" name the module fat */
 		char *name = ml_module_name_from_path(argv[i]);
 
-		if (stacks)
-			remove_stack(k, name, true, verbose, &d);
+		if (a->stacks)
+			remove_stack(k, name, true, a->verbose, d);
 		else
-			remove_one(k, name, verbose, &d);
+			remove_one(k, name, a->verbose, d);
 		free(name);
 	}
+}
+
+int ml_tool_rmmod(int argc, char **argv)
+{
+	struct ml_diags d = { 0 };
+	struct ml_kernel *k = NULL;
+	struct rmmod_args a = { 0 };
+	char *before = NULL;
+	int ret = parse_args(argc, argv, &a);
+
+	if (ret >= 0)
+		return ret;
+	if (a.save_only) {
+		if (!ml_kernel_open(a.kspec, &k, &d))
+			save_only(k, argc, argv, &d);
+		goto out;
+	}
+	if (!a.all && optind >= argc) {
+		usage();
+		return 1;
+	}
+	if (ml_kernel_open(a.kspec, &k, &d))
+		goto out;
+	before = ml_snapshot_modules(k);
+	remove_named(k, &a, argc, argv, &d);
 	if (before) {
 		char *what = ml_cmdline("rmmod", argc, argv);
 
@@ -212,7 +237,7 @@ int ml_tool_rmmod(int argc, char **argv)
 		free(before);
 	}
 out:
-	ml_print_diags("rmmod", &d, verbose);
+	ml_print_diags("rmmod", &d, a.verbose);
 	ret = d.nerr ? 1 : 0;
 	ml_kernel_close(k);
 	ml_diags_free(&d);
