@@ -4,7 +4,7 @@
  *
  * modlink runs i386 programs in three places: the executor of an i386 model
  * kernel (modlink-exec-i386, tools/kernelctl.c), and the traced command of
- * k24emu (kernel/emu.c).  An x86_64 kernel runs them natively only with its
+ * k24emu (kernel/emu/).  An x86_64 kernel runs them natively only with its
  * IA-32 emulation: kernels built without it, or booted with
  * ia32_emulation=0 (many VM and container hosts), refuse the program with
  * ENOEXEC, and binfmt_misc, which could hand it to qemu-i386, is often not

@@ -20,7 +20,7 @@
  *  - the module list for stacking: `exports` prints a module image's exported symbols
  *    (its struct module syms/nsyms) as /proc/ksyms module lines, to link a second module
  *    against the first.
- *  - for the 2.4 model (kernel/model.c), one function call per process: `call DIR ADDR`
+ *  - for the 2.4 model (kernel/model/), one function call per process: `call DIR ADDR`
  *    maps the model's module memory (DIR/mem/<hexaddr>, shared) and its persistent kernel
  *    data (DIR/kdata, see kdata.c), appends printk output to DIR/kmsg, and calls the
  *    int (*)(void) at ADDR -- an init_module, cleanup_module or can_unload -- printing

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The 2.4 module-subsystem model (kernel/model.c) against the golden
+ * The 2.4 module-subsystem model (kernel/model/) against the golden
  * transcripts of a real Linux 2.4.37.11 i386 kernel (golden24/ in the shared
  * directory): init-module-errors.txt, proc-modules.txt, autoclean.txt,
  * query-module.txt, proc-ksyms.txt and tainted.txt.  Each test replays one
