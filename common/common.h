@@ -154,6 +154,8 @@ void ml_strpool_free(struct ml_strpool *p);
 /* ---- files ---- */
 /* Read a whole file, transparently gunzipping (zlib).  0 or -errno. */
 int ml_read_file(const char *path, unsigned char **data, size_t *len, struct ml_diags *d);
+/* The decimal number a small file (a /proc or model state file) starts with, or dflt. */
+int ml_read_int_file(const char *p, int dflt);
 /* Seconds on the monotonic clock (for progress lines and --stats). */
 double ml_now(void);
 /* Create or truncate path and write n bytes to it, all of them: 0 or -errno (the caller reports). */

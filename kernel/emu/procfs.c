@@ -37,23 +37,10 @@ static const struct {
 };
 #define PROC_PATH_MAX 32 /* longer than any of them */
 
-static int read_int(const char *p, int dflt)
-{
-	FILE *f = fopen(p, "r");
-	int v = dflt;
-
-	if (f) {
-		if (fscanf(f, "%d", &v) != 1)
-			v = dflt;
-		fclose(f);
-	}
-	return v;
-}
-
 void emu_sync_taint(struct emu *e)
 {
 	for (size_t i = 0; i < e->ntf; i++) {
-		int v = read_int(e->tf[i].path, e->tf[i].value);
+		int v = ml_read_int_file(e->tf[i].path, e->tf[i].value);
 
 		if (v == e->tf[i].value)
 			continue;
@@ -161,7 +148,7 @@ void emu_path_exit(struct emu *e, struct tracee *tr, struct user_regs_struct *r)
 	if (tr->keep && (int64_t)r->rax >= 0) {
 		e->tf = ml_xrealloc(e->tf, (e->ntf + 1) * sizeof(*e->tf));
 		e->tf[e->ntf].path = tr->snap;
-		e->tf[e->ntf++].value = read_int(tr->snap, 0);
+		e->tf[e->ntf++].value = ml_read_int_file(tr->snap, 0);
 		tr->snap = NULL;
 	}
 }

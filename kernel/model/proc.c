@@ -129,23 +129,10 @@ static void proc_ksyms(struct ml_model *m, struct ml_buf *b)
 	}
 }
 
-static int read_int_file(const char *p, int dflt)
-{
-	FILE *f = fopen(p, "r");
-	int v = dflt;
-
-	if (f) {
-		if (fscanf(f, "%d", &v) != 1)
-			v = dflt;
-		fclose(f);
-	}
-	return v;
-}
-
 int ml_model_taint(struct ml_model *m, int bits)
 {
 	char *p = mdl_path(m, "tainted"), *tmp = mdl_path(m, "tainted.tmp");
-	int old = read_int_file(p, 0);
+	int old = ml_read_int_file(p, 0);
 	FILE *f;
 
 	if ((old | bits) != old && (f = fopen(tmp, "w"))) {
@@ -171,7 +158,7 @@ char *ml_model_proc(struct ml_model *m, const char *name, size_t *len)
 	else if (!strcmp(name, "sys/kernel/tainted")) {
 		char *p = mdl_path(m, "tainted");
 
-		ml_buf_printf(&b, "%d\n", read_int_file(p, 0));
+		ml_buf_printf(&b, "%d\n", ml_read_int_file(p, 0));
 		free(p);
 	}
 	flock(m->lockfd, LOCK_UN);
