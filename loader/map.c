@@ -61,6 +61,19 @@ static char nm_type(const struct ml_obj *o, const struct ml_symbol *s)
 }
 
 /* The section lines: load order, then sections placed outside the image. */
+/* The map's symbol part: v (n indexes, sorted), each with its type letter. */
+static void map_symbols(const struct ml_obj *o, struct ml_buf *b, int w, const uint32_t *v,
+			size_t n, char (*type)(const struct ml_obj *, const struct ml_symbol *))
+{
+	ml_buf_printf(b, "\nSymbols:\n");
+	for (size_t i = 0; i < n; i++) {
+		const struct ml_symbol *s = &o->syms[v[i]];
+
+		ml_buf_printf(b, "%0*" PRIx64 " %c %s\n", w, ml_obj_symbol_value(o, s), type(o, s),
+			      s->name);
+	}
+}
+
 static void map_sections(const struct ml_obj *o, struct ml_buf *b, int w)
 {
 	ml_buf_printf(b, "Sections:       Size      %-*s  Align\n", w, "Address");
@@ -100,13 +113,7 @@ void ml_write_map(const struct ml_obj *o, struct ml_buf *b)
 			v[n++] = (uint32_t)i;
 	}
 	ml_sym_sort(v, n, cmp_addr, (void *)o);
-	ml_buf_printf(b, "\nSymbols:\n");
-	for (size_t i = 0; i < n; i++) {
-		const struct ml_symbol *s = &o->syms[v[i]];
-
-		ml_buf_printf(b, "%0*" PRIx64 " %c %s\n", w, ml_obj_symbol_value(o, s),
-			      nm_type(o, s), s->name);
-	}
+	map_symbols(o, b, w, v, n, nm_type);
 	free(v);
 }
 
@@ -145,12 +152,6 @@ void ml_write_map24(const struct ml_obj *o, struct ml_buf *b)
 			v[k++] = v[i];
 	}
 	ml_sym_sort(v, k, ml_sym_cmp_value, (void *)o);
-	ml_buf_printf(b, "\nSymbols:\n");
-	for (size_t i = 0; i < k; i++) {
-		const struct ml_symbol *s = &o->syms[v[i]];
-
-		ml_buf_printf(b, "%0*" PRIx64 " %c %s\n", w, ml_obj_symbol_value(o, s),
-			      mu_type(o, s), s->name);
-	}
+	map_symbols(o, b, w, v, k, mu_type);
 	free(v);
 }
