@@ -558,6 +558,13 @@ c_moddep() {
 	: >empty.dep
 	rel "" dep0 --modules-dep=empty.dep user.ko gpluser.ko base.ko
 	[ "$(order dep0)" = "user gpluser base " ] || { show dep0; die "empty modules.dep: order '$(order dep0)'"; }
+	# a line that is no rule (no colon): skipped with a warning naming file:line, the rest used
+	{ sed -n 1,2p modules.dep; echo 'kernel/misc/garbled.ko kernel/misc/base.ko'; sed -n '3,$p' modules.dep; } >quirky.dep
+	rel "" depq --modules-dep=quirky.dep gpluser.ko user.ko base.ko
+	[ "$(cat depq.rc)" = 0 ] || { show depq; die "relocate refused a modules.dep with one bad line"; }
+	grep -q 'quirky.dep:3: not a dependency rule (no colon), skipped' depq.out depq.err ||
+		{ show depq; die "no file:line warning for the bad modules.dep line"; }
+	[ "$(order depq)" = "base user gpluser " ] || { show depq; die "quirky modules.dep: order '$(order depq)'"; }
 }
 check "--modules-dep orders the modules as the file says" c_moddep
 
