@@ -18,6 +18,11 @@
 #include <stdio.h>
 
 #define ML_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+/* v rounded up to a multiple of a (a power of two; 0 and 1 leave v as it is). */
+static inline uint64_t ml_align_up(uint64_t v, uint64_t a)
+{
+	return a > 1 ? (v + a - 1) & ~(a - 1) : v;
+}
 #define ML_PRINTF(f, a) __attribute__((format(printf, f, a)))
 
 /* ---- memory ---- */

@@ -34,8 +34,7 @@ int ml_modern_insmod(const struct ml_insmod_opts *opt, struct ml_obj *o, struct 
 	/* Per-CPU data goes where the kernel's reserved per-CPU chunk starts. */
 	if (!ml_ksymtab_value(opt->ksyms, "__per_cpu_end", &percpu))
 		percpu = r->base + o->size;
-	if (l.percpu_align > 1) /* the kernel's ALIGN() */
-		percpu = (percpu + l.percpu_align - 1) & ~(l.percpu_align - 1);
+	percpu = ml_align_up(percpu, l.percpu_align); /* the kernel's ALIGN() */
 	ml_modern_place(o, &l, r->base, r->base + l.core_size, percpu);
 	/* -O: relocated in the image buffer, written when complete. */
 	if (opt->blob && (err = ml_image_stage(o, d)))

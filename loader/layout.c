@@ -12,11 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static uint64_t align_up(uint64_t v, uint64_t a)
-{
-	return a > 1 ? (v + a - 1) & ~(a - 1) : v;
-}
-
 static int cmp_common(const void *a, const void *b, void *arg)
 {
 	const struct ml_obj *o = arg;
@@ -93,7 +88,7 @@ void ml_allocate_commons(struct ml_obj *o)
 
 			if (a & (a - 1))
 				a = 1;
-			s->size = align_up(s->size, a);
+			s->size = ml_align_up(s->size, a);
 			if (a > s->align)
 				s->align = a;
 			sym->sec = bss;
@@ -341,7 +336,7 @@ place:
 	for (size_t i = 0; i < n; i++) {
 		struct ml_section *s = o->secs[o->order[i]];
 
-		dot = align_up(dot, s->align);
+		dot = ml_align_up(dot, s->align);
 		s->offset = dot;
 		dot += s->size;
 	}

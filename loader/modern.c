@@ -49,11 +49,6 @@
 #define ML_SHF_RO_AFTER_INIT 0x00200000ULL
 #define ML_PAGE 4096ULL
 
-static uint64_t align_up(uint64_t v, uint64_t a)
-{
-	return a > 1 ? (v + a - 1) & ~(a - 1) : v;
-}
-
 bool ml_obj_is_modern(const struct ml_obj *o)
 {
 	const char *vm;
@@ -110,8 +105,8 @@ static void kallsyms_tables(const struct ml_obj *o, struct ml_modern_layout *l)
 		if (o->secs[i]->type == SHT_SYMTAB)
 			symalign = o->secs[i]->align;
 	l->ncore_syms = n;
-	l->kernel_core_size = align_up(align_up(l->core_size, symalign) + n * symsize + names + n,
-				       ML_PAGE);
+	l->kernel_core_size = ml_align_up(
+		ml_align_up(l->core_size, symalign) + n * symsize + names + n, ML_PAGE);
 }
 
 /* The kernel refuses COMMON symbols (all listed); true if there were any. */
@@ -180,23 +175,23 @@ static uint64_t place_allocation(struct ml_obj *o, struct ml_modern_layout *l,
 			    (flags[i] & group_masks[m][0]) != group_masks[m][0] ||
 			    (flags[i] & group_masks[m][1]))
 				continue;
-			size = align_up(size, s->align);
+			size = ml_align_up(size, s->align);
 			s->offset = size; /* from the start of its allocation, for now */
 			size += s->size;
 			placed[i] = true;
 			o->order[(*n)++] = i;
 		}
 		if (m == 0) {
-			size = align_up(size, ML_PAGE);
+			size = ml_align_up(size, ML_PAGE);
 			*(init ? &l->init_text_size : &l->text_size) = size;
 		} else if (m == 1) {
-			size = align_up(size, ML_PAGE);
+			size = ml_align_up(size, ML_PAGE);
 			*(init ? &l->init_ro_size : &l->ro_size) = size;
 		} else if (m == 2 && !init) {
-			size = align_up(size, ML_PAGE);
+			size = ml_align_up(size, ML_PAGE);
 			l->ro_after_init_size = size;
 		} else if (m == 4) {
-			size = align_up(size, ML_PAGE);
+			size = ml_align_up(size, ML_PAGE);
 		}
 	}
 	return size;
@@ -267,12 +262,12 @@ void ml_modern_place(struct ml_obj *o, const struct ml_modern_layout *l, uint64_
 
 uint64_t ml_modern_area_next(const struct ml_modern_layout *l, uint64_t init)
 {
-	return align_up(init + l->init_size, ML_PAGE);
+	return ml_align_up(init + l->init_size, ML_PAGE);
 }
 
 uint64_t ml_modern_percpu_at(const struct ml_modern_layout *l, uint64_t pcpu)
 {
-	return align_up(pcpu, l->percpu_align);
+	return ml_align_up(pcpu, l->percpu_align);
 }
 
 int ml_modern_write(const struct ml_obj *o, const char *img, const char *map, struct ml_diags *d)
